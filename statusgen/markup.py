@@ -1,0 +1,74 @@
+"""Markdown from records, rendered and sanitized: the only way record text becomes HTML.
+
+Records are hostile until sanitized. Python-Markdown passes raw HTML through, so every
+rendering goes through nh3 with an explicit allowlist: no script, event handler, style,
+form, frame or dangerous URL scheme survives, wherever the HTML is published.
+"""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre",
+    "q", "s", "samp", "small", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "ul",
+})
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "time": {"datetime"},
+    "ol": {"start"},
+    "code": {"class"},
+}
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "abbr", "def_list"]
+
+
+class MarkdownRenderer:
+    """One reused Python-Markdown instance (building one per text costs more than rendering)."""
+
+    def __init__(self) -> None:
+        self._markdown = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+
+    def render(self, text: str) -> Markup:
+        """Markdown -> sanitized HTML, safe to place in a page, a feed or JSON."""
+        html = self._markdown.reset().convert(text)
+        return Markup(sanitize_html(html))
+
+    def render_inline(self, text: str) -> Markup:
+        """Markdown for a single line (a timeline event, a list item): no wrapping <p>."""
+        html = str(self.render(text))
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return Markup(html)
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only the allowlisted tags, attributes and URL schemes; links get rel=noopener."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+        attribute_filter=_keep_attribute,
+    )
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # The page must load nothing from a third party, so an image may only come from the site
+    # itself: a relative src is kept, an absolute or protocol-relative one is dropped.
+    if tag == "img" and attribute == "src":
+        lowered = value.strip().lower()
+        if lowered.startswith("//") or ":" in lowered.split("/", 1)[0]:
+            return None
+    return value

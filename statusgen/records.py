@@ -1,0 +1,34 @@
+"""The validated records of one site, as the later stages receive them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import (
+    Announcement,
+    ComponentCatalogue,
+    Incident,
+    Maintenance,
+    PlanCatalogue,
+    Postmortem,
+)
+
+
+@dataclass(frozen=True)
+class Records:
+    """Every record of a site. Each tuple is sorted by a total key (time, then id) so that
+    everything built from it is in a reproducible order."""
+
+    components: ComponentCatalogue
+    plans: PlanCatalogue | None = None
+    incidents: tuple[Incident, ...] = ()
+    """By (started, id), oldest first."""
+    maintenance: tuple[Maintenance, ...] = ()
+    """By (scheduled_start, id)."""
+    postmortems: tuple[Postmortem, ...] = ()
+    """By (published, id)."""
+    announcements: tuple[Announcement, ...] = ()
+    """By (published, id)."""
+    sources: dict[tuple[str, str], Path] = field(default_factory=dict, compare=False)
+    """(kind, id) -> the file it came from, for messages and 'edit this' links."""

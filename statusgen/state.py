@@ -1,0 +1,95 @@
+"""The site as of "now": every figure derived from the records, ready to be rendered.
+
+`derive.derive_state` makes it; pages, feeds and the API only read it. Nothing here reads
+the clock: "now" is an input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Mapping
+
+from .models import ComponentStatus, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Postmortem
+
+
+class Indicator(str, Enum):
+    """The page's overall indicator, in Statuspage's words."""
+
+    NONE = "none"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+    MAINTENANCE = "maintenance"
+
+
+@dataclass(frozen=True)
+class DayUptime:
+    """One UTC calendar day of one component, as the uptime bars and api/uptime.json show it."""
+
+    date: date
+    uptime: float | None
+    """Percent, rounded to 4 decimals; None when the day has no span (before `since`, after now)."""
+    major_outage_s: int
+    partial_outage_s: int
+    degraded_performance_s: int
+    under_maintenance_s: int
+    span_s: int
+    """Seconds of the day that count (after `since`, before now)."""
+
+
+@dataclass(frozen=True)
+class ComponentUptime:
+    """A component's daily figures over the window, and the window's figure."""
+
+    component_id: str
+    days: tuple[DayUptime, ...]
+    """Oldest first, one per day of the window."""
+    uptime: float | None
+    """Over the whole window (sum of spans); None when no day has a span."""
+
+
+@dataclass(frozen=True)
+class IncidentFigures:
+    duration: timedelta
+    """From `started` to `resolved`, or to now while open."""
+    time_to_first_update: timedelta | None
+    """From `started` to the first update; None without updates."""
+    time_to_resolve: timedelta | None
+    """From `started` to `resolved`; None while open."""
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """Everything derived from the records as of `now`."""
+
+    now: datetime
+    """Aware, UTC."""
+    component_status: Mapping[str, ComponentStatus]
+    """Every component id -> its status at now."""
+    group_status: Mapping[str, ComponentStatus]
+    """Every group id -> the worst of its members' statuses."""
+    indicator: Indicator
+    description: str
+    """Statuspage's sentence for the indicator, e.g. "All Systems Operational"."""
+    incident_status: Mapping[str, IncidentStatus]
+    """Every incident id -> the status of its latest update (resolved once resolved)."""
+    incident_figures: Mapping[str, IncidentFigures]
+    open_incidents: tuple[Incident, ...]
+    """Unresolved incidents, newest first."""
+    maintenance_status: Mapping[str, MaintenanceStatus]
+    """Every maintenance id -> its state at now (the record's status when it sets one)."""
+    active_maintenance: tuple[Maintenance, ...]
+    """In progress or verifying, soonest first."""
+    upcoming_maintenance: tuple[Maintenance, ...]
+    """Scheduled (not started, not cancelled), soonest first."""
+    window_start: date
+    window_end: date
+    """First and last UTC day of the uptime window (the last contains now)."""
+    uptime: Mapping[str, ComponentUptime]
+    """Every component id -> its uptime over the window."""
+    postmortem_for: Mapping[str, Postmortem]
+    """Incident id -> its post-mortem, for the incidents that have one."""
+    incidents_by_component: Mapping[str, tuple[Incident, ...]]
+    """Component id -> the incidents that affected it, newest first."""

@@ -1,0 +1,85 @@
+"""The URL layout of DESIGN.md in one place, and relative links between pages.
+
+Every link in a page is relative to that page, so the site works under any base path and
+from any static host. Page paths are directory URLs ("incidents/x/"), files are plain
+("feed.xml"); both are relative to the status section's root.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+HOME = ""
+INCIDENT_HISTORY = "incidents/"
+POSTMORTEMS = "postmortems/"
+ANNOUNCEMENTS = "announcements/"
+PRICING = "pricing/"
+STYLESHEET = "assets/statusgen.css"
+RSS_FEED = "feed.xml"
+ATOM_FEED = "atom.xml"
+JSON_FEED = "feed.json"
+CALENDAR = "maintenance.ics"
+BADGE = "badge.svg"
+
+
+def incident(incident_id: str) -> str:
+    return f"incidents/{incident_id}/"
+
+
+def incident_history_page(number: int) -> str:
+    """Page 1 is the history's own URL; later pages are incidents/page/N/."""
+    return INCIDENT_HISTORY if number <= 1 else f"incidents/page/{number}/"
+
+
+def postmortem(postmortem_id: str) -> str:
+    return f"postmortems/{postmortem_id}/"
+
+
+def maintenance(maintenance_id: str) -> str:
+    return f"maintenance/{maintenance_id}/"
+
+
+def announcement(announcement_id: str) -> str:
+    return f"announcements/{announcement_id}/"
+
+
+def component(component_id: str) -> str:
+    return f"components/{component_id}/"
+
+
+def component_feed(component_id: str) -> str:
+    return f"components/{component_id}/feed.xml"
+
+
+def component_badge(component_id: str) -> str:
+    return f"components/{component_id}/badge.svg"
+
+
+def update_anchor(number: int) -> str:
+    """Fragment of the Nth update (1-based, oldest first) on its incident page."""
+    return f"update-{number}"
+
+
+def page_file(path: str) -> str:
+    """The file that serves a directory URL: "incidents/x/" -> "incidents/x/index.html"."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """Link from the page at `from_path` to `to_path`, both relative to the section root.
+
+    relative("incidents/x/", "feed.xml") == "../../feed.xml"; a directory URL keeps its
+    trailing slash so that static hosts serve its index.html.
+    """
+    from_dir = from_path if from_path.endswith("/") or from_path == "" else posixpath.dirname(from_path) + "/"
+    from_dir = from_dir.rstrip("/")
+    target = to_path.rstrip("/")
+    link = posixpath.relpath(target or ".", from_dir or ".")
+    if to_path.endswith("/") or to_path == "":
+        link = "./" if link == "." else link + "/"
+    return link
+
+
+def absolute(base_url: str, path: str) -> str:
+    """Absolute URL of a path of the section, for feeds, the API and the sitemap."""
+    return base_url + path
