@@ -1,0 +1,184 @@
+"""Derive the site as of "now" from the records: statuses, indicator, maintenance states, uptime.
+
+Everything here is a pure function of (records, settings, now); the clock is never read, and
+every collection is ordered by a total key (time, then id), so the same input always gives
+the same state.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Iterable, Mapping
+
+from .models import ComponentStatus, Impact, Incident, Maintenance, MaintenanceStatus, worst_status
+from .records import Records
+from .settings import Settings
+from .state import ComponentUptime, IncidentFigures, Indicator, SiteState
+from .timeline import (
+    ACTIVE_MAINTENANCE,
+    build_timelines,
+    incident_open_at,
+    incident_status_at,
+    incident_statuses_at,
+    maintenance_state,
+)
+from .uptime import component_uptime, uptime_window
+
+DESCRIPTIONS: Mapping[Indicator, str] = {
+    Indicator.NONE: "All Systems Operational",
+    Indicator.MINOR: "Minor Service Outage",
+    Indicator.MAJOR: "Partial System Outage",
+    Indicator.CRITICAL: "Major Service Outage",
+    Indicator.MAINTENANCE: "Service Under Maintenance",
+}
+"""Statuspage's sentence for each indicator (its status.json `description`)."""
+
+_LEVELS = (Indicator.NONE, Indicator.MINOR, Indicator.MAJOR, Indicator.CRITICAL)
+_IMPACT_LEVEL = {
+    Impact.NONE: Indicator.NONE,
+    Impact.MINOR: Indicator.MINOR,
+    Impact.MAJOR: Indicator.MAJOR,
+    Impact.CRITICAL: Indicator.CRITICAL,
+}
+_STATUS_LEVEL = {
+    ComponentStatus.OPERATIONAL: Indicator.NONE,
+    ComponentStatus.UNDER_MAINTENANCE: Indicator.NONE,
+    ComponentStatus.DEGRADED_PERFORMANCE: Indicator.MINOR,
+    ComponentStatus.PARTIAL_OUTAGE: Indicator.MAJOR,
+    ComponentStatus.MAJOR_OUTAGE: Indicator.CRITICAL,
+}
+
+
+def derive_state(records: Records, settings: Settings, now: datetime) -> SiteState:
+    """Compute every derived fact of the site as of `now` (an aware datetime)."""
+    now = now.astimezone(timezone.utc)
+    component_ids = [component.id for component in records.components.components]
+    open_incidents = tuple(
+        sorted(
+            (incident for incident in records.incidents if incident_open_at(incident, now)),
+            key=_by_start,
+            reverse=True,
+        )
+    )
+    maintenance_status = {window.id: maintenance_state(window, now) for window in records.maintenance}
+    active = _maintenance_in(records.maintenance, maintenance_status, ACTIVE_MAINTENANCE)
+    upcoming = _maintenance_in(records.maintenance, maintenance_status, {MaintenanceStatus.SCHEDULED})
+    component_status = current_statuses(component_ids, open_incidents, active, now)
+    indicator = overall_indicator(component_status.values(), open_incidents, bool(active))
+    window = uptime_window(now, settings.uptime_days)
+    return SiteState(
+        now=now,
+        component_status=component_status,
+        group_status=_group_statuses(records, component_status),
+        indicator=indicator,
+        description=DESCRIPTIONS[indicator],
+        incident_status={incident.id: incident_status_at(incident, now) for incident in records.incidents},
+        incident_figures={incident.id: incident_figures(incident, now) for incident in records.incidents},
+        open_incidents=open_incidents,
+        maintenance_status=maintenance_status,
+        active_maintenance=active,
+        upcoming_maintenance=upcoming,
+        window_start=window[0],
+        window_end=window[1],
+        uptime=_uptime(records, window, now),
+        postmortem_for={postmortem.incident: postmortem for postmortem in records.postmortems},
+        incidents_by_component=_incidents_by_component(component_ids, records.incidents),
+    )
+
+
+def current_statuses(
+    component_ids: Iterable[str],
+    open_incidents: Iterable[Incident],
+    active_maintenance: Iterable[Maintenance],
+    now: datetime,
+) -> dict[str, ComponentStatus]:
+    """Every component id -> the worst status that open incidents and active maintenance give
+    it at now; operational when nothing does."""
+    claims: dict[str, list[ComponentStatus]] = {component_id: [] for component_id in component_ids}
+    for incident in open_incidents:
+        for component_id, status in incident_statuses_at(incident, now).items():
+            claims.get(component_id, []).append(status)
+    for window in active_maintenance:
+        for component_id in window.components:
+            claims.get(component_id, []).append(ComponentStatus.UNDER_MAINTENANCE)
+    return {component_id: worst_status(statuses) for component_id, statuses in claims.items()}
+
+
+def overall_indicator(
+    statuses: Iterable[ComponentStatus], open_incidents: Iterable[Incident], maintenance_active: bool
+) -> Indicator:
+    """The page's indicator, as Statuspage blends it.
+
+    The worst of two levels: each open incident's impact (none, minor, major, critical) and
+    each component's current status (degraded performance -> minor, partial outage -> major,
+    major outage -> critical). Only when that is none does maintenance show: if any window is
+    active or any component is under maintenance, the indicator is maintenance, because a
+    problem outranks planned work.
+    """
+    statuses = list(statuses)
+    levels = [_STATUS_LEVEL[status] for status in statuses]
+    levels += [_IMPACT_LEVEL[incident.impact] for incident in open_incidents]
+    worst = max(levels, key=_LEVELS.index, default=Indicator.NONE)
+    if worst is Indicator.NONE and (maintenance_active or ComponentStatus.UNDER_MAINTENANCE in statuses):
+        return Indicator.MAINTENANCE
+    return worst
+
+
+def incident_figures(incident: Incident, now: datetime) -> IncidentFigures:
+    """Duration (to now while open), time to first update and time to resolve of one incident."""
+    end = incident.resolved if incident.resolved is not None else max(now, incident.started)
+    first = min((update.at for update in incident.updates), default=None)
+    return IncidentFigures(
+        duration=end - incident.started,
+        time_to_first_update=None if first is None else first - incident.started,
+        time_to_resolve=None if incident.resolved is None else incident.resolved - incident.started,
+    )
+
+
+def _maintenance_in(
+    windows: Iterable[Maintenance], states: Mapping[str, MaintenanceStatus], wanted: Iterable[MaintenanceStatus]
+) -> tuple[Maintenance, ...]:
+    wanted = frozenset(wanted)
+    chosen = [window for window in windows if states[window.id] in wanted]
+    return tuple(sorted(chosen, key=lambda window: (window.scheduled_start, window.id)))
+
+
+def _group_statuses(records: Records, component_status: Mapping[str, ComponentStatus]) -> dict[str, ComponentStatus]:
+    members: dict[str, list[ComponentStatus]] = {group.id: [] for group in records.components.groups}
+    for component in records.components.components:
+        if component.group is not None:
+            members.setdefault(component.group, []).append(component_status[component.id])
+    return {group_id: worst_status(statuses) for group_id, statuses in members.items()}
+
+
+def _uptime(records: Records, window: tuple[date, date], now: datetime) -> dict[str, ComponentUptime]:
+    window_opens = datetime.combine(window[0], datetime.min.time(), tzinfo=timezone.utc)
+    # Only records overlapping the window can change its figures; skipping the rest keeps
+    # a long history cheap. Open incidents run until now.
+    incidents = [
+        incident
+        for incident in records.incidents
+        if incident.started < now and (incident.resolved is None or incident.resolved > window_opens)
+    ]
+    maintenance = [window for window in records.maintenance if window.scheduled_start < now]
+    components = records.components.components
+    timelines = build_timelines((component.id for component in components), incidents, maintenance, now)
+    return {
+        component.id: component_uptime(component.id, timelines[component.id], component.since, window, now)
+        for component in components
+    }
+
+
+def _incidents_by_component(component_ids: Iterable[str], incidents: Iterable[Incident]) -> dict[str, tuple[Incident, ...]]:
+    found: dict[str, list[Incident]] = {component_id: [] for component_id in component_ids}
+    for incident in incidents:
+        named = set(incident.affected)
+        for update in incident.updates:
+            named.update(update.components or {})
+        for component_id in sorted(named):
+            found.get(component_id, []).append(incident)
+    return {component_id: tuple(sorted(items, key=_by_start, reverse=True)) for component_id, items in found.items()}
+
+
+def _by_start(incident: Incident) -> tuple[datetime, str]:
+    return incident.started, incident.id
