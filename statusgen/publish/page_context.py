@@ -1,0 +1,124 @@
+"""What every page's template receives: the build's shared lookups and the page's own values.
+
+The lookups (component names, plans, groups in display order, incidents by id) are computed
+once per build in `build_site_view`, so a page costs only its own content: with ten thousand
+incidents, no page scans the records again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .. import urls
+from ..markup import MarkdownRenderer
+from ..models import Component, ComponentStatus, Group, Incident, Plan
+from ..records import Records
+from ..settings import Settings
+from ..state import SiteState
+from .formatting import INDICATOR_STATUS, favicon_uri
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page to render: where it goes, with which template, and its own values."""
+
+    path: str
+    """Directory URL relative to the section root ("incidents/x/"), or a file name ("404.html")."""
+    template: str
+    title: str
+    """The page's own title (the site name is added in <title>)."""
+    description: str
+    """One sentence for <meta name="description"> and OpenGraph."""
+    values: Mapping[str, Any] = field(default_factory=dict)
+    in_sitemap: bool = True
+
+
+@dataclass(frozen=True)
+class ComponentSection:
+    """Components shown under one heading: a group, or none for ungrouped components."""
+
+    group: Group | None
+    components: tuple[Component, ...]
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """Lookups shared by every page of one build."""
+
+    settings: Settings
+    state: SiteState
+    records: Records
+    markdown: MarkdownRenderer
+    components: Mapping[str, Component]
+    sections: tuple[ComponentSection, ...]
+    plans: Mapping[str, Plan]
+    currency: str
+    incidents: Mapping[str, Incident]
+    favicon: str
+    indicator_status: ComponentStatus
+    nav: tuple[tuple[str, str], ...]
+    """(label, path) of the header's links, in order."""
+
+    def component_name(self, component_id: str) -> str:
+        """The display name of a component id (validation guarantees it exists)."""
+        component = self.components.get(component_id)
+        return component.name if component else component_id
+
+    def plan_name(self, plan_id: str) -> str:
+        """The display name of a plan id."""
+        plan = self.plans.get(plan_id)
+        return plan.name if plan else plan_id
+
+
+def build_site_view(records: Records, state: SiteState, settings: Settings) -> SiteView:
+    """Compute once the lookups that pages would otherwise each rebuild."""
+    nav = [("Status", urls.HOME), ("History", urls.INCIDENT_HISTORY)]
+    if records.postmortems:
+        nav.append(("Post-mortems", urls.POSTMORTEMS))
+    if records.announcements:
+        nav.append(("Announcements", urls.ANNOUNCEMENTS))
+    if records.plans is not None:
+        nav.append(("Pricing", urls.PRICING))
+    return SiteView(
+        settings=settings,
+        state=state,
+        records=records,
+        markdown=MarkdownRenderer(),
+        components={component.id: component for component in records.components.components},
+        sections=component_sections(records),
+        plans={plan.id: plan for plan in records.plans.plans} if records.plans else {},
+        currency=records.plans.currency if records.plans else "USD",
+        incidents={incident.id: incident for incident in records.incidents},
+        favicon=favicon_uri(state.indicator),
+        indicator_status=INDICATOR_STATUS[state.indicator],
+        nav=tuple(nav),
+    )
+
+
+def component_sections(records: Records) -> tuple[ComponentSection, ...]:
+    """Components under their groups, in the order components.yml lists them; a group appears
+    where its first component does, and ungrouped components together where the first is."""
+    groups = {group.id: group for group in records.components.groups}
+    members: dict[str | None, list[Component]] = {}
+    for component in records.components.components:
+        members.setdefault(component.group, []).append(component)
+    return tuple(
+        ComponentSection(group=groups.get(group_id) if group_id else None, components=tuple(listed))
+        for group_id, listed in members.items()
+    )
+
+
+def page_context(site: SiteView, page: Page) -> dict[str, Any]:
+    """The variables a page template sees: the shared view, the page, and its own values."""
+    settings = site.settings
+    return {
+        "site": site,
+        "state": site.state,
+        "settings": settings,
+        "markdown": site.markdown,
+        "page": page,
+        "layout": "base.html" if settings.standalone else "fragment.html",
+        "page_url": urls.absolute(settings.base_url, page.path),
+        **page.values,
+    }

@@ -1,0 +1,169 @@
+"""Render stage: every HTML page of the URL table, from the jinja2 templates.
+
+Each page kind has one function that makes its `Page` (path, template, title, values); one
+environment and one Markdown renderer serve the whole build. Only the incident history lists
+every incident; every other page costs what its own content costs.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import jinja2
+
+from .. import urls
+from ..outputs import OutputFile
+from ..records import Records
+from ..settings import Settings
+from ..state import SiteState
+from ..templating import make_environment
+from .formatting import month_label
+from .page_context import Page, SiteView, build_site_view, page_context
+from .record_pages import (
+    announcement_page,
+    component_page,
+    incident_page,
+    maintenance_page,
+    postmortem_page,
+)
+
+STYLESHEET_TEMPLATE = "assets/statusgen.css"
+
+
+def render_pages(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
+    """Every HTML page of the site, plus its stylesheet."""
+    environment = make_environment(settings)
+    site = build_site_view(records, state, settings)
+    stylesheet, _, _ = environment.loader.get_source(environment, STYLESHEET_TEMPLATE)  # type: ignore[union-attr]
+    outputs = [OutputFile(urls.STYLESHEET, stylesheet.encode("utf-8"))]
+    outputs.extend(render_page(environment, site, page) for page in all_pages(site))
+    if settings.standalone:
+        outputs.append(render_page(environment, site, not_found_page(site, stylesheet)))
+    return outputs
+
+
+def render_page(environment: jinja2.Environment, site: SiteView, page: Page) -> OutputFile:
+    """One page through its template, as a file of the site."""
+    html = environment.get_template(page.template).render(page_context(site, page))
+    return OutputFile(
+        path=urls.page_file(page.path),
+        content=html.encode("utf-8"),
+        title=page.title,
+        in_sitemap=page.in_sitemap,
+    )
+
+
+def all_pages(site: SiteView) -> Iterator[Page]:
+    """The pages of the URL table, in a stable order."""
+    records = site.records
+    yield home_page(site)
+    yield from history_pages(site)
+    for incident in records.incidents:
+        yield incident_page(site, incident)
+    yield postmortem_list_page(site)
+    for postmortem in records.postmortems:
+        yield postmortem_page(site, postmortem)
+    for maintenance in records.maintenance:
+        yield maintenance_page(site, maintenance)
+    yield announcement_list_page(site)
+    for announcement in records.announcements:
+        yield announcement_page(site, announcement)
+    if records.plans is not None:
+        yield pricing_page(site)
+    for component in records.components.components:
+        yield component_page(site, component)
+
+
+def home_page(site: SiteView) -> Page:
+    """The front page: the overall status first, then what a reader checks next."""
+    count = site.settings.recent_announcements
+    recent = tuple(reversed(site.records.announcements[-count:])) if count > 0 else ()
+    return Page(
+        path=urls.HOME,
+        template="index.html",
+        title=site.settings.site_name,
+        description=f"{site.state.description}. Current status, uptime and incident history "
+        f"of {site.settings.site_name}.",
+        values={"announcements": recent},
+    )
+
+
+def history_pages(site: SiteView) -> Iterator[Page]:
+    """The incident history: newest first, by month, `history_page_size` incidents a page."""
+    newest_first = site.records.incidents[::-1]
+    size = max(site.settings.history_page_size, 1)
+    count = max((len(newest_first) + size - 1) // size, 1)
+    for number in range(1, count + 1):
+        chunk = newest_first[(number - 1) * size : number * size]
+        months: list[tuple[str, list]] = []
+        for incident in chunk:
+            label = month_label(incident.started.date())
+            if not months or months[-1][0] != label:
+                months.append((label, []))
+            months[-1][1].append(incident)
+        yield Page(
+            path=urls.incident_history_page(number),
+            template="history.html",
+            title="Incident history" if number == 1 else f"Incident history, page {number}",
+            description=f"Every incident of {site.settings.site_name}, newest first.",
+            values={
+                "months": months,
+                "number": number,
+                "count": count,
+                "previous": urls.incident_history_page(number - 1) if number > 1 else None,
+                "next": urls.incident_history_page(number + 1) if number < count else None,
+            },
+        )
+
+
+def postmortem_list_page(site: SiteView) -> Page:
+    return Page(
+        path=urls.POSTMORTEMS,
+        template="postmortems.html",
+        title="Post-mortems",
+        description=f"What went wrong at {site.settings.site_name}, why, and what we changed.",
+        values={"postmortems": site.records.postmortems[::-1]},
+    )
+
+
+def announcement_list_page(site: SiteView) -> Page:
+    return Page(
+        path=urls.ANNOUNCEMENTS,
+        template="announcements.html",
+        title="Announcements",
+        description=f"Policy, retention and pricing notices of {site.settings.site_name}.",
+        values={"announcements": site.records.announcements[::-1]},
+    )
+
+
+def pricing_page(site: SiteView) -> Page:
+    """The plans side by side, each with the announcements that concern it."""
+    by_plan: dict[str, list] = {plan_id: [] for plan_id in site.plans}
+    general = []
+    for announcement in site.records.announcements[::-1]:
+        concerned = set(announcement.plans) | {change.plan for change in announcement.pricing or ()}
+        if not concerned:
+            general.append(announcement)
+        for plan_id in sorted(concerned):
+            by_plan.setdefault(plan_id, []).append(announcement)
+    return Page(
+        path=urls.PRICING,
+        template="pricing.html",
+        title="Pricing",
+        description=f"The plans of {site.settings.site_name} compared, with the policies that "
+        "apply to each.",
+        values={"by_plan": by_plan, "general": general},
+    )
+
+
+def not_found_page(site: SiteView, stylesheet: str) -> Page:
+    """The 404 page: served at any depth, so it links to the absolute base URL and carries
+    its stylesheet inline rather than by a relative link that would break."""
+    return Page(
+        path="404.html",
+        template="404.html",
+        title="Page not found",
+        description=f"This page does not exist on {site.settings.site_name}.",
+        values={"inline_css": stylesheet},
+        in_sitemap=False,
+    )

@@ -1,0 +1,133 @@
+"""Rules that span records (DESIGN.md "Cross-record rules"), each violation a clear message.
+
+Models check one record at a time; everything that needs two records, or the order of a
+record's parts, lives here so the rules can be read in one place.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+from .messages import did_you_mean
+from .models import IncidentStatus
+from .records import Records
+
+COMPONENTS = ("catalogue", "components.yml")
+PLANS = ("catalogue", "plans.yml")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken rule, at a field of one record: (kind, id) names the file, loc the field."""
+
+    kind: str
+    record_id: str
+    loc: tuple[Any, ...]
+    message: str
+
+
+def check_rules(records: Records) -> list[Violation]:
+    """Every cross-record rule, applied to all records; the violations found."""
+    checks = (_catalogue_ids, _incidents, _maintenance, _postmortems, _announcements)
+    return [violation for check in checks for violation in check(records)]
+
+
+def _unknown(kind: str, record_id: str, loc: tuple[Any, ...], what: str, value: str, known: Iterable[str]) -> Violation:
+    known = list(known)
+    return Violation(kind, record_id, loc, f"unknown {what} '{value}'{did_you_mean(value, known)}")
+
+
+def _duplicates(values: Iterable[str]) -> set[str]:
+    return {value for value, count in Counter(values).items() if count > 1}
+
+
+def _catalogue_ids(records: Records) -> Iterator[Violation]:
+    catalogue = records.components
+    group_ids = [group.id for group in catalogue.groups]
+    component_ids = [component.id for component in catalogue.components]
+    repeated = _duplicates(group_ids + component_ids)
+    for index, group in enumerate(catalogue.groups):
+        if group.id in repeated:
+            yield Violation(*COMPONENTS, ("groups", index, "id"), f"duplicate id '{group.id}': groups and components share one set of ids")
+    for index, component in enumerate(catalogue.components):
+        if component.id in repeated:
+            yield Violation(*COMPONENTS, ("components", index, "id"), f"duplicate id '{component.id}'")
+        if component.group is not None and component.group not in group_ids:
+            yield _unknown(*COMPONENTS, ("components", index, "group"), "group", component.group, group_ids)
+    if records.plans is not None:
+        plan_ids = [plan.id for plan in records.plans.plans]
+        for index, plan_id in enumerate(plan_ids):
+            if plan_id in _duplicates(plan_ids):
+                yield Violation(*PLANS, ("plans", index, "id"), f"duplicate id '{plan_id}'")
+
+
+def _incidents(records: Records) -> Iterator[Violation]:
+    component_ids = {component.id for component in records.components.components}
+    for incident in records.incidents:
+        where = ("incidents", incident.id)
+        for component_id in incident.affected:
+            if component_id not in component_ids:
+                yield _unknown(*where, ("components", component_id), "component", component_id, component_ids)
+        if incident.resolved is not None and incident.resolved < incident.started:
+            yield Violation(*where, ("resolved",), "the incident is resolved before it started")
+        previous = incident.started
+        for index, update in enumerate(incident.updates):
+            if update.at < incident.started:
+                yield Violation(*where, ("updates", index, "at"), "this update is dated before the incident started")
+            elif update.at < previous:
+                yield Violation(*where, ("updates", index, "at"), "updates must be in order, oldest first")
+            previous = max(previous, update.at)
+            for component_id in update.components or {}:
+                if component_id not in component_ids:
+                    yield _unknown(*where, ("updates", index, "components", component_id), "component", component_id, component_ids)
+        last = incident.latest_update
+        if incident.resolved is not None and last is not None and last.status is not IncidentStatus.RESOLVED:
+            yield Violation(*where, ("updates", len(incident.updates) - 1, "status"), "the incident is resolved, so its last update must have status: resolved")
+        if incident.resolved is None and last is not None and last.status is IncidentStatus.RESOLVED:
+            yield Violation(*where, ("updates", len(incident.updates) - 1, "status"), "the last update says resolved but the incident has no `resolved` time")
+
+
+def _maintenance(records: Records) -> Iterator[Violation]:
+    component_ids = {component.id for component in records.components.components}
+    for window in records.maintenance:
+        where = ("maintenance", window.id)
+        for index, component_id in enumerate(window.components):
+            if component_id not in component_ids:
+                yield _unknown(*where, ("components", index), "component", component_id, component_ids)
+        if window.scheduled_end <= window.scheduled_start:
+            yield Violation(*where, ("scheduled_end",), "the maintenance must end after it starts")
+        for index in range(1, len(window.updates)):
+            if window.updates[index].at < window.updates[index - 1].at:
+                yield Violation(*where, ("updates", index, "at"), "updates must be in order, oldest first")
+
+
+def _postmortems(records: Records) -> Iterator[Violation]:
+    incident_ids = {incident.id for incident in records.incidents}
+    explained: dict[str, str] = {}
+    for postmortem in records.postmortems:
+        where = ("postmortems", postmortem.id)
+        if postmortem.incident not in incident_ids:
+            yield _unknown(*where, ("incident",), "incident", postmortem.incident, incident_ids)
+        elif postmortem.incident in explained:
+            yield Violation(*where, ("incident",), f"incident '{postmortem.incident}' already has a post-mortem: {explained[postmortem.incident]}")
+        else:
+            explained[postmortem.incident] = postmortem.id
+        for index in range(1, len(postmortem.timeline)):
+            if postmortem.timeline[index].at < postmortem.timeline[index - 1].at:
+                yield Violation(*where, ("timeline", index, "at"), "the timeline must be in order, oldest first")
+
+
+def _announcements(records: Records) -> Iterator[Violation]:
+    plan_ids = [plan.id for plan in records.plans.plans] if records.plans is not None else []
+    for announcement in records.announcements:
+        where = ("announcements", announcement.id)
+        if announcement.effective is not None and announcement.effective < announcement.published:
+            yield Violation(*where, ("effective",), "the effective date comes before the published date")
+        for index, plan_id in enumerate(announcement.plans):
+            if plan_id not in plan_ids:
+                yield _unknown(*where, ("plans", index), "plan", plan_id, plan_ids)
+        for index, change in enumerate(announcement.pricing or ()):
+            if change.plan not in plan_ids:
+                yield _unknown(*where, ("pricing", index, "plan"), "plan", change.plan, plan_ids)

@@ -1,0 +1,81 @@
+"""The jinja2 environment every HTML page is rendered with: user templates first, then ours.
+
+Autoescape is on, so a record's title can never become markup; record Markdown reaches a page
+only through the `md` filters, which use the one sanitizing `MarkdownRenderer` of the build.
+`StrictUndefined` turns a misspelled variable into a failed build instead of a blank.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+import statusgen
+
+from . import urls
+from .publish import formatting
+from .settings import Settings
+
+_REPOSITORY_TEMPLATES = Path(statusgen.__file__).resolve().parent.parent / "templates"
+
+
+def templates_dir() -> Path:
+    """The packaged templates: inside the installed package, else the source checkout's."""
+    package = Path(statusgen.__file__).resolve().parent
+    # The wheel ships the top-level templates/ inside the package; depending on the build
+    # configuration it lands in statusgen/templates or next to the MkDocs theme files.
+    for candidate in (package / "templates", _REPOSITORY_TEMPLATES, package / "theme"):
+        if (candidate / "incident.html").is_file():
+            return candidate
+    return package / "templates"
+
+
+def make_environment(settings: Settings) -> jinja2.Environment:
+    """A jinja2 environment that searches settings.template_dirs, then templates_dir()."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(folder)) for folder in settings.template_dirs]
+    loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        # One environment serves a whole build: compiled templates stay cached in it.
+        cache_size=-1,
+        auto_reload=False,
+    )
+    environment.globals["urls"] = urls
+    environment.filters.update(
+        time=formatting.time_tag,
+        date=formatting.date_tag,
+        short_date=formatting.short_date,
+        iso=formatting.iso_utc,
+        duration=formatting.duration_tag,
+        human_duration=formatting.human_duration,
+        percent=formatting.percent,
+        month=formatting.month_label,
+        level=formatting.uptime_level,
+        rel=_relative,
+        md=_markdown,
+        md_inline=_markdown_inline,
+    )
+    return environment
+
+
+@jinja2.pass_context
+def _relative(context: Any, target: str) -> str:
+    """A link to `target` (a path of the section) from the page being rendered."""
+    return urls.relative(context["page"].path, target)
+
+
+@jinja2.pass_context
+def _markdown(context: Any, text: str) -> Markup:
+    return context["markdown"].render(text)
+
+
+@jinja2.pass_context
+def _markdown_inline(context: Any, text: str) -> Markup:
+    return context["markdown"].render_inline(text)
