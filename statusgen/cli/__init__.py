@@ -1,0 +1,25 @@
+"""The `statusgen` command: a thin Click layer over the library.
+
+Each command parses its options, calls the core, and turns the user's mistakes
+(ContentError, a bad --now, a broken mkdocs.yml) into a clean message and exit code 1.
+Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .site import build_command, schema_command, serve_command, validate_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="statusgen")
+def main() -> None:
+    """Build a static status site, post-mortems and customer notices from records in git."""
+
+
+main.add_command(build_command)
+main.add_command(validate_command)
+main.add_command(serve_command)
+main.add_command(schema_command)

@@ -1,0 +1,141 @@
+"""Commands that read a whole site: build, validate, serve, schema."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import click
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+from ..clock import NowError, resolve_now
+from ..errors import ContentError
+from ..loader import load_records
+from ..plugin import StatusgenPlugin, settings_from_config
+from ..publish.schemas import schema_files
+from ..records import Records
+from ..swap import staged_site
+
+config_option = click.option(
+    "-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
+    type=click.Path(dir_okay=False), help="The site's MkDocs configuration.",
+)
+
+
+class UserError(click.ClickException):
+    """A mistake of the user's: printed without a traceback, exit code 1."""
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - Click's signature
+        click.echo(self.format_message(), err=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the user's mistakes into clean messages; let bugs keep their traceback."""
+    try:
+        yield
+    except ContentError as error:
+        raise UserError(error.report()) from None
+    except (NowError, ConfigurationError) as error:
+        raise UserError(f"error: {error}") from None
+    except PluginError as error:
+        raise UserError(str(error)) from None
+    except Abort as error:
+        raise UserError(str(error)) from None
+
+
+def load_site_config(config_file: str, **overrides: object) -> tuple[MkDocsConfig, StatusgenPlugin]:
+    """mkdocs.yml, loaded and checked, with its statusgen plugin instance."""
+    if not Path(config_file).is_file():
+        raise UserError(f"error: {config_file}: no such file (give the site's mkdocs.yml with -f)")
+    config = load_config(config_file=config_file, **overrides)
+    plugin = config.plugins.get("statusgen")
+    if not isinstance(plugin, StatusgenPlugin):
+        raise UserError(f"error: {config_file}: add `statusgen` under `plugins:` to build a status site")
+    return config, plugin
+
+
+def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin) -> Records:
+    """Every record of the site, checked; raises ContentError with every problem."""
+    return load_records(settings_from_config(config, plugin.config).content_dir)
+
+
+@click.command("build")
+@config_option
+@click.option("--now", help="Build as of this time (RFC 3339); default: SOURCE_DATE_EPOCH, else the clock.")
+@click.option("--site-dir", type=click.Path(file_okay=False), help="Where to publish (default: mkdocs.yml's site_dir).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def build_command(config_file: str, now: str | None, site_dir: str | None, quiet: bool) -> None:
+    """Validate every record, then build the site atomically.
+
+    The site is built beside the target folder and swapped in only when complete: a failed
+    build leaves the previous site exactly as it was."""
+    _quiet_mkdocs(quiet)
+    started = time.perf_counter()
+    with user_errors():
+        build_now = resolve_now(now)
+        config, plugin = load_site_config(config_file)
+        records = validated_records(config, plugin)
+        target = Path(site_dir or config.site_dir)
+        with staged_site(target) as staging:
+            config, plugin = load_site_config(config_file, site_dir=str(staging))
+            plugin.now, plugin.records = build_now, records
+            mkdocs_build.build(config)
+    if not quiet:
+        click.echo(f"Built {target} as of {build_now:%Y-%m-%dT%H:%M:%SZ} in {time.perf_counter() - started:.1f} s.", err=True)
+
+
+@click.command("validate")
+@config_option
+def validate_command(config_file: str) -> None:
+    """Check every record and report every problem at once (exit 1 if any)."""
+    _quiet_mkdocs(True)
+    with user_errors():
+        config, plugin = load_site_config(config_file)
+        records = validated_records(config, plugin)
+    counts = {
+        "components": len(records.components.components), "incidents": len(records.incidents),
+        "maintenance windows": len(records.maintenance), "post-mortems": len(records.postmortems),
+        "announcements": len(records.announcements),
+        "plans": len(records.plans.plans) if records.plans else 0,
+    }
+    click.echo("OK: " + ", ".join(f"{count} {name}" for name, count in counts.items()) + ".")
+
+
+@click.command("serve")
+@config_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve_command(config_file: str, dev_addr: str) -> None:
+    """Live preview: rebuild on every change to records, templates or mkdocs.yml."""
+    from mkdocs.commands.serve import serve
+
+    with user_errors():
+        load_site_config(config_file)
+        serve(config_file=config_file, dev_addr=dev_addr, livereload=True, watch=[])
+
+
+@click.command("schema")
+@click.argument("directory", type=click.Path(file_okay=False))
+def schema_command(directory: str) -> None:
+    """Write the JSON Schema of every record type into DIRECTORY."""
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, content in schema_files().items():
+        (target / name).write_bytes(content)
+        click.echo(str(target / name))
+
+
+def _quiet_mkdocs(quiet: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)

@@ -1,0 +1,139 @@
+"""The MkDocs plugin: thin glue between MkDocs' events and statusgen's core.
+
+on_config turns the `statusgen` block of mkdocs.yml into Settings and wires the theme;
+on_files loads the records, builds every output and hands them to MkDocs as generated files.
+With statusgen's own theme the pages are complete HTML, copied as they are (cheap: no
+MkDocs page per incident). Under any other theme each page becomes a generated Markdown page
+kept out of the nav, whose content is swapped for statusgen's HTML, so the site's own theme
+wraps it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as option
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from . import urls
+from .clock import NowError, resolve_now
+from .errors import ContentError
+from .loader import is_record_path, load_records
+from .outputs import OutputFile
+from .pipeline import build_outputs
+from .records import Records
+from .settings import Settings
+from .templating import templates_dir
+
+SECTION_PAGES = {"", urls.INCIDENT_HISTORY, urls.POSTMORTEMS, urls.ANNOUNCEMENTS, urls.PRICING}
+"""Pages that may appear in another theme's nav; every per-record page stays out of it."""
+
+
+class StatusgenConfig(base.Config):
+    """The `statusgen` block of mkdocs.yml."""
+
+    content_dir = option.Type(str, default="content")
+    """Folder of the records, relative to mkdocs.yml."""
+    prefix = option.Type(str, default="")
+    """Mount the status section under this path, e.g. `status/`."""
+    uptime_days = option.Type(int, default=90)
+    """Days in the uptime window."""
+    feed_items = option.Type(int, default=50)
+    """Most entries per feed."""
+    incidents_per_page = option.Type(int, default=25)
+    """Incidents per page of the history."""
+
+
+class StatusgenPlugin(BasePlugin[StatusgenConfig]):
+    """Adds the status section to an MkDocs build."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.now: datetime | None = None
+        """Set by `statusgen build --now`; otherwise resolved from SOURCE_DATE_EPOCH or the clock."""
+        self.records: Records | None = None
+        """Set by the CLI, which validates before building, so records are read once."""
+        self.settings: Settings | None = None
+        self._fragments: dict[str, OutputFile] = {}
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.settings = settings_from_config(config, self.config)
+        if self.settings.standalone:
+            # The theme's templates are the packaged templates/ (see statusgen/theme/__init__.py).
+            position = 1 if config.theme.custom_dir else 0
+            config.theme.dirs.insert(position, str(templates_dir()))
+        else:
+            config.extra_css.append(self.settings.prefix + urls.STYLESHEET)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        settings = self.settings
+        assert settings is not None
+        try:
+            records = self.records or load_records(settings.content_dir)
+            now = self.now or resolve_now()
+            outputs = build_outputs(records, settings, now)
+        except ContentError as error:
+            raise PluginError(error.report()) from None
+        except NowError as error:
+            raise PluginError(str(error)) from None
+        for file in [file for file in files if is_record_path(settings.content_dir, Path(file.abs_src_path or ""))]:
+            files.remove(file)
+        outputs.extend(_stylesheet())
+        self._add_outputs(outputs, files, config, settings)
+        return files
+
+    def _add_outputs(self, outputs: list[OutputFile], files: Files, config: MkDocsConfig, settings: Settings) -> None:
+        theme_folder = str(templates_dir())
+        taken = {file.dest_uri: file for file in files}
+        for output in outputs:
+            path = settings.prefix + output.path
+            if path in taken:
+                if not (taken[path].abs_src_path or "").startswith(theme_folder):
+                    raise PluginError(f"statusgen: {taken[path].src_uri} and the status section's {output.path} would both be published at {path}")
+                files.remove(taken[path])  # statusgen's own copy of a theme asset wins
+            if settings.standalone or output.title is None:
+                files.append(File.generated(config, path, content=output.content))
+                continue
+            source = path[: -len(".html")] + ".md"
+            inclusion = InclusionLevel.UNDEFINED if output.path[: -len("index.html")] in SECTION_PAGES else InclusionLevel.NOT_IN_NAV
+            front_matter = f"---\ntitle: {json.dumps(output.title)}\n---\n"
+            files.append(File.generated(config, source, content=front_matter, inclusion=inclusion))
+            self._fragments[source] = output
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        output = self._fragments.get(page.file.src_uri)
+        return output.content.decode("utf-8") if output is not None else html
+
+
+def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -> Settings:
+    """Settings for the core from mkdocs.yml (its folder is where relative paths start)."""
+    root = Path(config.config_file_path or ".").resolve().parent
+    prefix = plugin_config.prefix.strip("/")
+    site_url = config.site_url or "http://localhost/"
+    user_templates = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    return Settings(
+        content_dir=(root / plugin_config.content_dir).resolve(),
+        site_name=config.site_name,
+        site_url=site_url if site_url.endswith("/") else site_url + "/",
+        prefix=prefix + "/" if prefix else "",
+        uptime_days=plugin_config.uptime_days,
+        feed_items=plugin_config.feed_items,
+        history_page_size=plugin_config.incidents_per_page,
+        standalone=config.theme.name == "statusgen",
+        template_dirs=(user_templates,) if user_templates else (),
+    )
+
+
+def _stylesheet() -> list[OutputFile]:
+    css = (templates_dir() / urls.STYLESHEET).read_bytes()
+    return [OutputFile(urls.STYLESHEET, css)]
