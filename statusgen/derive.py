@@ -51,6 +51,9 @@ _STATUS_LEVEL = {
 
 def derive_state(records: Records, settings: Settings, now: datetime) -> SiteState:
     """Compute every derived fact of the site as of `now` (an aware datetime)."""
+    if now.tzinfo is None:
+        # A naive time would silently be read as the machine's local time: a caller's bug.
+        raise ValueError("derive_state needs an aware 'now'")
     now = now.astimezone(timezone.utc)
     component_ids = [component.id for component in records.components.components]
     open_incidents = tuple(
