@@ -139,14 +139,18 @@ def incident_figures(incident: Incident, now: datetime) -> IncidentFigures:
 
 
 def _maintenance_in(
-    windows: Iterable[Maintenance], states: Mapping[str, MaintenanceStatus], wanted: Iterable[MaintenanceStatus]
+    windows: Iterable[Maintenance],
+    states: Mapping[str, MaintenanceStatus],
+    wanted: Iterable[MaintenanceStatus],
 ) -> tuple[Maintenance, ...]:
     wanted = frozenset(wanted)
     chosen = [window for window in windows if states[window.id] in wanted]
     return tuple(sorted(chosen, key=lambda window: (window.scheduled_start, window.id)))
 
 
-def _group_statuses(records: Records, component_status: Mapping[str, ComponentStatus]) -> dict[str, ComponentStatus]:
+def _group_statuses(
+    records: Records, component_status: Mapping[str, ComponentStatus]
+) -> dict[str, ComponentStatus]:
     members: dict[str, list[ComponentStatus]] = {group.id: [] for group in records.components.groups}
     for component in records.components.components:
         if component.group is not None:
@@ -172,7 +176,9 @@ def _uptime(records: Records, window: tuple[date, date], now: datetime) -> dict[
     }
 
 
-def _incidents_by_component(component_ids: Iterable[str], incidents: Iterable[Incident]) -> dict[str, tuple[Incident, ...]]:
+def _incidents_by_component(
+    component_ids: Iterable[str], incidents: Iterable[Incident]
+) -> dict[str, tuple[Incident, ...]]:
     found: dict[str, list[Incident]] = {component_id: [] for component_id in component_ids}
     for incident in incidents:
         named = set(incident.affected)
@@ -180,7 +186,10 @@ def _incidents_by_component(component_ids: Iterable[str], incidents: Iterable[In
             named.update(update.components or {})
         for component_id in sorted(named):
             found.get(component_id, []).append(incident)
-    return {component_id: tuple(sorted(items, key=_by_start, reverse=True)) for component_id, items in found.items()}
+    return {
+        component_id: tuple(sorted(items, key=_by_start, reverse=True))
+        for component_id, items in found.items()
+    }
 
 
 def _by_start(incident: Incident) -> tuple[datetime, str]:

@@ -87,13 +87,12 @@ def incident_open_at(incident: Incident, moment: datetime) -> bool:
 
 
 def incident_status_at(incident: Incident, moment: datetime) -> IncidentStatus:
-    """The status of the latest update posted by `moment`; without one, investigating while
-    open and resolved once resolved."""
+    """Resolved once resolved; before that, the status of the latest update posted by
+    `moment`, or investigating when there is none yet."""
+    if incident.resolved is not None and incident.resolved <= moment:
+        return IncidentStatus.RESOLVED
     posted = [update for update in incident.updates if update.at <= moment]
-    if posted:
-        return posted[-1].status
-    resolved = incident.resolved is not None and incident.resolved <= moment
-    return IncidentStatus.RESOLVED if resolved else IncidentStatus.INVESTIGATING
+    return posted[-1].status if posted else IncidentStatus.INVESTIGATING
 
 
 def maintenance_state(maintenance: Maintenance, now: datetime) -> MaintenanceStatus:

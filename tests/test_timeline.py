@@ -184,6 +184,8 @@ def test_statuses_at_a_moment_follow_the_updates_posted_by_then():
         ([update(t("10:10"), "identified"), update(t("10:20"), "monitoring")], None, IncidentStatus.MONITORING),
         ([], t("11:00"), IncidentStatus.RESOLVED),
         ([update(t("11:00"), "resolved")], t("11:00"), IncidentStatus.RESOLVED),
+        ([update(t("10:10"), "monitoring")], t("11:00"), IncidentStatus.RESOLVED),
+        ([update(t("10:10"), "identified"), update(t("19:00"), "monitoring")], None, IncidentStatus.IDENTIFIED),
     ],
 )
 def test_incident_status_is_the_latest_update(updates, resolved, expected):
