@@ -1,0 +1,162 @@
+"""What the feeds say: one item per incident update, maintenance window, post-mortem and
+announcement, chosen newest first before any of them is rendered.
+
+A long history has tens of thousands of updates and a feed shows fifty, so items are first
+collected as cheap candidates (time, id, a function that builds the item), the newest are
+picked, and only those are rendered.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Iterable, Iterator, Mapping
+
+from markupsafe import Markup
+
+from .. import urls
+from ..markup import MarkdownRenderer
+from ..models import Announcement, Incident, Maintenance, MaintenanceStatus, Postmortem
+from ..records import Records
+from ..settings import Settings
+from ..state import SiteState
+from .jsonout import start_of_day
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """One entry of every feed format."""
+
+    id: str
+    """Absolute URL, stable across builds (incident updates: .../incidents/ID/#update-N)."""
+    url: str
+    title: str
+    published: datetime
+    updated: datetime
+    content_html: str
+    """Rendered from the record's Markdown and sanitized."""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An item not yet rendered: enough to sort and pick it."""
+
+    published: datetime
+    id: str
+    build: Callable[[], FeedItem]
+
+
+class ItemSource:
+    """Makes candidates from the records of one build; renders each item at most once, so the
+    per-component feeds reuse the main feed's work."""
+
+    def __init__(self, records: Records, state: SiteState, settings: Settings) -> None:
+        self._state = state
+        self._base = settings.base_url
+        self._names = {component.id: component.name for component in records.components.components}
+        self._renderer = MarkdownRenderer()
+        self._built: dict[str, FeedItem] = {}
+
+    def pick(self, candidates: Iterable[Candidate], limit: int) -> list[FeedItem]:
+        """The `limit` newest items, newest first (ties broken by id, so the order is total)."""
+        newest = heapq.nlargest(limit, candidates, key=lambda candidate: (candidate.published, candidate.id))
+        return [self._build(candidate) for candidate in newest]
+
+    def _build(self, candidate: Candidate) -> FeedItem:
+        if candidate.id not in self._built:
+            self._built[candidate.id] = candidate.build()
+        return self._built[candidate.id]
+
+    def everything(self, records: Records) -> Iterator[Candidate]:
+        """Candidates of the site-wide feeds."""
+        for incident in records.incidents:
+            yield from self.incident(incident)
+        for window in records.maintenance:
+            yield from self.maintenance(window)
+        for postmortem in records.postmortems:
+            yield from self.postmortem(postmortem)
+        for announcement in records.announcements:
+            yield from self.announcement(announcement)
+
+    def incident(self, incident: Incident) -> Iterator[Candidate]:
+        """One candidate per update published by now; N counts the updates oldest first."""
+        page = urls.absolute(self._base, urls.incident(incident.id))
+        for number, update in enumerate(incident.updates, start=1):
+            if update.at > self._state.now:
+                break
+            item_id = f"{page}#{urls.update_anchor(number)}"
+
+            def build(update=update, item_id=item_id) -> FeedItem:
+                return FeedItem(
+                    id=item_id, url=item_id,
+                    title=f"{incident.title} — {update.status.value.capitalize()}",
+                    published=update.at, updated=update.at,
+                    content_html=str(self._renderer.render(update.body)),
+                    tags=("incident", incident.impact.value),
+                )
+
+            yield Candidate(update.at, item_id, build)
+
+    def maintenance(self, window: Maintenance) -> Iterator[Candidate]:
+        """One candidate per window, dated when it was first announced."""
+        announced = min([window.scheduled_start, *(update.at for update in window.updates)])
+        if announced > self._state.now:
+            return
+        page = urls.absolute(self._base, urls.maintenance(window.id))
+        yield Candidate(announced, page, lambda: self._maintenance_item(window, page, announced))
+
+    def _maintenance_item(self, window: Maintenance, page: str, announced: datetime) -> FeedItem:
+        state = self._state.maintenance_status.get(window.id, MaintenanceStatus.SCHEDULED)
+        seen = [update for update in window.updates if update.at <= self._state.now]
+        names = ", ".join(self._names.get(key, key) for key in window.components)
+        header = Markup("<p>{} – {} (UTC). Components: {}.</p>").format(
+            f"{window.scheduled_start:%Y-%m-%d %H:%M}", f"{window.scheduled_end:%Y-%m-%d %H:%M}", names
+        )
+        latest = Markup("")
+        if seen:
+            label = seen[-1].status.value.replace("_", " ").capitalize()
+            latest = Markup("<p><strong>{}:</strong></p>").format(label) + self._renderer.render(seen[-1].body)
+        return FeedItem(
+            id=page, url=page,
+            title=f"Maintenance: {window.title} — {state.value.replace('_', ' ').capitalize()}",
+            published=announced, updated=max([announced, *(update.at for update in seen)]),
+            content_html=str(header + self._renderer.render(window.body) + latest),
+            tags=("maintenance",),
+        )
+
+    def postmortem(self, postmortem: Postmortem) -> Iterator[Candidate]:
+        published = start_of_day(postmortem.published)
+        if published > self._state.now:
+            return
+        page = urls.absolute(self._base, urls.postmortem(postmortem.id))
+        yield Candidate(published, page, lambda: FeedItem(
+            id=page, url=page, title=postmortem.title, published=published, updated=published,
+            content_html=str(self._renderer.render(postmortem.summary)), tags=("postmortem",),
+        ))
+
+    def announcement(self, announcement: Announcement) -> Iterator[Candidate]:
+        published = start_of_day(announcement.published)
+        if published > self._state.now:
+            return
+        page = urls.absolute(self._base, urls.announcement(announcement.id))
+
+        def build() -> FeedItem:
+            html = self._renderer.render(announcement.body)
+            if announcement.effective is not None:
+                html = Markup("<p>Effective {}.</p>").format(announcement.effective.isoformat()) + html
+            return FeedItem(id=page, url=page, title=announcement.title, published=published,
+                            updated=published, content_html=str(html),
+                            tags=("announcement", announcement.kind.value))
+
+        yield Candidate(published, page, build)
+
+
+def maintenance_by_component(windows: Iterable[Maintenance]) -> Mapping[str, tuple[Maintenance, ...]]:
+    """Component id -> the windows that name it, built in one pass."""
+    found: dict[str, list[Maintenance]] = {}
+    for window in windows:
+        for component_id in window.components:
+            found.setdefault(component_id, []).append(window)
+    return {key: tuple(value) for key, value in found.items()}

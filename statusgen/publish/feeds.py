@@ -1,0 +1,137 @@
+"""RSS 2.0 (feed.xml), Atom (atom.xml) and JSON Feed 1.1 (feed.json), site-wide and per component.
+
+feedgen writes the XML formats and `json` the JSON one. feedgen stamps the current time on
+the feed and on every entry unless told otherwise, and prepends entries by default: here
+every timestamp is set from the records and entries are appended newest first, so the same
+records and the same "now" give the same bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Sequence
+
+from feedgen.feed import FeedGenerator
+
+from .. import urls
+from ..outputs import OutputFile
+from ..records import Records
+from ..settings import Settings
+from ..state import SiteState
+from .feed_items import FeedItem, ItemSource, maintenance_by_component
+from .jsonout import dump_json, rfc3339
+
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def render_feeds(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
+    """feed.xml, atom.xml and feed.json for the whole site, and components/ID/feed.xml."""
+    source = ItemSource(records, state, settings)
+    limit = max(settings.feed_items, 0)
+    items = source.pick(source.everything(records), limit)
+    title = settings.site_name
+    description = f"Incidents, maintenance, post-mortems and announcements of {settings.site_name}"
+    home = urls.absolute(settings.base_url, urls.HOME)
+    outputs = [
+        OutputFile(urls.RSS_FEED, rss_feed(items, title, description, home, _feed_url(settings, urls.RSS_FEED), state.now)),
+        OutputFile(urls.ATOM_FEED, atom_feed(items, title, description, home, _feed_url(settings, urls.ATOM_FEED), state.now)),
+        OutputFile(urls.JSON_FEED, json_feed(items, title, description, home, _feed_url(settings, urls.JSON_FEED))),
+    ]
+    windows = maintenance_by_component(records.maintenance)
+    for component in records.components.components:
+        candidates = [
+            candidate
+            for incident in state.incidents_by_component.get(component.id, ())
+            for candidate in source.incident(incident)
+        ]
+        candidates += [candidate for window in windows.get(component.id, ()) for candidate in source.maintenance(window)]
+        path = urls.component_feed(component.id)
+        outputs.append(OutputFile(path, rss_feed(
+            source.pick(candidates, limit),
+            f"{settings.site_name}: {component.name}",
+            f"Incidents and maintenance affecting {component.name}",
+            urls.absolute(settings.base_url, urls.component(component.id)),
+            _feed_url(settings, path),
+            state.now,
+        )))
+    return outputs
+
+
+def _feed_url(settings: Settings, path: str) -> str:
+    return urls.absolute(settings.base_url, path)
+
+
+def _feed_time(items: Sequence[FeedItem], now: datetime) -> datetime:
+    # The newest entry, not the build time: a feed whose entries did not change keeps the
+    # same bytes from one build to the next, so readers and caches see nothing new.
+    return max((item.updated for item in items), default=now)
+
+
+def _generator(items: Sequence[FeedItem], title: str, description: str, home: str, now: datetime) -> FeedGenerator:
+    feed = FeedGenerator()
+    feed.id(home)
+    feed.title(title)
+    feed.description(description)
+    feed.author({"name": title})
+    feed.language("en")
+    feed.generator("statusgen")
+    stamp = _feed_time(items, now)
+    feed.updated(stamp)
+    feed.lastBuildDate(stamp)
+    for item in items:  # newest first, appended in that order
+        entry = feed.add_entry(order="append")
+        entry.id(item.id)
+        entry.guid(item.id, permalink=True)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate")
+        entry.published(item.published)
+        entry.updated(item.updated)
+        entry.description(item.content_html)
+        entry.content(item.content_html, type="html")
+        for tag in item.tags:
+            entry.category(term=tag)
+    return feed
+
+
+def _links(home: str, self_url: str) -> list[dict[str, str]]:
+    # feedgen takes the last link as RSS's <link>, which must be the home page.
+    return [{"href": self_url, "rel": "self"}, {"href": home, "rel": "alternate"}]
+
+
+def rss_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str, now: datetime) -> bytes:
+    """An RSS 2.0 document of `items` (already newest first)."""
+    feed = _generator(items, title, description, home, now)
+    feed.link(_links(home, self_url), replace=True)
+    return feed.rss_str(pretty=True)
+
+
+def atom_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str, now: datetime) -> bytes:
+    """An Atom document of `items` (already newest first)."""
+    feed = _generator(items, title, description, home, now)
+    feed.link(_links(home, self_url), replace=True)
+    return feed.atom_str(pretty=True)
+
+
+def json_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str) -> bytes:
+    """A JSON Feed 1.1 document of `items` (already newest first)."""
+    return dump_json({
+        "version": JSON_FEED_VERSION,
+        "title": title,
+        "description": description,
+        "home_page_url": home,
+        "feed_url": self_url,
+        "language": "en",
+        "authors": [{"name": title}],
+        "items": [
+            {
+                "id": item.id,
+                "url": item.url,
+                "title": item.title,
+                "content_html": item.content_html,
+                "date_published": rfc3339(item.published),
+                "date_modified": rfc3339(item.updated),
+                "tags": list(item.tags),
+            }
+            for item in items
+        ],
+    })
