@@ -71,6 +71,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             # The theme's templates are the packaged templates/ (see statusgen/theme/__init__.py).
             position = 1 if config.theme.custom_dir else 0
             config.theme.dirs.insert(position, str(templates_dir()))
+            # statusgen writes its own sitemap, listing its pages as well as MkDocs' ones.
+            config.theme.static_templates.discard("sitemap.xml")
         else:
             config.extra_css.append(self.settings.prefix + urls.STYLESHEET)
         return config
@@ -89,6 +91,9 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         for file in [file for file in files if is_record_path(settings.content_dir, Path(file.abs_src_path or ""))]:
             files.remove(file)
         outputs.extend(_stylesheet())
+        if not settings.standalone:
+            # The other theme's sitemap already lists every page, statusgen's included.
+            outputs = [output for output in outputs if output.path != "sitemap.xml"]
         self._add_outputs(outputs, files, config, settings)
         return files
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -51,6 +53,20 @@ def user_errors() -> Iterator[None]:
         raise UserError(str(error)) from None
 
 
+@contextmanager
+def source_date_epoch(now: datetime) -> Iterator[None]:
+    """Let MkDocs' own outputs (its sitemap under another theme) use the same "now"."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
 def load_site_config(config_file: str, **overrides: object) -> tuple[MkDocsConfig, StatusgenPlugin]:
     """mkdocs.yml, loaded and checked, with its statusgen plugin instance."""
     if not Path(config_file).is_file():
@@ -84,7 +100,7 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
         config, plugin = load_site_config(config_file)
         records = validated_records(config, plugin)
         target = Path(site_dir or config.site_dir)
-        with staged_site(target) as staging:
+        with staged_site(target) as staging, source_date_epoch(build_now):
             config, plugin = load_site_config(config_file, site_dir=str(staging))
             plugin.now, plugin.records = build_now, records
             mkdocs_build.build(config)
