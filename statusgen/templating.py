@@ -16,6 +16,7 @@ from markupsafe import Markup
 import statusgen
 
 from . import urls
+from .models.announcements import describe_duration
 from .publish import formatting
 from .settings import Settings
 
@@ -58,6 +59,9 @@ def make_environment(settings: Settings) -> jinja2.Environment:
         percent=formatting.percent,
         month=formatting.month_label,
         level=formatting.uptime_level,
+        label=formatting.label,
+        money=formatting.money,
+        duration_words=describe_duration,
         rel=_relative,
         md=_markdown,
         md_inline=_markdown_inline,
@@ -67,8 +71,12 @@ def make_environment(settings: Settings) -> jinja2.Environment:
 
 @jinja2.pass_context
 def _relative(context: Any, target: str) -> str:
-    """A link to `target` (a path of the section) from the page being rendered."""
-    return urls.relative(context["page"].path, target)
+    """A link to `target` (a path of the section) from the page being rendered; absolute only
+    on pages served at any depth (the 404 page)."""
+    page = context["page"]
+    if page.absolute_links:
+        return urls.absolute(context["settings"].base_url, target)
+    return urls.relative(page.path, target)
 
 
 @jinja2.pass_context

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from enum import Enum
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -92,6 +93,14 @@ def money(amount: Decimal, currency: str) -> str:
 
 
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def label(value: Enum) -> str:
+    """An enum value as a reader reads it: 'in_progress' -> 'In progress'."""
+    own = getattr(value, "label", None)
+    if isinstance(own, str):
+        return own
+    return str(value.value).replace("_", " ").capitalize()
 
 
 def uptime_level(value: float | None) -> str:

@@ -32,6 +32,8 @@ class Page:
     """One sentence for <meta name="description"> and OpenGraph."""
     values: Mapping[str, Any] = field(default_factory=dict)
     in_sitemap: bool = True
+    absolute_links: bool = False
+    """True for a page served at any depth (404), whose relative links would break."""
 
 
 @dataclass(frozen=True)

@@ -166,4 +166,5 @@ def not_found_page(site: SiteView, stylesheet: str) -> Page:
         description=f"This page does not exist on {site.settings.site_name}.",
         values={"inline_css": stylesheet},
         in_sitemap=False,
+        absolute_links=True,
     )
