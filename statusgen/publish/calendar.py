@@ -1,0 +1,77 @@
+"""maintenance.ics: every maintenance window as an iCalendar event, fit to subscribe to.
+
+Calendar applications poll a subscribed URL and match events by UID, so each window keeps
+one UID for life and carries a SEQUENCE that grows with its updates; DTSTAMP comes from
+the record, never the clock, so an unchanged record gives unchanged bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Event
+
+from .. import urls
+from ..models import Maintenance, MaintenanceStatus
+from ..outputs import OutputFile
+from ..records import Records
+from ..settings import Settings
+from ..state import SiteState
+
+PRODID = "-//statusgen//maintenance calendar//EN"
+
+
+def render_calendar(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
+    """maintenance.ics with one VEVENT per maintenance window (cancelled ones marked so)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"{settings.site_name}: maintenance")
+    calendar.add("x-wr-caldesc", f"Scheduled maintenance of {settings.site_name}")
+    calendar.add("x-wr-timezone", "UTC")
+    host = urlsplit(settings.site_url).hostname or "statusgen.invalid"
+    names = {component.id: component.name for component in records.components.components}
+    for window in records.maintenance:
+        calendar.add_component(_event(window, state, settings, host, names))
+    return [OutputFile(urls.CALENDAR, calendar.to_ical())]
+
+
+def _event(window: Maintenance, state: SiteState, settings: Settings, host: str, names: dict[str, str]) -> Event:
+    updates = [update for update in window.updates if update.at <= state.now]
+    stamp = max([_announced(window), *(update.at for update in updates)])
+    cancelled = state.maintenance_status.get(window.id) is MaintenanceStatus.CANCELLED
+    event = Event()
+    event.add("uid", f"{window.id}@{host}")
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
+    event.add("sequence", len(updates) + (1 if cancelled else 0))
+    event.add("dtstart", window.scheduled_start)
+    event.add("dtend", window.scheduled_end)
+    event.add("summary", f"Maintenance: {window.title}")
+    event.add("description", _description(window, updates, names))
+    event.add("url", urls.absolute(settings.base_url, urls.maintenance(window.id)))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    # Maintenance of a service is no appointment of the subscriber's: never mark them busy.
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", ["Maintenance"])
+    return event
+
+
+def _announced(window: Maintenance) -> datetime:
+    return min([window.scheduled_start, *(update.at for update in window.updates)])
+
+
+def _description(window: Maintenance, updates: list, names: dict[str, str]) -> str:
+    """Plain text: calendars show DESCRIPTION as text, so the Markdown source is kept as is."""
+    parts = [window.body.strip()] if window.body.strip() else []
+    affected = ", ".join(names.get(key, key) for key in window.components)
+    if affected:
+        parts.append(f"Components: {affected}")
+    if updates:
+        latest = updates[-1]
+        parts.append(f"{latest.status.value.replace('_', ' ').capitalize()} ({latest.at:%Y-%m-%d %H:%M} UTC): "
+                     f"{latest.body.strip()}")
+    return "\n\n".join(parts)
