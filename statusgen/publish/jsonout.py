@@ -7,9 +7,10 @@ from datetime import date, datetime, time, timezone
 from typing import Any
 
 
-def dump_json(value: Any) -> bytes:
-    """Deterministic, compact UTF-8 JSON with a trailing newline: keys sorted, no float noise."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+def dump_json(value: Any, indent: int | None = None) -> bytes:
+    """Deterministic UTF-8 JSON with a trailing newline: keys sorted; compact unless `indent`."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=separators, indent=indent, allow_nan=False)
     return (text + "\n").encode("utf-8")
 
 
