@@ -98,14 +98,14 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         return files
 
     def _add_outputs(self, outputs: list[OutputFile], files: Files, config: MkDocsConfig, settings: Settings) -> None:
-        theme_folder = str(templates_dir())
+        theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
         taken = {file.dest_uri: file for file in files}
         for output in outputs:
             path = settings.prefix + output.path
             if path in taken:
-                if not (taken[path].abs_src_path or "").startswith(theme_folder):
+                if not str(Path(taken[path].abs_src_path or "/").resolve()).startswith(theme_folders):
                     raise PluginError(f"statusgen: {taken[path].src_uri} and the status section's {output.path} would both be published at {path}")
-                files.remove(taken[path])  # statusgen's own copy of a theme asset wins
+                files.remove(taken[path])  # a theme's file (its stylesheet, its sitemap) gives way to statusgen's
             if settings.standalone or output.title is None:
                 files.append(File.generated(config, path, content=output.content))
                 continue
