@@ -1,0 +1,109 @@
+"""The site commands through Click's runner, and the plugin through a real `mkdocs build`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from statusgen.cli import main
+
+from conftest import EXAMPLE_NOW, REPO
+from golden_compare import compare_trees, files_under
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A private copy of the example site, safe to break."""
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    return tmp_path
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_every_command_has_help() -> None:
+    for name, command in main.commands.items():
+        assert command.help, f"statusgen {name} has no help text"
+        result = run(name, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_validate_summarises_what_it_read(example: Path) -> None:
+    result = run("validate", "-f", str(example / "mkdocs.yml"))
+    assert result.exit_code == 0, result.output
+    incidents = len(list((example / "content" / "incidents").glob("*.md")))
+    assert result.output.startswith("OK: ") and f"{incidents} incidents" in result.output
+
+
+def test_build_publishes_every_page_kind(example: Path) -> None:
+    site = example / "site"
+    result = run("build", "-q", "-f", str(example / "mkdocs.yml"), "--now", EXAMPLE_NOW, "--site-dir", str(site))
+    assert result.exit_code == 0, result.output
+    published = files_under(site)
+    for path in ("index.html", "incidents/index.html", "postmortems/index.html", "announcements/index.html",
+                 "pricing/index.html", "404.html", "feed.xml", "atom.xml", "feed.json", "sitemap.xml",
+                 "api/v2/summary.json", "api/uptime.json", "maintenance.ics", "badge.svg"):
+        assert path in published, path
+    for folder, kind in (("incidents", "incidents"), ("maintenance", "maintenance"),
+                         ("postmortems", "postmortems"), ("announcements", "announcements")):
+        for record in (example / "content" / folder).glob("*.md"):
+            assert f"{kind}/{record.stem}/index.html" in published
+    assert not any(name.startswith(("incidents/", "postmortems/")) and name.endswith(".md") for name in published)
+    assert "components.yml" not in published and "plans.yml" not in published
+    for feed in ("feed.xml", "atom.xml"):
+        parsed = feedparser.parse((site / feed).read_bytes())
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert parsed.entries
+
+
+def test_broken_record_names_file_and_line_and_keeps_the_site(example: Path) -> None:
+    site = example / "site"
+    assert run("build", "-q", "-f", str(example / "mkdocs.yml"), "--now", EXAMPLE_NOW, "--site-dir", str(site)).exit_code == 0
+    before = {name: (site / name).read_bytes() for name in files_under(site)}
+    incident = sorted((example / "content" / "incidents").glob("*.md"))[0]
+    text = incident.read_text()
+    incident.write_text(text.replace("impact:", "impcat:", 1))
+    for command in (["validate"], ["build", "--now", EXAMPLE_NOW, "--site-dir", str(site)]):
+        result = run(*command, "-f", str(example / "mkdocs.yml"))
+        assert result.exit_code == 1
+        line = text.splitlines().index(next(l for l in text.splitlines() if l.startswith("impact:"))) + 1
+        assert f"{incident.name}:{line}: impcat: unknown field 'impcat' (did you mean 'impact'?)" in result.output
+        assert "Traceback" not in result.output
+    assert {name: (site / name).read_bytes() for name in files_under(site)} == before
+
+
+def test_bad_now_and_missing_config_are_clean_errors(example: Path) -> None:
+    result = run("build", "-f", str(example / "mkdocs.yml"), "--now", "2021-10-04 18:00")
+    assert result.exit_code == 1 and "--now" in result.output and "Traceback" not in result.output
+    result = run("validate", "-f", str(example / "nowhere.yml"))
+    assert result.exit_code == 1 and "nowhere.yml" in result.output
+
+
+def test_schema_command_writes_every_record_schema(tmp_path: Path) -> None:
+    result = run("schema", str(tmp_path / "schema"))
+    assert result.exit_code == 0, result.output
+    names = {path.name for path in (tmp_path / "schema").iterdir()}
+    assert {"incident.json", "maintenance.json", "postmortem.json", "announcement.json", "components.json", "plans.json"} <= names
+    for path in (tmp_path / "schema").iterdir():
+        assert json.loads(path.read_text())["type"] == "object"
+
+
+def test_plain_mkdocs_build_matches_statusgen_build(example: Path) -> None:
+    """The plugin through a real `mkdocs build`; SOURCE_DATE_EPOCH sets now (2021-10-04T18:00:00Z)."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1633370400")
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    completed = subprocess.run([str(mkdocs), "build", "-q", "-f", str(example / "mkdocs.yml"), "-d", str(example / "by-mkdocs")],
+                               env=env, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert run("build", "-q", "-f", str(example / "mkdocs.yml"), "--now", EXAMPLE_NOW, "--site-dir", str(example / "by-statusgen")).exit_code == 0
+    assert not compare_trees(example / "by-mkdocs", example / "by-statusgen", update=False)
