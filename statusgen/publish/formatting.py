@@ -147,4 +147,4 @@ def favicon_uri(indicator: Indicator) -> str:
         f"<circle cx='8' cy='8' r='8' fill='{_FAVICON_COLOURS[indicator]}'/>"
         f"<path d='{mark}' stroke='#fff' stroke-width='2' fill='none' stroke-linecap='round'/></svg>"
     )
-    return "data:image/svg+xml," + quote(svg, safe="/:=' ")
+    return "data:image/svg+xml," + quote(svg, safe="/:='")

@@ -95,12 +95,12 @@ def history_pages(site: SiteView) -> Iterator[Page]:
     count = max((len(newest_first) + size - 1) // size, 1)
     for number in range(1, count + 1):
         chunk = newest_first[(number - 1) * size : number * size]
-        months: list[tuple[str, list]] = []
+        months: list[tuple[str, str, list]] = []
         for incident in chunk:
-            label = month_label(incident.started.date())
-            if not months or months[-1][0] != label:
-                months.append((label, []))
-            months[-1][1].append(incident)
+            key = f"{incident.started:%Y-%m}"
+            if not months or months[-1][0] != key:
+                months.append((key, month_label(incident.started.date()), []))
+            months[-1][2].append(incident)
         yield Page(
             path=urls.incident_history_page(number),
             template="history.html",
