@@ -9,7 +9,7 @@ kept as dicts so the schema tests can validate the very same data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -148,8 +148,8 @@ def many_incidents(count: int, updates_each: int = 3) -> Records:
     """A long history on one component, for the caps and the speed."""
     incidents = []
     for number in range(count):
-        day = datetime(2000, 1, 1, tzinfo=timezone.utc).timestamp() + number * 86400
-        start = datetime.fromtimestamp(day, timezone.utc)
+        # One a day, the last on the day before NOW, so that all are over by then.
+        start = (NOW - timedelta(days=count - number)).replace(hour=0)
         updates = [
             {"at": start.replace(hour=1 + step).isoformat(), "status": "investigating", "body": f"Update {step}."}
             for step in range(updates_each - 1)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import timedelta
 from typing import Any, Callable
 
@@ -254,3 +255,13 @@ def test_an_earlier_now_shows_the_page_as_it_was():
     assert before["summary.json"]["status"]["indicator"] == "critical"
     pulls = next(c for c in before["summary.json"]["components"] if c["name"] == "Image pulls")
     assert pulls["status"] == "major_outage"
+
+
+def test_a_long_history_is_cheap():
+    site = corpus_site(now=NOW, records=many_incidents(10_000))
+    started = time.perf_counter()
+    files = render_statuspage_api(site.records, site.state, site.settings)
+    elapsed = time.perf_counter() - started
+    incidents = json.loads(next(f.content for f in files if f.path == "api/v2/incidents.json"))["incidents"]
+    assert len(incidents) == 50 and incidents[0]["name"] == "Incident 9999"
+    assert elapsed < 5, f"{elapsed:.1f}s for 10,000 incidents"

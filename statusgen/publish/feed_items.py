@@ -100,10 +100,11 @@ class ItemSource:
             yield Candidate(update.at, item_id, build)
 
     def maintenance(self, window: Maintenance) -> Iterator[Candidate]:
-        """One candidate per window, dated when it was first announced."""
+        """One candidate per window, dated by its first update, else by its start (which may
+        lie ahead: an upcoming window then heads the feed, where it should)."""
+        if window.updates and window.updates[0].at > self._state.now:
+            return  # announced after now: not yet known
         announced = min([window.scheduled_start, *(update.at for update in window.updates)])
-        if announced > self._state.now:
-            return
         page = urls.absolute(self._base, urls.maintenance(window.id))
         yield Candidate(announced, page, lambda: self._maintenance_item(window, page, announced))
 

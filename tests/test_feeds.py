@@ -1,0 +1,148 @@
+"""feed.xml, atom.xml, feed.json and the per-component feeds, parsed as readers parse them."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+
+import feedparser
+import pytest
+
+from interop_corpus import BASE_URL, NOW, by_path, corpus_site, many_incidents
+from statusgen.publish.feeds import render_feeds
+
+PULLS = BASE_URL + "incidents/2024-05-01-pulls-failing/"
+WEB = BASE_URL + "incidents/2024-06-10-web-slow/"
+# 6 incident updates + 4 maintenance windows + 1 post-mortem + 1 announcement, all known by NOW.
+EXPECTED_IDS = {
+    *(f"{PULLS}#update-{n}" for n in range(1, 5)),
+    *(f"{WEB}#update-{n}" for n in range(1, 3)),
+    *(BASE_URL + f"maintenance/{key}/" for key in ("2024-06-01-db", "2024-06-10-cdn", "2024-06-20-search",
+                                                   "2024-06-25-cancelled")),
+    BASE_URL + "postmortems/pulls-failing/",
+    BASE_URL + "announcements/2024-05-15-retention/",
+}
+RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def feeds(**options) -> dict[str, bytes]:
+    site = corpus_site(**options)
+    return by_path(render_feeds(site.records, site.state, site.settings))
+
+
+@pytest.fixture(scope="module")
+def published() -> dict[str, bytes]:
+    return feeds()
+
+
+def parse(content: bytes):
+    parsed = feedparser.parse(content)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    return parsed
+
+
+@pytest.mark.parametrize("path", ["feed.xml", "atom.xml"])
+def test_one_entry_per_update_window_postmortem_and_announcement(published, path):
+    parsed = parse(published[path])
+    ids = [entry.id for entry in parsed.entries]
+    assert len(ids) == len(EXPECTED_IDS) and set(ids) == EXPECTED_IDS
+    for entry in parsed.entries:
+        assert entry.link == entry.id  # each update links to its own anchor on the incident page
+    times = [entry.published_parsed for entry in parsed.entries]
+    assert times == sorted(times, reverse=True), "newest first"
+
+
+def test_entries_say_what_happened(published):
+    entries = {entry.id: entry for entry in parse(published["atom.xml"]).entries}
+    assert entries[f"{PULLS}#update-2"].title == "Pulls failing outside one region — Identified"
+    assert "<strong>failed</strong>" in entries[f"{PULLS}#update-1"].content[0].value
+    assert entries[f"{PULLS}#update-1"].published == "2024-05-02T01:45:00+00:00"
+    assert "Cancelled" in entries[BASE_URL + "maintenance/2024-06-25-cancelled/"].title
+
+
+def test_feed_links_are_absolute_and_timestamps_come_from_records(published):
+    rss = parse(published["feed.xml"]).feed
+    atom = parse(published["atom.xml"]).feed
+    assert rss.link == BASE_URL
+    assert {link.href for link in atom.links if link.rel == "self"} == {BASE_URL + "atom.xml"}
+    assert {link.href for link in rss.links if link.rel == "self"} == {BASE_URL + "feed.xml"}
+    # The newest entry (the upcoming window starting 25 June), not the build clock nor now.
+    assert atom.updated == "2024-06-25T01:00:00+00:00"
+    assert rss.updated == "Tue, 25 Jun 2024 01:00:00 +0000"
+
+
+def test_same_records_and_now_give_the_same_bytes(published):
+    assert feeds() == published
+
+
+def test_json_feed_follows_version_1_1(published):
+    document = json.loads(published["feed.json"])
+    assert document["version"] == "https://jsonfeed.org/version/1.1"
+    assert document["title"] and document["home_page_url"] == BASE_URL
+    assert document["feed_url"] == BASE_URL + "feed.json"
+    assert {item["id"] for item in document["items"]} == EXPECTED_IDS
+    for item in document["items"]:
+        assert isinstance(item["id"], str) and item["url"].startswith(BASE_URL)
+        assert isinstance(item["content_html"], str) and item["content_html"]
+        assert RFC3339.match(item["date_published"]) and RFC3339.match(item["date_modified"])
+    atom_order = [entry.id for entry in parse(published["atom.xml"]).entries]
+    assert [item["id"] for item in document["items"]] == atom_order
+
+
+def xml_texts(content: bytes) -> list[str]:
+    return [element.text or "" for element in ET.fromstring(content).iter()]
+
+
+def test_hostile_html_does_not_survive_in_any_feed(published):
+    # Parsed with a plain XML parser: feedparser sanitizes on its own and would hide a leak.
+    hostile = f"{WEB}#update-2"
+    texts = {path: "\n".join(xml_texts(published[path])) for path in ("feed.xml", "atom.xml")}
+    texts["feed.json"] = "\n".join(item["content_html"] for item in json.loads(published["feed.json"])["items"])
+    texts["components/web/feed.xml"] = "\n".join(xml_texts(published["components/web/feed.xml"]))
+    for path, text in texts.items():
+        assert "details</a>" in text, path  # the update is there ...
+        for bad in ("<script", "onclick", "alert(", "steal()"):
+            assert bad not in text, f"{bad} in {path}"  # ... without its script
+    assert hostile in published["feed.json"].decode()
+
+
+def test_feeds_are_capped_at_the_newest_items(published):
+    capped = feeds(feed_items=5)
+    everything = [entry.id for entry in parse(published["feed.xml"]).entries]
+    for path in ("feed.xml", "atom.xml"):
+        assert [entry.id for entry in parse(capped[path]).entries] == everything[:5]
+    assert len(json.loads(capped["feed.json"])["items"]) == 5
+
+
+def test_each_component_has_its_own_feed(published):
+    def ids(component_id):
+        parsed = parse(published[f"components/{component_id}/feed.xml"])
+        assert parsed.feed.link == BASE_URL + f"components/{component_id}/"
+        return {entry.id for entry in parsed.entries}
+
+    assert ids("pulls") == {*(f"{PULLS}#update-{n}" for n in range(1, 5)), BASE_URL + "maintenance/2024-06-10-cdn/"}
+    assert ids("pushes") == {BASE_URL + "maintenance/2024-06-01-db/", BASE_URL + "maintenance/2024-06-10-cdn/"}
+    assert ids("web") == {f"{WEB}#update-1", f"{WEB}#update-2", BASE_URL + "maintenance/2024-06-20-search/",
+                          BASE_URL + "maintenance/2024-06-25-cancelled/"}
+
+
+def test_updates_after_now_are_not_yet_published():
+    earlier = feeds(now=datetime.fromisoformat("2024-05-02T03:00:00+00:00"))
+    ids = {entry.id for entry in parse(earlier["feed.xml"]).entries}
+    assert f"{PULLS}#update-2" in ids and f"{PULLS}#update-3" not in ids
+    assert BASE_URL + "postmortems/pulls-failing/" not in ids
+
+
+def test_a_long_history_is_fast_and_capped():
+    site = corpus_site(now=NOW, records=many_incidents(10_000))
+    started = time.perf_counter()
+    files = by_path(render_feeds(site.records, site.state, site.settings))
+    elapsed = time.perf_counter() - started
+    entries = parse(files["feed.xml"]).entries
+    assert len(entries) == 50 and entries[0].id.startswith(BASE_URL + "incidents/incident-09999/")
+    assert len(parse(files["components/web/feed.xml"]).entries) == 50
+    assert elapsed < 10, f"{elapsed:.1f}s for 10,000 incidents"
+    assert NOW - timedelta(days=1) > site.records.incidents[-1].started
