@@ -15,7 +15,8 @@ from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
 from .jsonout import dump_json
-from .statuspage_objects import ApiContext, build_context, incident_object, maintenance_object
+from .statuspage_incidents import incident_object, maintenance_object
+from .statuspage_objects import ApiContext, build_context
 
 API_ROOT = "api/v2/"
 RECENT = 50
