@@ -12,6 +12,7 @@ import pytest
 
 from page_fixtures import HOSTILE_TITLE, _record, render, site_records
 from statusgen import urls
+from statusgen.templating import relative_link
 from statusgen.models import Incident
 
 # Files of the status section made by the other render stages, which pages may link to.
@@ -274,3 +275,11 @@ def test_css_has_both_schemes_and_print():
 
 def test_same_input_gives_same_bytes():
     assert render() == render()
+
+
+def test_relative_link_shortcut_agrees_with_the_url_layout(outputs):
+    pages = ["", "incidents/", "incidents/page/2/", "incidents/x/", "components/a/", "pricing/"]
+    targets = pages + ["feed.xml", "assets/statusgen.css", "components/a/feed.xml", "incidents"]
+    for page in pages:
+        for target in targets:
+            assert relative_link(page, target) == urls.relative(page, target), (page, target)
