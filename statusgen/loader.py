@@ -47,14 +47,49 @@ class SourceFile:
         return Problem(self.display, line, field_path(loc), message)
 
 
-def record_files(content_dir: Path) -> list[tuple[str, Path]]:
-    """(folder, path) of every Markdown record under content_dir, in a stable order."""
+_RECORD_LIKE = (".md", ".markdown", ".mdown", ".mkd", ".txt", ".yml", ".yaml", ".json")
+"""Suffixes of files that look like records: anything else in a record folder (an image for
+a post-mortem, say) is left alone, but these must be .md or they would be silently skipped."""
+
+
+def record_files(content_dir: Path, problems: list[Problem] | None = None) -> list[tuple[str, Path]]:
+    """(folder, path) of every Markdown record under content_dir, in a stable order.
+
+    Anything that looks like a record but cannot be read as one (a folder named x.md, a
+    broken link, x.MD, x.yml) is reported in `problems` rather than silently skipped."""
+    problems = [] if problems is None else problems
     found = []
     for folder in RECORD_FOLDERS:
         directory = content_dir / folder
-        if directory.is_dir():
-            found.extend((folder, path) for path in directory.rglob("*") if path.suffix in (".md", ".yml", ".yaml", ".markdown") and path.is_file())
+        if directory.exists() and not directory.is_dir():
+            problems.append(Problem(_display(directory), 0, "", f"{folder} must be a folder of .md records, not a file"))
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.rglob("*")):
+            relative = path.relative_to(directory)
+            if any(part.startswith(".") for part in relative.parts) or path.name.endswith("~"):
+                continue  # editors' and version control's own files
+            problem = _not_a_record(folder, path)
+            if problem is not None:
+                problems.append(Problem(_display(path), 0, "", problem))
+            elif path.suffix == ".md":
+                found.append((folder, path))
     return sorted(found)
+
+
+def _not_a_record(folder: str, path: Path) -> str | None:
+    """Why a path that looks like a record cannot be read as one; None if it can (or is no record)."""
+    if path.is_dir():
+        return "this is a folder: a record is a Markdown file" if path.suffix.lower() in _RECORD_LIKE else None
+    if path.suffix.lower() not in _RECORD_LIKE:
+        return None
+    if path.suffix != ".md":
+        return f"records in {folder}/ are Markdown files ending in .md (lower case)"
+    if path.is_symlink() and not path.exists():
+        return "this link points to a file that does not exist"
+    if not path.is_file():
+        return "this is not a regular file: a record is a Markdown file"
+    return None
 
 
 def is_record_path(content_dir: Path, path: Path) -> bool:
@@ -70,38 +105,62 @@ def load_records(content_dir: Path) -> Records:
     """Every record of the site, validated; raises ContentError listing every problem."""
     problems: list[Problem] = []
     sources: dict[tuple[str, str], SourceFile] = {}
-    catalogues: dict[str, Any] = {}
-    for name, model in CATALOGUES.items():
-        path = content_dir / name
-        if not path.exists():
-            if name == "components.yml":
-                problems.append(Problem(_display(path), 0, "", "file not found: every site lists its components here"))
-            continue
-        source, data = _read(path, markdown=False, problems=problems)
-        if source is not None:
-            catalogues[name] = _validate(model, data, source, problems)
-            sources[("catalogue", name)] = source
+    broken: set[tuple[str, str]] = set()
+    catalogues = {name: _load_catalogue(content_dir, name, sources, broken, problems) for name in CATALOGUES}
     loaded: dict[str, list[Any]] = {folder: [] for folder in RECORD_FOLDERS}
-    for folder, path in record_files(content_dir):
+    for folder, path in record_files(content_dir, problems):
         record = _load_record(folder, path, sources, problems)
         if record is not None:
             loaded[folder].append(record)
-    components = catalogues.get("components.yml")
+        else:
+            broken.add((folder, path.stem))
+    components = catalogues["components.yml"]
     if components is None:
         raise ContentError(problems)
     records = Records(
         components=components,
-        plans=catalogues.get("plans.yml"),
+        plans=catalogues["plans.yml"],
         incidents=tuple(sorted(loaded["incidents"], key=lambda r: (r.started, r.id))),
         maintenance=tuple(sorted(loaded["maintenance"], key=lambda r: (r.scheduled_start, r.id))),
         postmortems=tuple(sorted(loaded["postmortems"], key=lambda r: (r.published, r.id))),
         announcements=tuple(sorted(loaded["announcements"], key=lambda r: (r.published, r.id))),
         sources={key: source.path for key, source in sources.items()},
     )
-    problems.extend(_locate(violation, sources) for violation in check_rules(records))
+    for violation in check_rules(records):
+        # An unknown reference to a record that exists but is itself broken only echoes
+        # that record's own error; it would send the reader to the wrong file.
+        target = violation.refers_to
+        if target is None or (target not in broken and (target[0], "*") not in broken):
+            problems.append(_locate(violation, sources))
     if problems:
         raise ContentError(problems)
     return records
+
+
+def _load_catalogue(content_dir: Path, name: str, sources: dict[tuple[str, str], SourceFile],
+                    broken: set[tuple[str, str]], problems: list[Problem]) -> Any:
+    """One catalogue (components.yml, plans.yml) validated, or None with its problems noted."""
+    path = content_dir / name
+    what = name.split(".")[0]
+    if not path.exists() and not path.is_symlink():
+        other = path.with_suffix(".yaml")
+        if other.exists():
+            problems.append(Problem(_display(other), 0, "", f"rename this file to {name}"))
+            broken.add((what, "*"))
+        elif name == "components.yml":
+            problems.append(Problem(_display(path), 0, "", "file not found: every site lists its components here"))
+        return None
+    catalogue = None
+    if path.is_dir():
+        problems.append(Problem(_display(path), 0, "", f"this is a folder: {name} must be a YAML file"))
+    else:
+        source, data = _read(path, markdown=False, problems=problems)
+        if source is not None:
+            sources[("catalogue", name)] = source
+            catalogue = _validate(CATALOGUES[name], data, source, problems)
+    if catalogue is None:
+        broken.add((what, "*"))
+    return catalogue
 
 
 def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceFile], problems: list[Problem]) -> Any:
@@ -149,13 +208,14 @@ def _read(path: Path, markdown: bool, problems: list[Problem]) -> tuple[SourceFi
         problems.append(Problem(display, error.line, "", error.message))
         return None, None
     except OSError as error:
-        problems.append(Problem(display, 0, "", f"cannot read the file: {error.strerror}"))
+        problems.append(Problem(display, 0, "", f"cannot read the file: {error.strerror or error}"))
         return None, None
-    if data is None and not markdown:
-        data = {}
+    if data is None:
+        data = {}  # empty front matter: the model then names every required field
     if not isinstance(data, dict):
         what = "front matter" if markdown else "file"
-        problems.append(Problem(display, first_line, "", f"the {what} must be a mapping of keys to values"))
+        got = "a list" if isinstance(data, list) else "a single value"
+        problems.append(Problem(display, first_line, "", f"the {what} must be a mapping of keys to values, not {got}"))
         return None, None
     if markdown:
         data["\0body"] = body
@@ -164,8 +224,9 @@ def _read(path: Path, markdown: bool, problems: list[Problem]) -> tuple[SourceFi
 
 def _validate(model: type[BaseModel], data: dict[str, Any], source: SourceFile, problems: list[Problem]) -> Any:
     non_text_keys = [key for key in data if not isinstance(key, str)]
+    for key in non_text_keys:
+        problems.append(source.problem((key,), f"a key must be text, not {key}: put it in quotes", key=True))
     if non_text_keys:
-        problems.append(source.problem((), f"keys must be text; {non_text_keys[0]!r} is not"))
         return None
     try:
         return model.model_validate(data)

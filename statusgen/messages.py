@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any, Iterable
 
@@ -24,12 +26,55 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def describe_validation_error(model: type[BaseModel], error: ValidationError) -> list[tuple[tuple[Any, ...], str, bool]]:
     """Each error as (location, message, points_at_key); location as pydantic gives it."""
+    items = _prune_union_branches(error.errors(include_url=False))
     described = []
-    for item in error.errors(include_url=False):
+    for item in items:
         loc = _visible_loc(item["loc"])
         message = _message(model, item, loc)
         described.append((loc, message, item["type"] == "extra_forbidden"))
-    return described
+    return _merge_misspelt_keys(described)
+
+
+_SHAPES = {
+    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "list_type": "a list", "tuple_type": "a list", "string_type": "text",
+}
+
+
+def _prune_union_branches(items: list[Any]) -> list[Any]:
+    # A field such as `components` (a mapping or a list) is a union: pydantic reports every
+    # branch that failed. A branch the input does not even have the shape of is noise when
+    # another branch got further; when none did, one "expected X or Y" says it all.
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for item in items:
+        branch = next((i for i, part in enumerate(item["loc"]) if isinstance(part, str) and "[" in part), None)
+        if branch is not None:
+            groups.setdefault(tuple(item["loc"][:branch]), []).append(item)
+    kept = []
+    for item in items:
+        key = next((k for k, members in groups.items() if any(m is item for m in members)), None)
+        if key is None:
+            kept.append(item)
+            continue
+        members = groups[key]
+        shape_only = [m for m in members if len(m["loc"]) == len(key) + 1 and m["type"] in _SHAPES]
+        if len(shape_only) < len(members):
+            if not any(m is item for m in shape_only):
+                kept.append(item)
+        elif item is members[0]:
+            expected = list(dict.fromkeys(_SHAPES[m["type"]] for m in members))
+            kept.append({"type": "union_shape", "loc": key, "input": item["input"], "ctx": {"expected": expected}, "msg": ""})
+    return kept
+
+
+def _merge_misspelt_keys(described: list[tuple[tuple[Any, ...], str, bool]]) -> list[tuple[tuple[Any, ...], str, bool]]:
+    # `stauts:` for `status:` gives two errors, an unknown key and a missing one; the first,
+    # with its did-you-mean, says everything.
+    suggested = set()
+    for loc, message, at_key in described:
+        if at_key and "(did you mean '" in message:
+            suggested.add(loc[:-1] + (message.split("(did you mean '")[1].split("'")[0],))
+    return [entry for entry in described if not (entry[0] in suggested and entry[1] == _MISSING)]
 
 
 def _visible_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -38,18 +83,30 @@ def _visible_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part.startswith("function-"))))
 
 
+_MISSING = "required field is missing"
+_PATTERNS = {
+    "^[A-Z]{3}$": "an ISO 4217 currency code such as USD or EUR",
+}
+
+
 def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...]) -> str:
     kind = item["type"]
     value = item.get("input")
     context = item.get("ctx") or {}
     if kind == "missing":
-        return "required field is missing"
+        return _MISSING
+    if kind == "union_shape":
+        return f"expected {' or '.join(context['expected'])}, got {_kind_of(value)}"
     if kind == "extra_forbidden":
         name = loc[-1] if loc else "?"
-        return f"unknown field '{name}'{did_you_mean(str(name), _field_names(model, loc[:-1]))}"
+        names = _field_names(model, loc[:-1])
+        hint = did_you_mean(str(name), names) or (f" (expected one of: {', '.join(names)})" if names else "")
+        return f"unknown field '{name}'{hint}"
     if kind == "enum":
         allowed = [member.strip(" '") for member in str(context.get("expected", "")).replace(" or ", ", ").split(",")]
         return f"{_show(value)} is not one of: {', '.join(allowed)}{did_you_mean(str(value), allowed)}"
+    if kind == "timezone_aware" and isinstance(value, date) and not isinstance(value, datetime):
+        return f"{value} is a date without a time: write a timestamp, e.g. {value}T00:00:00Z"
     if kind == "timezone_aware":
         return "timestamp has no offset: add one, e.g. 2020-07-05T19:00:00Z (UTC) or +02:00"
     if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
@@ -58,6 +115,8 @@ def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...])
         return f"{_show(value)} is not a date: use YYYY-MM-DD, e.g. 2020-08-12"
     if kind == "string_pattern_mismatch" and "a-z0-9" in str(context.get("pattern", "")):
         return f"{_show(value)} is not a valid id: use lower-case letters, digits and hyphens"
+    if kind == "string_pattern_mismatch" and context.get("pattern") in _PATTERNS:
+        return f"{_show(value)} is not {_PATTERNS[context['pattern']]}"
     if kind == "string_pattern_mismatch":
         return f"{_show(value)} does not have the expected form ({context.get('pattern')})"
     if kind in ("greater_than_equal", "greater_than"):
@@ -68,8 +127,12 @@ def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...])
         return f"{_show(value)} has more than {context.get('decimal_places')} decimal places"
     if kind == "value_error":
         return str(context.get("error", item["msg"]))
-    if kind in ("string_type", "string_too_short"):
-        return "expected some text" if kind == "string_too_short" else f"expected text, got {_kind_of(value)}"
+    if kind == "finite_number":
+        return f"{value} is not a finite number"
+    if kind == "string_too_short":
+        return "expected some text"
+    if kind == "string_type":
+        return f"expected text, got {_kind_of(value)}{_quote_hint(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected a mapping of keys to values, got {_kind_of(value)}"
     if kind in ("list_type", "tuple_type"):
@@ -88,7 +151,20 @@ def _show(value: Any) -> str:
 
 def _kind_of(value: Any) -> str:
     names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", type(None): "nothing"}
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return f"the number {_show(value)}"
+    if isinstance(value, (date, datetime)):
+        return f"the date {value.isoformat()}"
     return names.get(type(value), f"{type(value).__name__} {_show(value)}")
+
+
+def _quote_hint(value: Any) -> str:
+    # YAML 1.1 reads `no`, `on`, `404` and `2021-10-01` as values other than text.
+    if isinstance(value, bool):
+        return " (YAML reads yes, no, on and off as true/false: put the text in quotes)"
+    if isinstance(value, (int, float, Decimal, date)):
+        return " (put it in quotes to make it text)"
+    return ""
 
 
 def _field_names(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

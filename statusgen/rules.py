@@ -26,6 +26,9 @@ class Violation:
     record_id: str
     loc: tuple[Any, ...]
     message: str
+    refers_to: tuple[str, str] | None = None
+    """For an unknown reference: (what, id) it names, e.g. ("plans", "team"); the loader
+    drops it when that record exists but could not be read (its own error says why)."""
 
 
 def check_rules(records: Records) -> list[Violation]:
@@ -34,9 +37,13 @@ def check_rules(records: Records) -> list[Violation]:
     return [violation for check in checks for violation in check(records)]
 
 
+_TARGETS = {"component": "components", "group": "groups", "plan": "plans", "incident": "incidents"}
+
+
 def _unknown(kind: str, record_id: str, loc: tuple[Any, ...], what: str, value: str, known: Iterable[str]) -> Violation:
-    known = list(known)
-    return Violation(kind, record_id, loc, f"unknown {what} '{value}'{did_you_mean(value, known)}")
+    known = sorted(known)
+    message = f"unknown {what} '{value}'{did_you_mean(value, known)}"
+    return Violation(kind, record_id, loc, message, refers_to=(_TARGETS[what], value))
 
 
 def _duplicates(values: Iterable[str]) -> set[str]:
@@ -125,9 +132,10 @@ def _announcements(records: Records) -> Iterator[Violation]:
         where = ("announcements", announcement.id)
         if announcement.effective is not None and announcement.effective < announcement.published:
             yield Violation(*where, ("effective",), "the effective date comes before the published date")
-        for index, plan_id in enumerate(announcement.plans):
-            if plan_id not in plan_ids:
-                yield _unknown(*where, ("plans", index), "plan", plan_id, plan_ids)
-        for index, change in enumerate(announcement.pricing or ()):
-            if change.plan not in plan_ids:
-                yield _unknown(*where, ("pricing", index, "plan"), "plan", change.plan, plan_ids)
+        named = [(("plans", index), plan_id) for index, plan_id in enumerate(announcement.plans)]
+        named += [(("pricing", index, "plan"), change.plan) for index, change in enumerate(announcement.pricing or ())]
+        for loc, plan_id in named:
+            if records.plans is None:
+                yield Violation(*where, loc, f"unknown plan '{plan_id}': there is no plans.yml", refers_to=("plans", plan_id))
+            elif plan_id not in plan_ids:
+                yield _unknown(*where, loc, "plan", plan_id, plan_ids)

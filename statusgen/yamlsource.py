@@ -7,6 +7,7 @@ composing that file's YAML again and walking its nodes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,12 @@ memory a hostile or broken file can take."""
 MAX_VALUES = 50_000
 """Most values one file may expand to, aliases included (a "billion laughs" file stops here)."""
 
+MAX_DEPTH = 32
+"""Deepest nesting of lists and mappings in one file (records nest four or five levels)."""
+
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters that XML (feeds, sitemaps) cannot carry and no record needs."""
 
 
 class RecordYamlError(Exception):
@@ -31,6 +37,10 @@ class RecordYamlError(Exception):
         self.line = line
 
 
+class _ValueProblem(yaml.constructor.ConstructorError):
+    """A value YAML can parse but not construct; its problem is already a user's message."""
+
+
 class _RecordLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe YAML, plus: numbers with a point are Decimal (money is never a float), and a key
     given twice in one mapping is an error rather than silently the last one."""
@@ -40,7 +50,24 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     text = loader.construct_scalar(node).replace("_", "")
     if text.lower().lstrip("+-") in (".inf", ".nan"):
         return float(text.replace(".", "", 1)) if "inf" in text.lower() else float("nan")
-    return Decimal(text)
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        raise _ValueProblem(None, None, f"{_short(text)} is not a number statusgen can read", node.start_mark) from None
+
+
+def _construct_checked(base: Any, what: str) -> Any:
+    # PyYAML's own constructors raise bare ValueErrors (month 13, an int of 5,000 digits)
+    # with no position; this turns them into errors at the value's line.
+    def construct(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return base(loader, node)
+        except (ValueError, OverflowError) as error:
+            reason = "it has too many digits" if "digits" in str(error) else str(error).split(";")[0].split(" (")[0]
+            message = f"{_short(node.value)} is not a valid {what}: {reason}"
+            raise _ValueProblem(None, None, message, node.start_mark) from None
+
+    return construct
 
 
 def _construct_mapping_once(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -51,19 +78,23 @@ def _construct_mapping_once(loader: yaml.SafeLoader, node: yaml.MappingNode) -> 
         try:
             duplicate = key in seen
         except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value", key_node.start_mark
-            ) from None
+            raise _ValueProblem(None, None, "a mapping key must be a plain value", key_node.start_mark) from None
         if duplicate:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice in this mapping", key_node.start_mark
-            )
+            raise _ValueProblem(None, None, f"key {key!r} appears twice in this mapping", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=True)
 
 
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
 _RecordLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _RecordLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping_once)
+_RecordLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _construct_checked(yaml.SafeLoader.construct_yaml_timestamp, "date or time")
+)
+_RecordLoader.add_constructor("tag:yaml.org,2002:int", _construct_checked(yaml.SafeLoader.construct_yaml_int, "number"))
 
 
 @dataclass(frozen=True)
@@ -77,13 +108,23 @@ class FrontMatter:
 
 
 def decode(raw: bytes) -> str:
-    """Bytes -> text, refusing anything but UTF-8 with the line of the first bad byte."""
+    """Bytes -> text, refusing anything but UTF-8 (and control characters) with the line."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise RecordYamlError("the file is UTF-16 text: save it as UTF-8", 1)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        raise RecordYamlError("the file is not UTF-8 text: save it as UTF-8", line) from None
-    return text.replace("\r\n", "\n")
+        byte = raw[error.start]
+        raise RecordYamlError(
+            f"byte 0x{byte:02x} is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8", line
+        ) from None
+    text = text.replace("\r\n", "\n")
+    control = _CONTROL.search(text)
+    if control is not None:
+        line = text.count("\n", 0, control.start()) + 1
+        raise RecordYamlError(f"control character U+{ord(control.group()):04X} is not allowed in a record", line)
+    return text
 
 
 def split_front_matter(text: str) -> FrontMatter:
@@ -100,32 +141,68 @@ def split_front_matter(text: str) -> FrontMatter:
 
 
 def load_yaml(yaml_text: str, first_line: int = 1) -> Any:
-    """Parse YAML safely; errors carry the line in the file (offset by `first_line`)."""
+    """Parse YAML safely; errors carry the line in the file (offset by `first_line`).
+
+    The document is composed first and its node graph checked (size, depth, control
+    characters) before any value is constructed, so a hostile file fails fast in bounded
+    memory."""
+    loader = _RecordLoader(yaml_text)
     try:
-        data = yaml.load(yaml_text, Loader=_RecordLoader)  # noqa: S506 - _RecordLoader is a SafeLoader
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node, first_line)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        if error.context_mark is not None and "end of stream" in (error.problem or ""):
+        if error.context_mark is not None and _points_at_opening(error):
             mark = error.context_mark  # an unclosed quote or bracket: point at where it opened
-        line = mark.line + first_line if mark is not None else 0
-        raise RecordYamlError(_describe_yaml_error(error, yaml_text, mark), line) from None
+        line = mark.line + first_line if mark is not None else first_line
+        raise RecordYamlError(describe_yaml_error(error, yaml_text, mark), line) from None
+    except yaml.reader.ReaderError as error:
+        line = yaml_text.count("\n", 0, error.position) + first_line
+        raise RecordYamlError(f"character U+{error.character:04X} is not allowed in YAML", line) from None
     except yaml.YAMLError as error:
         raise RecordYamlError(f"invalid YAML: {error}", first_line) from None
-    _check_size(data, first_line)
-    return data
+    except RecursionError:
+        raise RecordYamlError(f"the YAML is nested too deeply (at most {MAX_DEPTH} levels)", first_line) from None
+    finally:
+        loader.dispose()
 
 
-def _describe_yaml_error(error: yaml.MarkedYAMLError, yaml_text: str, mark: Any) -> str:
+def _points_at_opening(error: yaml.MarkedYAMLError) -> bool:
+    context = error.context or ""
+    return "quoted scalar" in context or context.startswith("while parsing a flow") or "end of stream" in (error.problem or "")
+
+
+def describe_yaml_error(error: yaml.MarkedYAMLError, yaml_text: str, mark: Any) -> str:
+    """A YAML syntax error in words a record's author can act on."""
     problem = error.problem or "invalid YAML"
+    context = error.context or ""
+    if isinstance(error, _ValueProblem):
+        return problem
     if "could not determine a constructor" in problem:
         tag = problem.split("tag", 1)[-1].strip().replace("tag:yaml.org,2002:", "!!")
         return f"YAML tag {tag} is not allowed: records hold plain values only"
-    if "appears twice" in problem:
-        return problem
     if mark is not None and "\t" in _indent_of(yaml_text, mark.line):
         return "a tab character cannot indent YAML: use spaces"
-    context = f" ({error.context})" if error.context else ""
-    return f"invalid YAML: {problem}{context}"
+    if "quoted scalar" in context:
+        return "this quoted text is never closed: end it with the same quote mark"
+    if context.startswith("while parsing a flow"):
+        opening = "[" if "sequence" in context else "{"
+        closing = "]" if opening == "[" else "}"
+        return f"the '{opening}' opened on this line is not closed properly: separate items with ',' and end with '{closing}'"
+    if "mapping values are not allowed" in problem:
+        return "invalid YAML: unexpected 'key: value' here: check this line's indentation, or quote a value that contains ': '"
+    if "could not find expected ':'" in problem:
+        return "invalid YAML: expected 'key: value' on this line (a colon followed by a space)"
+    if "found another document" in problem:
+        return "a second YAML document starts here: a file holds one ('---' ends a record's front matter)"
+    if "found character '\\t'" in problem or "found character '\t'" in problem:
+        return "a tab character cannot indent YAML: use spaces"
+    if "recursive" in problem:
+        return "an alias refers to the value that contains it: records cannot be recursive"
+    return f"invalid YAML: {problem}" + (f" ({context})" if context else "")
 
 
 def _indent_of(text: str, line_index: int) -> str:
@@ -136,23 +213,35 @@ def _indent_of(text: str, line_index: int) -> str:
     return line[: len(line) - len(line.lstrip())]
 
 
-def _check_size(data: Any, first_line: int) -> None:
-    # Aliases let a tiny file stand for billions of values; every later stage walks them,
-    # so count what the data expands to and stop early.
+def _check_nodes(root: yaml.Node, first_line: int) -> None:
+    # Aliases let a tiny file stand for billions of values, or for a value that contains
+    # itself; every later stage walks them. Walk the node graph as the constructor would,
+    # counting what it expands to, and stop early.
     budget = MAX_VALUES
-    stack = [data]
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
     while stack:
-        value = stack.pop()
+        node, depth, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            continue
+        line = node.start_mark.line + first_line
         budget -= 1
         if budget < 0:
-            raise RecordYamlError(
-                f"the YAML expands to more than {MAX_VALUES} values (aliases?): records are small", first_line
-            )
-        if isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
+            raise RecordYamlError(f"the YAML expands to more than {MAX_VALUES:,} values (aliases?): records are small", first_line)
+        if depth > MAX_DEPTH:
+            raise RecordYamlError(f"values are nested more than {MAX_DEPTH} levels deep", line)
+        if isinstance(node, yaml.ScalarNode):
+            control = _CONTROL.search(node.value)
+            if control is not None:
+                raise RecordYamlError(f"control character U+{ord(control.group()):04X} is not allowed in a record", line)
+            continue
+        if id(node) in on_path:
+            raise RecordYamlError("an alias refers to the value that contains it: records cannot be recursive", line)
+        on_path.add(id(node))
+        stack.append((node, depth, True))
+        children = node.value if isinstance(node, yaml.SequenceNode) else [part for pair in node.value for part in pair]
+        stack.extend((child, depth + 1, False) for child in reversed(children))
 
 
 def line_of(yaml_text: str, loc: tuple[object, ...], first_line: int = 1, key: bool = False) -> int:

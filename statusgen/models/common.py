@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -25,8 +26,18 @@ def _to_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+def _not_a_number(value: object) -> object:
+    # pydantic reads 1633082400 (or "1633082400") as seconds since 1970: a typo such as
+    # `started: 20211001` would silently become a date in 1970. RFC 3339 text only.
+    text = str(value).strip() if isinstance(value, (int, float, Decimal, str)) else ""
+    if text and not isinstance(value, bool) and text.lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError(f"{text} is not a timestamp: use RFC 3339 with an offset, e.g. 2020-07-05T19:00:00Z")
+    return value
+
+
 Timestamp = Annotated[
     AwareDatetime,
+    BeforeValidator(_not_a_number),
     AfterValidator(_to_utc),
     Field(description="RFC 3339 timestamp with an explicit offset, e.g. 2020-07-05T19:00:00Z."),
 ]

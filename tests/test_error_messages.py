@@ -1,0 +1,177 @@
+"""Broken records and the exact messages they produce (golden files: tests/golden_errors/).
+
+Each case breaks one thing in an otherwise valid site. The wording is part of the product:
+refresh the golden files with `pytest tests/test_error_messages.py --update-golden` and
+review the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from broken_site import ANNOUNCEMENT, COMPONENTS, DELETE, DIRECTORY, INCIDENT, MAINTENANCE, PLANS, POSTMORTEM
+from broken_site import replace, write_site
+from statusgen.errors import ContentError
+from statusgen.loader import load_records
+from statusgen.yamlsource import MAX_FILE_BYTES, MAX_VALUES
+
+GOLDEN = Path(__file__).parent / "golden_errors"
+INC = "content/incidents/api-errors.md"
+MNT = "content/maintenance/db-upgrade.md"
+PM = "content/postmortems/api-errors-review.md"
+ANN = "content/announcements/team-price.md"
+COMP = "content/components.yml"
+PLN = "content/plans.yml"
+
+
+def inc(old: str, new: str) -> dict[str, str]:
+    return {INC: replace(INCIDENT, old, new)}
+
+
+def billion_laughs() -> str:
+    lines = ["---", "title: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"x{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
+    return "\n".join(lines) + "\n---\n"
+
+
+CASES: dict[str, dict[str, object]] = {
+    # The file cannot be read as YAML front matter.
+    "yaml_unclosed_double_quote": inc("title: API errors", 'title: "API errors'),
+    "yaml_unclosed_single_quote": inc("title: API errors", "title: 'API errors"),
+    "yaml_unclosed_bracket": {MNT: replace(MAINTENANCE, "[api, web]", "[api, web")},
+    "yaml_tab_indent": inc("  api: partial_outage", "\tapi: partial_outage"),
+    "yaml_bad_indentation": inc("    status: investigating", "      status: investigating"),
+    "yaml_missing_colon_space": inc("impact: major", "impact:major\nstarted 2021"),
+    "yaml_duplicate_key": inc("impact: major", "impact: major\nimpact: minor"),
+    "yaml_python_object_tag": inc("title: API errors", 'title: !!python/object/apply:os.system ["echo owned"]'),
+    "yaml_python_name_tag": inc("title: API errors", "title: !!python/name:os.system"),
+    "yaml_unknown_tag": inc("title: API errors", "title: !secret API errors"),
+    "yaml_alias_bomb": {INC: billion_laughs()},
+    "yaml_recursive_alias": inc("updates:", "loop: &loop [*loop]\nupdates:"),
+    "yaml_too_deep": inc("title: API errors", "title: " + "[" * 200 + "]" * 200),
+    "yaml_impossible_date": {PM: replace(POSTMORTEM, "2021-10-05", "2021-13-45")},
+    "yaml_impossible_time": inc("started: 2021-10-01T10:00:00Z", "started: 2021-10-01T25:00:00Z"),
+    "yaml_huge_integer": {PLN: replace(PLANS, "price: 0", "price: " + "9" * 5000)},
+    "yaml_many_documents": {COMP: COMPONENTS + "---\ncomponents: []\n"},
+    "front_matter_missing": {INC: INCIDENT.split("---\n", 2)[2]},
+    "front_matter_unclosed": {INC: INCIDENT.replace("---\nThe API", "The API")},
+    "front_matter_empty": {INC: "---\n---\nBody only.\n"},
+    "front_matter_is_a_list": {INC: "---\n- title: API errors\n---\n"},
+    "front_matter_is_text": {INC: "---\njust some words\n---\n"},
+    "empty_file": {INC: ""},
+    "whitespace_only_file": {INC: "\n  \n"},
+    "empty_catalogue": {COMP: ""},
+    "not_utf8": {INC: INCIDENT.replace("errors\nimpact", "erreurs \xe9\nimpact").encode("latin-1")},
+    "utf16": {INC: INCIDENT.encode("utf-16")},
+    "nul_bytes": {INC: INCIDENT.replace("The API", "The \0API")},
+    "file_too_large": {INC: INCIDENT + "x" * MAX_FILE_BYTES},
+    "too_many_values": {INC: INCIDENT.replace("---\nThe", f"many: [{', '.join(['1'] * (MAX_VALUES + 1))}]\n---\nThe")},
+    # Files and folders.
+    "file_name_not_an_id": {INC: DELETE, "content/incidents/API Errors.md": INCIDENT},
+    "file_name_upper_case": {INC: DELETE, "content/incidents/Api-errors.md": INCIDENT},
+    "file_not_markdown": {"content/incidents/extra.yml": "title: x\n"},
+    "file_upper_case_extension": {"content/incidents/extra.MD": INCIDENT},
+    "duplicate_record_id": {"content/incidents/2021/api-errors.md": INCIDENT},
+    "directory_instead_of_record": {"content/incidents/broken.md": DIRECTORY},
+    "directory_instead_of_catalogue": {PLN: DIRECTORY},
+    "file_instead_of_folder": {INC: DELETE, PM: DELETE, "content/incidents": "not a folder\n"},
+    "broken_symlink": {"content/incidents/gone.md": "->nowhere.md"},
+    "missing_components": {COMP: DELETE},
+    "reserved_keys": inc("impact: major", "impact: major\nid: other\nbody: text"),
+    # Unknown keys, wrong types and values.
+    "unknown_key": inc("resolved:", "resovled:"),
+    "unknown_nested_key": inc("    status: investigating", "    stauts: investigating"),
+    "unknown_key_far_off": inc("impact: major", "impact: major\nseverity: high"),
+    "unknown_catalogue_key": {COMP: replace(COMPONENTS, "    group: hub\n  - id: web", "    grop: hub\n  - id: web")},
+    "missing_fields": {PM: replace(POSTMORTEM, "summary: A bad deploy.\n", "")},
+    "wrong_type_title_list": inc("title: API errors", "title: [API, errors]"),
+    "wrong_type_title_number": inc("title: API errors", "title: 404"),
+    "wrong_type_yes_no": {COMP: replace(COMPONENTS, "name: Website", "name: no")},
+    "wrong_type_updates": inc("updates:\n", "updates: all fine\nx:\n"),
+    "wrong_type_components": inc("components:\n  api: partial_outage", "components: api"),
+    "bad_enum_value": inc("impact: major", "impact: majr"),
+    "bad_component_status": inc("api: partial_outage", "api: down"),
+    "bad_update_status": inc("status: investigating", "status: investigatin"),
+    "empty_title": inc("title: API errors", 'title: ""'),
+    "naive_timestamp": inc("started: 2021-10-01T10:00:00Z", "started: 2021-10-01T10:00:00"),
+    "date_for_timestamp": inc("started: 2021-10-01T10:00:00Z", "started: 2021-10-01"),
+    "number_for_timestamp": inc("started: 2021-10-01T10:00:00Z", "started: 1633082400"),
+    "text_for_timestamp": inc("started: 2021-10-01T10:00:00Z", "started: yesterday evening"),
+    "text_for_date": {ANN: replace(ANNOUNCEMENT, "published: 2021-09-20", "published: last week")},
+    "invalid_component_id": {COMP: replace(COMPONENTS, "id: web", "id: Web Site")},
+    "javascript_action_link": {PM: replace(POSTMORTEM, "https://tracker.example/1", "javascript:alert(1)")},
+    "bad_currency": {PLN: replace(PLANS, "USD", "dollars")},
+    "bad_duration": {ANN: ANNOUNCEMENT.replace("kind: pricing", "kind: retention").replace(
+        "pricing:\n  - plan: team\n    from: 7\n    to: 9\n    existing_customers: next_renewal",
+        "retention:\n  subject: old images\n  inactive_after: six months\n  action: delete")},
+    "block_does_not_match_kind": {ANN: replace(ANNOUNCEMENT, "kind: pricing", "kind: policy")},
+    "non_text_key": inc("impact: major", "impact: major\n2021-10-01: note"),
+    # Prices are non-negative decimals.
+    "price_too_many_places": {PLN: replace(PLANS, "price: 7", "price: 4.999")},
+    "price_negative": {PLN: replace(PLANS, "price: 7", "price: -1")},
+    "price_text": {PLN: replace(PLANS, "price: 7", "price: seven")},
+    "price_infinite": {PLN: replace(PLANS, "price: 7", "price: .inf")},
+    "price_not_a_number": {PLN: replace(PLANS, "price: 7", "price: .nan")},
+    "price_change_negative": {ANN: replace(ANNOUNCEMENT, "to: 9", "to: -9.5")},
+    "price_exponent": {PLN: replace(PLANS, "price: 7", "price: 1.0e99999999999999999999")},
+    # References between records.
+    "unknown_component": inc("api: partial_outage", "apii: partial_outage"),
+    "unknown_component_in_update": inc("    body: Fixed.", "    body: Fixed.\n    components:\n      wbe: operational"),
+    "unknown_component_in_maintenance": {MNT: replace(MAINTENANCE, "[api, web]", "[api, webb]")},
+    "unknown_group": {COMP: replace(COMPONENTS, "group: hub\n  - id: web", "group: hubb\n  - id: web")},
+    "unknown_plan": {ANN: replace(ANNOUNCEMENT, "plans: [team]", "plans: [teams]")},
+    "unknown_plan_in_pricing": {ANN: replace(ANNOUNCEMENT, "- plan: team", "- plan: tema")},
+    "unknown_plan_without_plans_file": {PLN: DELETE},
+    "unknown_incident": {PM: replace(POSTMORTEM, "incident: api-errors", "incident: api-error")},
+    "duplicate_component": {COMP: replace(COMPONENTS, "id: web", "id: api")},
+    "group_and_component_share_id": {COMP: replace(COMPONENTS, "id: web", "id: hub")},
+    "duplicate_plan": {PLN: replace(PLANS, "id: team", "id: free")},
+    "two_postmortems": {"content/postmortems/another-review.md": POSTMORTEM},
+    # Ordering and time rules.
+    "resolved_before_started": inc("resolved: 2021-10-01T12:00:00Z", "resolved: 2021-10-01T09:00:00Z"),
+    "update_before_started": inc("at: 2021-10-01T10:30:00Z", "at: 2021-10-01T09:30:00Z"),
+    "updates_out_of_order": inc("at: 2021-10-01T10:30:00Z", "at: 2021-10-01T12:30:00Z"),
+    "resolved_without_resolved_update": inc("status: resolved", "status: monitoring"),
+    "resolved_update_without_resolved_time": inc("resolved: 2021-10-01T12:00:00Z\n", ""),
+    "maintenance_ends_before_start": {MNT: replace(MAINTENANCE, "04:00:00Z", "01:00:00Z")},
+    "maintenance_updates_out_of_order": {MNT: replace(MAINTENANCE, "---\nShort", (
+        "updates:\n  - at: 2021-10-10T03:00:00Z\n    status: in_progress\n    body: Started.\n"
+        "  - at: 2021-10-10T02:00:00Z\n    status: completed\n    body: Done.\n---\nShort"))},
+    "timeline_out_of_order": {PM: replace(POSTMORTEM, "at: 2021-10-01T12:00:00Z", "at: 2021-10-01T09:00:00Z")},
+    "effective_before_published": {ANN: replace(ANNOUNCEMENT, "effective: 2021-11-01", "effective: 2021-09-01")},
+    # Several broken files: every problem at once, in path order.
+    "many_problems": {**inc("impact: major", "impact: big"), MNT: "", PM: replace(POSTMORTEM, "incident: api-errors", "incident: nope"),
+                      "content/announcements/Bad Name.md": ANNOUNCEMENT},
+}
+
+
+def report_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changes: dict[str, object]) -> str:
+    monkeypatch.chdir(tmp_path)
+    content = write_site(tmp_path, {path: value for path, value in changes.items() if value != "->nowhere.md"})
+    for path, value in changes.items():
+        if value == "->nowhere.md":
+            (tmp_path / path).symlink_to(tmp_path / "nowhere.md")
+    with pytest.raises(ContentError) as caught:
+        load_records(content)
+    return caught.value.report() + "\n"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_broken_record_message(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, update_golden: bool) -> None:
+    report = report_for(tmp_path, monkeypatch, CASES[case])
+    golden = GOLDEN / f"{case}.txt"
+    if update_golden:
+        golden.write_text(report, encoding="utf-8")
+    assert golden.exists(), f"no golden file for {case}: run pytest --update-golden"
+    assert report == golden.read_text(encoding="utf-8")
+
+
+def test_the_valid_site_loads(tmp_path: Path) -> None:
+    records = load_records(write_site(tmp_path))
+    assert [len(records.incidents), len(records.maintenance), len(records.postmortems), len(records.announcements)] == [1, 1, 1, 1]
+
+
+def test_every_golden_file_has_a_case() -> None:
+    assert sorted(path.stem for path in GOLDEN.glob("*.txt")) == sorted(CASES)
