@@ -128,6 +128,7 @@ class ItemSource:
         )
 
     def postmortem(self, postmortem: Postmortem) -> Iterator[Candidate]:
+        """One candidate, from its publication day on; its summary is the content."""
         published = start_of_day(postmortem.published)
         if published > self._state.now:
             return
@@ -138,6 +139,7 @@ class ItemSource:
         ))
 
     def announcement(self, announcement: Announcement) -> Iterator[Candidate]:
+        """One candidate, from its publication day on."""
         published = start_of_day(announcement.published)
         if published > self._state.now:
             return
