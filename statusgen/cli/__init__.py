@@ -11,6 +11,7 @@ import click
 
 from .. import __version__
 from .site import build_command, schema_command, serve_command, validate_command
+from . import importer, init, records
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,3 +24,4 @@ main.add_command(build_command)
 main.add_command(validate_command)
 main.add_command(serve_command)
 main.add_command(schema_command)
+for command in (init.init_command, *records.COMMANDS, importer.import_group): main.add_command(command)
