@@ -265,3 +265,13 @@ def test_a_long_history_is_cheap():
     incidents = json.loads(next(f.content for f in files if f.path == "api/v2/incidents.json"))["incidents"]
     assert len(incidents) == 50 and incidents[0]["name"] == "Incident 9999"
     assert elapsed < 5, f"{elapsed:.1f}s for 10,000 incidents"
+
+
+def test_component_dates_come_from_since_and_the_records(published):
+    dates = {c["name"]: (c["created_at"], c["updated_at"]) for c in published["components.json"]["components"]}
+    assert dates == {
+        "Image pulls": ("2020-01-01T00:00:00.000Z", "2024-06-10T11:00:00.000Z"),  # since; the window starts
+        "Image pushes": ("2024-06-01T02:00:00.000Z", "2024-06-10T11:00:00.000Z"),  # first record naming it
+        "Registry & CDN": ("2020-01-01T00:00:00.000Z", "2024-06-10T11:00:00.000Z"),  # its members'
+        "Website <main>": ("2024-06-10T09:00:00.000Z", "2024-06-10T10:00:00.000Z"),  # later windows don't count
+    }

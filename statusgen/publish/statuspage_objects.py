@@ -51,7 +51,7 @@ def build_context(records: Records, state: SiteState, settings: Settings) -> Api
     """Compute the page and component objects once for all the files of a build."""
     changes = _change_times(records, state.now)
     page_id = stable_id("page", settings.site_url)
-    updated = max(changes.values(), default=state.now)
+    updated = changes.get("", (state.now, state.now))[1]
     page = {
         "id": page_id,
         "name": settings.site_name,
@@ -72,17 +72,20 @@ def build_context(records: Records, state: SiteState, settings: Settings) -> Api
     )
 
 
-def _change_times(records: Records, now: datetime) -> dict[str, datetime]:
-    """Component id (or "" for the page) -> the latest record change up to now; one pass."""
-    latest: dict[str, datetime] = {}
+Span = tuple[datetime, datetime]
+
+
+def _change_times(records: Records, now: datetime) -> dict[str, Span]:
+    """Component id (or "" for the page) -> (first, latest) record time up to now; one pass."""
+    spans: dict[str, Span] = {}
 
     def note(keys: Iterable[str], moments: Iterable[datetime | None]) -> None:
         past = [moment for moment in moments if moment is not None and moment <= now]
         if past:
-            newest = max(past)
+            first, last = min(past), max(past)
             for key in (*keys, ""):
-                if key not in latest or latest[key] < newest:
-                    latest[key] = newest
+                known = spans.get(key, (first, last))
+                spans[key] = (min(known[0], first), max(known[1], last))
 
     for incident in records.incidents:
         named = set(incident.affected).union(*(update.components or {} for update in incident.updates))
@@ -91,15 +94,15 @@ def _change_times(records: Records, now: datetime) -> dict[str, datetime]:
         note(window.components, [window.scheduled_start, window.scheduled_end, *(u.at for u in window.updates)])
     for dated in (*records.postmortems, *records.announcements):
         note((), [start_of_day(dated.published)])
-    return latest
+    return spans
 
 
 def _component_objects(
-    records: Records, state: SiteState, page_id: str, changes: Mapping[str, datetime]
+    records: Records, state: SiteState, page_id: str, changes: Mapping[str, Span]
 ) -> tuple[list[Json], dict[str, Json]]:
     """Groups and components in display order: a group comes where its first member does."""
     catalogue = records.components
-    dates = _component_dates(records, changes, changes.get("", state.now))
+    dates = _component_dates(records, changes, state.now)
     members: dict[str, list[str]] = {}
     for component in catalogue.components:
         if component.group is not None:
@@ -137,15 +140,16 @@ def _component_objects(
     return listed, by_id
 
 
-def _component_dates(
-    records: Records, changes: Mapping[str, datetime], fallback: datetime
-) -> dict[str, tuple[datetime, datetime]]:
+def _component_dates(records: Records, changes: Mapping[str, Span], now: datetime) -> dict[str, Span]:
     # Records say nothing of when a component was created: its `since` date stands in for
-    # it, else the first record that names it. It last changed with the latest record about it.
+    # it, else the first record that names it, else the page's first record. It last
+    # changed with the latest record about it.
+    page = changes.get("", (now, now))
     dates = {}
     for component in records.components.components:
-        created = start_of_day(component.since) if component.since else changes.get(component.id, fallback)
-        dates[component.id] = (created, max(created, changes.get(component.id, created)))
+        first, last = changes.get(component.id, (page[0], page[0]))
+        created = start_of_day(component.since) if component.since else first
+        dates[component.id] = (created, max(created, last))
     return dates
 
 
