@@ -183,6 +183,7 @@ def test_incident_updates_newest_first_with_component_changes(published):
         [("Image pulls", "partial_outage", "major_outage")],
         [("Image pulls", "operational", "partial_outage")],
     ]
+    assert incident["status"] == "postmortem"  # resolved, and its post-mortem is published
     assert incident["resolved_at"] == "2024-05-02T04:30:00.000Z"  # written as 06:30+02:00
     assert incident["monitoring_at"] == "2024-05-02T04:00:00.000Z"
     assert incident["started_at"] == "2024-05-01T19:00:00.000Z" and incident["impact"] == "major"
@@ -253,6 +254,8 @@ def test_an_earlier_now_shows_the_page_as_it_was():
     assert [u["status"] for u in incident["incident_updates"]] == ["identified", "investigating"]
     # A component in major outage makes the page's indicator critical, as on Statuspage.
     assert before["summary.json"]["status"]["indicator"] == "critical"
+    resolved = api(corpus_site(NOW.replace(month=5, day=10)))["incidents.json"]["incidents"]
+    assert [i["status"] for i in resolved] == ["resolved"]  # the post-mortem comes out on 20 May
     pulls = next(c for c in before["summary.json"]["components"] if c["name"] == "Image pulls")
     assert pulls["status"] == "major_outage"
 

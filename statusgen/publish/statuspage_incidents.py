@@ -15,7 +15,7 @@ from ..models import (
     MaintenanceStatus,
     MaintenanceUpdate,
 )
-from .jsonout import iso_ms
+from .jsonout import iso_ms, start_of_day
 from .statuspage_objects import ApiContext, Json, stable_id
 
 # Statuspage knows no "cancelled" maintenance (a called-off window is deleted there); updates
@@ -37,14 +37,17 @@ def incident_object(incident: Incident, ctx: ApiContext) -> Json:
     updates = [update for update in incident.updates if update.at <= now]
     resolved = incident.resolved if incident.resolved is not None and incident.resolved <= now else None
     incident_key = stable_id("incident", incident.id)
-    status = ctx.state.incident_status.get(incident.id, IncidentStatus.INVESTIGATING)
+    status = ctx.state.incident_status.get(incident.id, IncidentStatus.INVESTIGATING).value
+    postmortem = ctx.state.postmortem_for.get(incident.id)
+    if resolved and postmortem is not None and start_of_day(postmortem.published) <= now:
+        status = "postmortem"  # what Statuspage calls a resolved incident once its post-mortem is out
     moments = [incident.started, *(update.at for update in updates), *([resolved] if resolved else [])]
     monitoring = next((u.at for u in updates if u.status is IncidentStatus.MONITORING), None)
     named = set(incident.affected).union(*(update.components or {} for update in incident.updates))
     return {
         "id": incident_key,
         "name": incident.title,
-        "status": status.value,
+        "status": status,
         "created_at": iso_ms(incident.started),
         "updated_at": iso_ms(max(moments)),
         "monitoring_at": iso_ms(monitoring) if monitoring else None,
