@@ -146,3 +146,11 @@ def test_a_long_history_is_fast_and_capped():
     assert len(parse(files["components/web/feed.xml"]).entries) == 50
     assert elapsed < 10, f"{elapsed:.1f}s for 10,000 incidents"
     assert NOW - timedelta(days=1) > site.records.incidents[-1].started
+
+
+def test_a_status_section_under_a_prefix_links_there():
+    files = feeds(prefix="status/")
+    parsed = parse(files["atom.xml"])
+    assert {link.href for link in parsed.feed.links if link.rel == "self"} == {BASE_URL + "status/atom.xml"}
+    assert all(entry.id.startswith(BASE_URL + "status/") for entry in parsed.entries)
+    assert json.loads(files["feed.json"])["home_page_url"] == BASE_URL + "status/"
