@@ -7,12 +7,15 @@ every incident; every other page costs what its own content costs.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterator
 
 import jinja2
 
 from .. import urls
+from ..models import AnnouncementKind
 from ..outputs import OutputFile
+from ..parallel import map_in_order
 from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
@@ -28,6 +31,8 @@ from .record_pages import (
 )
 
 STYLESHEET_TEMPLATE = "assets/statusgen.css"
+SITE_WIDE_KINDS = frozenset({AnnouncementKind.POLICY, AnnouncementKind.RETENTION, AnnouncementKind.PRICING})
+"""Announcements of these kinds that name no plan apply to every plan on the pricing page."""
 
 
 def render_pages(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
@@ -36,7 +41,7 @@ def render_pages(records: Records, state: SiteState, settings: Settings) -> list
     site = build_site_view(records, state, settings)
     stylesheet, _, _ = environment.loader.get_source(environment, STYLESHEET_TEMPLATE)  # type: ignore[union-attr]
     outputs = [OutputFile(urls.STYLESHEET, stylesheet.encode("utf-8"))]
-    outputs.extend(render_page(environment, site, page) for page in all_pages(site))
+    outputs.extend(map_in_order(partial(render_page, environment, site), list(all_pages(site))))
     if settings.standalone:
         outputs.append(render_page(environment, site, not_found_page(site, stylesheet)))
     return outputs
@@ -142,7 +147,7 @@ def pricing_page(site: SiteView) -> Page:
     general = []
     for announcement in site.records.announcements[::-1]:
         concerned = set(announcement.plans) | {change.plan for change in announcement.pricing or ()}
-        if not concerned:
+        if not concerned and announcement.kind in SITE_WIDE_KINDS:
             general.append(announcement)
         for plan_id in sorted(concerned):
             by_plan.setdefault(plan_id, []).append(announcement)
