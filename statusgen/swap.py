@@ -38,10 +38,13 @@ def clear_leftovers(site_dir: Path) -> None:
     parent = site_dir.resolve().parent
     if not parent.is_dir():
         return
-    for leftover in parent.glob(f"{_PREFIX}{site_dir.name}-*"):
+    for leftover in sorted(parent.glob(f"{_PREFIX}{site_dir.name}-*")):
         pid = leftover.name.rsplit("-", 2)[-2] if leftover.name.count("-") >= 3 else ""
         if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
             continue  # another build is running right now
+        if leftover.name.endswith("-old") and not site_dir.exists():
+            os.rename(leftover, site_dir)  # killed between the two renames of `publish`: restore
+            continue
         shutil.rmtree(leftover, ignore_errors=True)
 
 

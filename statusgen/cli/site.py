@@ -51,6 +51,13 @@ def user_errors() -> Iterator[None]:
         raise UserError(str(error)) from None
     except Abort as error:
         raise UserError(str(error)) from None
+    except click.ClickException:
+        raise
+    except OSError as error:  # the site folder cannot be written: disk full, permissions
+        raise UserError(f"error: {error}") from None
+    except Exception:
+        click.echo("statusgen: internal error (a bug in statusgen, not in your records), please report it:", err=True)
+        raise
 
 
 @contextmanager

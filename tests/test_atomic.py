@@ -1,0 +1,157 @@
+"""A failed, broken or killed build never loses the published site (issue 6, item 2)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from broken_site import INCIDENT, write_site
+from statusgen import pipeline
+from statusgen.cli import main
+from statusgen.swap import clear_leftovers
+
+NOW = "2021-10-04T18:00:00Z"
+MKDOCS = """\
+site_name: Atomic
+site_url: https://status.example.com/
+docs_dir: content
+theme:
+  name: statusgen
+plugins:
+  - statusgen
+"""
+STATUSGEN = [sys.executable, "-c", "from statusgen.cli import main; main()"]
+
+
+def generated_incident(number: int) -> str:
+    day = f"2020-{1 + number // 28 % 12:02d}-{1 + number % 28:02d}"
+    return f"""---
+title: Generated incident {number}
+impact: minor
+components: [api]
+started: {day}T10:00:00Z
+resolved: {day}T11:00:00Z
+updates:
+  - at: {day}T10:10:00Z
+    status: investigating
+    body: Looking **into** it.
+  - at: {day}T11:00:00Z
+    status: resolved
+    body: Fixed.
+---
+Summary of incident {number}.
+"""
+
+
+def make_site(root: Path, incidents: int = 0) -> Path:
+    write_site(root, {f"content/incidents/gen-{n:04d}.md": generated_incident(n) for n in range(incidents)})
+    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    return root
+
+
+def snapshot(site: Path) -> dict[str, str]:
+    """Every file and folder under site/, with a hash of each file's bytes."""
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+        for path in sorted(site.rglob("*"))
+    }
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(path.name for path in root.iterdir() if path.name.startswith(".statusgen-"))
+
+
+def build(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*STATUSGEN, "build", "-q", "--now", NOW, *extra], cwd=root, capture_output=True, text=True)
+
+
+def test_failed_validation_leaves_the_site_as_it_was(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    assert build(tmp_path).returncode == 0
+    before = snapshot(tmp_path / "site")
+    (tmp_path / "content/incidents/api-errors.md").write_text(INCIDENT.replace("impact: major", "impact: huge"))
+    result = build(tmp_path)
+    assert result.returncode == 1
+    assert "content/incidents/api-errors.md:3: impact: 'huge' is not one of" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(tmp_path / "site") == before
+    assert leftovers(tmp_path) == []
+
+
+def test_a_bug_mid_build_leaves_the_site_and_says_it_is_a_bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_site(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "-q", "--now", NOW]).exit_code == 0
+    before = snapshot(tmp_path / "site")
+
+    def broken_stage(*args: object) -> list[object]:
+        raise RuntimeError("a bug in a render stage")
+
+    monkeypatch.setattr(pipeline, "RENDER_STAGES", (*pipeline.RENDER_STAGES, broken_stage))
+    result = runner.invoke(main, ["build", "-q", "--now", "2021-10-05T18:00:00Z"])
+    assert isinstance(result.exception, RuntimeError)  # the traceback is kept
+    assert "internal error" in result.output
+    assert snapshot(tmp_path / "site") == before
+    assert leftovers(tmp_path) == []
+
+
+def test_a_build_killed_at_any_point_keeps_the_old_site_and_the_next_build_works(tmp_path: Path) -> None:
+    make_site(tmp_path, incidents=400)
+    started = time.monotonic()
+    assert build(tmp_path).returncode == 0
+    duration = time.monotonic() - started
+    old = snapshot(tmp_path / "site")
+    # The killed builds publish something else (one more incident), so a torn site would show.
+    (tmp_path / "content/incidents/gen-9999.md").write_text(generated_incident(9999))
+    outcomes = []
+    for fraction in (0.15, 0.35, 0.55, 0.75, 0.9):
+        process = subprocess.Popen([*STATUSGEN, "build", "-q", "--now", NOW], cwd=tmp_path,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * fraction)
+        process.send_signal(signal.SIGKILL)
+        outcomes.append(process.wait())
+        after = snapshot(tmp_path / "site")
+        if after != old:  # the kill came after the swap: the new site is complete
+            assert "incidents/gen-9999/index.html" in after
+    assert outcomes.count(-signal.SIGKILL) >= 3, f"the builds ended before they were killed: {outcomes}"
+    result = build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    new = snapshot(tmp_path / "site")
+    assert "incidents/gen-9999/index.html" in new and set(old) < set(new)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_killed_builds_leftovers_do_not_stop_the_next_build(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    debris = tmp_path / f".statusgen-site-{dead.pid}-abc123"
+    (debris / "incidents").mkdir(parents=True)
+    (debris / "index.html").write_text("<p>half a site</p>")
+    os.chmod(debris / "incidents", 0o500)
+    assert build(tmp_path).returncode == 0
+    assert leftovers(tmp_path) == []
+    assert "half a site" not in (tmp_path / "site/index.html").read_text()
+
+
+def test_a_site_moved_aside_by_a_killed_build_is_restored(tmp_path: Path) -> None:
+    # Where the system cannot exchange two folders, publishing takes two renames; a kill
+    # between them leaves the old site under a `-old` name, which the next build puts back.
+    make_site(tmp_path)
+    assert build(tmp_path).returncode == 0
+    before = snapshot(tmp_path / "site")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (tmp_path / "site").rename(tmp_path / f".statusgen-site-{dead.pid}-old")
+    clear_leftovers(tmp_path / "site")
+    assert snapshot(tmp_path / "site") == before
+    assert leftovers(tmp_path) == []
