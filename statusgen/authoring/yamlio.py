@@ -8,6 +8,7 @@ speaks YAML 1.1, would read them as something other than text (`yes`, `on`, `1:2
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
 from dataclasses import dataclass
@@ -101,7 +102,22 @@ def dump_yaml(data: Any, like: str = "") -> str:
     """YAML text of `data`, indented as `like` (the file's previous text) was."""
     stream = io.StringIO()
     _yaml(*_guess_indents(like)).dump(data, stream)
-    return stream.getvalue()
+    return _restore_spacing(like, stream.getvalue()) if like else stream.getvalue()
+
+
+def _restore_spacing(original: str, written: str) -> str:
+    """`written` with each line that differs from `original` only in spacing put back as it was.
+
+    ruamel.yaml normalises the blanks between tokens (`key:   value` becomes `key: value`);
+    lines we did not change must stay byte for byte as their author left them."""
+    old, new = original.splitlines(keepends=True), written.splitlines(keepends=True)
+    result: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "replace" and i2 - i1 == j2 - j1 and all(a.split() == b.split() for a, b in zip(old[i1:i2], new[j1:j2])):
+            result.extend(old[i1:i2])
+        else:
+            result.extend(new[j1:j2])
+    return "".join(result)
 
 
 @dataclass(frozen=True)
