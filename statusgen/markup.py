@@ -7,6 +7,8 @@ form, frame or dangerous URL scheme survives, wherever the HTML is published.
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -64,6 +66,9 @@ def sanitize_html(html: str) -> str:
     )
 
 
+_CODE_CLASS = re.compile(r"^language-[A-Za-z0-9_+-]{1,40}$")
+
+
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     # The page must load nothing from a third party, so an image may only come from the site
     # itself: a relative src is kept, an absolute or protocol-relative one is dropped.
@@ -71,4 +76,8 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
         lowered = value.strip().lower()
         if lowered.startswith("//") or ":" in lowered.split("/", 1)[0]:
             return None
+    # Only fenced code's language class: any other class would let a record dress its text
+    # in the theme's own styles (a fake "operational" badge, say).
+    if attribute == "class" and not _CODE_CLASS.match(value):
+        return None
     return value

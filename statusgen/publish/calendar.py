@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from .. import urls
 from ..models import Maintenance, MaintenanceStatus
@@ -29,8 +29,10 @@ def render_calendar(records: Records, state: SiteState, settings: Settings) -> l
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{settings.site_name}: maintenance")
-    calendar.add("x-wr-caldesc", f"Scheduled maintenance of {settings.site_name}")
+    # Typed as text explicitly: icalendar leaves X- properties unescaped, and a newline in
+    # the site's name would otherwise break the file.
+    calendar.add("x-wr-calname", vText(f"{settings.site_name}: maintenance"))
+    calendar.add("x-wr-caldesc", vText(f"Scheduled maintenance of {settings.site_name}"))
     calendar.add("x-wr-timezone", "UTC")
     host = urlsplit(settings.site_url).hostname or "statusgen.invalid"
     names = {component.id: component.name for component in records.components.components}
