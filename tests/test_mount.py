@@ -1,0 +1,147 @@
+"""A docs site mounts the status section with plain `mkdocs build`; `statusgen serve` previews.
+
+The docs site has its own docs/ and theme (MkDocs' built-in `mkdocs` theme, and Material);
+its mkdocs.yml adds `statusgen: {content_dir: status, prefix: status/}`. The whole section
+must come out under status/ with the theme's chrome around it, every relative link landing on
+a file that exists, and SOURCE_DATE_EPOCH as "now".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import html5lib
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BIN = Path(sys.executable).parent
+EPOCH = "1633348800"  # 2021-10-04T12:00:00Z
+INCIDENT = "2021-09-30-login-slow"
+CHROME = {"mkdocs": ['class="navbar', "css/bootstrap.min.css"], "material": ['class="md-header', 'class="md-content"']}
+
+pytestmark = pytest.mark.slow
+
+
+def docs_site(root: Path, theme: str) -> Path:
+    """An existing docs site (docs/ with its own index.md) that mounts the status section."""
+    (root / "docs").mkdir(parents=True)
+    (root / "docs/index.md").write_text("# Acme docs\n\nWelcome to the documentation.\n")
+    (root / "docs/install.md").write_text("# Install\n\nRun the installer.\n")
+    shutil.copytree(FIXTURES / "authoring_site/content", root / "status")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Acme Docs\nsite_url: https://docs.acme.example/\n"
+        f"theme:\n  name: {theme}\n"
+        "plugins:\n  - statusgen:\n      content_dir: status\n      prefix: status/\n"
+    )
+    return root
+
+
+def mkdocs_build(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    return subprocess.run([str(BIN / "mkdocs"), "build"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+
+
+def local_links(page: Path, site: Path) -> list[str]:
+    """Every relative href/src of a page, resolved to a path under the site."""
+    document = html5lib.parse(page.read_bytes(), namespaceHTMLElements=False)
+    base = "http://site.invalid/" + page.relative_to(site).as_posix()
+    found = []
+    for element in document.iter():
+        for attribute in ("href", "src"):
+            value = element.get(attribute)
+            if value and not urlsplit(value).scheme and not value.startswith(("#", "//", "mailto:")):
+                found.append(urlsplit(urljoin(base, value)).path.lstrip("/"))
+    return found
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "material"])
+def test_docs_site_mounts_status_section(tmp_path: Path, theme: str) -> None:
+    root = docs_site(tmp_path / theme, theme)
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    status = site / "status"
+    for path in ("index.html", f"incidents/{INCIDENT}/index.html", "incidents/index.html", "feed.xml",
+                 "atom.xml", "api/v2/summary.json", "api/v2/incidents.json", "components/website/index.html"):
+        assert (status / path).is_file(), path
+    assert "Welcome to the documentation." in (site / "index.html").read_text()  # the docs are still there
+    assert (site / "install/index.html").is_file()
+    incident_page = (status / "incidents" / INCIDENT / "index.html").read_text()
+    for marker in CHROME[theme]:
+        assert marker in incident_page and marker in (status / "index.html").read_text()
+    assert "Sign-in was slow for about an hour." in incident_page
+    assert "Acme Docs" in incident_page and "install/" in incident_page  # the docs' own name and nav around it
+
+    for page in [status / "index.html", status / "incidents" / INCIDENT / "index.html", status / "pricing/index.html"]:
+        for target in local_links(page, site):
+            resolved = site / target
+            assert resolved.is_file() or (resolved / "index.html").is_file(), f"{page.relative_to(site)} links to missing {target}"
+
+    summary = json.loads((status / "api/v2/summary.json").read_text())
+    assert summary["page"]["url"] == "https://docs.acme.example/status"
+    assert [item["name"] for item in summary["incidents"]] == ["Login is slow"]
+    assert json.loads((status / "api/uptime.json").read_text())["now"] == "2021-10-04T12:00:00Z"  # SOURCE_DATE_EPOCH
+    feed = feedparser.parse((status / "feed.xml").read_bytes())
+    assert not feed.bozo and feed.entries
+    assert all(entry.link.startswith("https://docs.acme.example/status/") for entry in feed.entries)
+
+
+def test_source_date_epoch_is_now_when_mounted(tmp_path: Path) -> None:
+    root = docs_site(tmp_path / "later", "mkdocs")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1640995200"}  # 2022-01-01: the window has moved
+    subprocess.run([str(BIN / "mkdocs"), "build"], cwd=root, env=env, capture_output=True, check=True, timeout=120)
+    uptime = json.loads((root / "site/status/api/uptime.json").read_text())
+    assert uptime["now"] == "2022-01-01T00:00:00Z" and uptime["end"] == "2022-01-01"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_previews_the_site(tmp_path: Path) -> None:
+    root = tmp_path / "preview"
+    shutil.copytree(FIXTURES / "authoring_site", root)
+    port = free_port()
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    server = subprocess.Popen(
+        [str(BIN / "statusgen"), "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        page = _fetch(f"http://127.0.0.1:{port}/", server, deadline=time.monotonic() + 60)
+        assert "Acme Status" in page and "Registry pulls" in page
+        incident = _fetch(f"http://127.0.0.1:{port}/incidents/{INCIDENT}/", server, deadline=time.monotonic() + 10)
+        assert "Sign-in was slow" in incident
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _fetch(url: str, server: subprocess.Popen[bytes], deadline: float) -> str:
+    while True:
+        if server.poll() is not None:
+            pytest.fail(f"statusgen serve exited: {server.stderr.read().decode() if server.stderr else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
