@@ -1,0 +1,105 @@
+"""A small run of the benchmark: the synthetic site builds, and every page and feed is there.
+
+No time is asserted (timings belong to `make benchmark`); this keeps the generator valid and
+the build of a long history complete.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO
+from statusgen.cli import main
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import NOW, generate, stamp  # noqa: E402
+
+COUNT = 200
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs.extend(value for name, value in attrs if name == "href" and value)
+
+
+def _links(page: Path) -> list[str]:
+    parser = _Links()
+    parser.feed(page.read_text("utf-8"))
+    return parser.hrefs
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = generate(COUNT, tmp_path_factory.mktemp("bench"))
+    site = root / "site"
+    result = CliRunner().invoke(main, ["build", "-q", "-f", str(root / "mkdocs.yml"), "--now", stamp(NOW), "--site-dir", str(site)])
+    assert result.exit_code == 0, result.output
+    return root, site
+
+
+def _ids(root: Path, folder: str) -> set[str]:
+    return {path.stem for path in (root / "content" / folder).glob("*.md")}
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    first, second = generate(30, tmp_path / "a"), generate(30, tmp_path / "b")
+    files = sorted(path.relative_to(first) for path in first.rglob("*") if path.is_file())
+    assert len(files) > 30
+    assert all((first / name).read_bytes() == (second / name).read_bytes() for name in files)
+
+
+def test_every_record_has_its_page(built: tuple[Path, Path]) -> None:
+    root, site = built
+    incidents = _ids(root, "incidents")
+    assert len(incidents) == COUNT
+    for folder in ("incidents", "postmortems", "maintenance", "announcements"):
+        ids = _ids(root, folder)
+        assert ids, folder
+        missing = [record_id for record_id in ids if not (site / folder / record_id / "index.html").is_file()]
+        assert missing == [], folder
+
+
+def test_history_pages_cover_every_incident(built: tuple[Path, Path]) -> None:
+    root, site = built
+    listed: list[str] = []
+    pages = [site / "incidents" / "index.html", *sorted((site / "incidents" / "page").glob("*/index.html"))]
+    assert len(pages) > 1  # 200 incidents need several pages
+    for page in pages:
+        listed += [href.rstrip("/").split("/")[-1] for href in _links(page) if _is_incident_link(href)]
+    assert sorted(set(listed)) == sorted(_ids(root, "incidents"))
+
+
+def _is_incident_link(href: str) -> bool:
+    # From incidents/ a record is "x/"; from incidents/page/N/ it is "../../x/".
+    parts = [part for part in href.split("/") if part not in ("", "..")]
+    return len(parts) == 1 and parts[0].startswith(("19", "20")) and "-incident-" in parts[0]
+
+
+def test_feeds_and_api_parse(built: tuple[Path, Path]) -> None:
+    _, site = built
+    for name in ("feed.xml", "atom.xml"):
+        feed = feedparser.parse((site / name).read_bytes())
+        assert not feed.bozo, (name, feed.get("bozo_exception"))
+        assert len(feed.entries) == 50  # capped at feed_items
+    assert len(json.loads((site / "feed.json").read_text("utf-8"))["items"]) == 50
+    api = sorted((site / "api").rglob("*.json"))
+    assert len(api) >= 9
+    for path in api:
+        json.loads(path.read_text("utf-8"))
+    incidents = json.loads((site / "api" / "v2" / "incidents.json").read_text("utf-8"))["incidents"]
+    assert len(incidents) == 50
+    unresolved = json.loads((site / "api" / "v2" / "incidents" / "unresolved.json").read_text("utf-8"))
+    assert len(unresolved["incidents"]) == 1  # the generator leaves the newest incident open
