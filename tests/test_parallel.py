@@ -1,0 +1,53 @@
+"""Parallel rendering gives the same files, in the same order, as a serial build."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from statusgen import parallel
+from statusgen.loader import load_records
+from statusgen.pipeline import build_outputs
+from statusgen.settings import Settings
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from generate import NOW, generate  # noqa: E402
+
+
+def _square(value: int) -> tuple[int, int]:
+    return value, value * value
+
+
+def test_map_in_order_keeps_order_and_uses_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    items = list(range(1000))
+    results = parallel.map_in_order(lambda value: (os.getpid(), _square(value)), items)
+    assert [result for _, result in results] == [_square(value) for value in items]
+    pids = {pid for pid, _ in results}
+    if "fork" in __import__("multiprocessing").get_all_start_methods():
+        assert os.getpid() not in pids and len(pids) == 2
+
+
+def test_small_or_single_worker_jobs_run_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    assert {pid for pid in parallel.map_in_order(lambda _: os.getpid(), range(10))} == {os.getpid()}
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    assert {pid for pid in parallel.map_in_order(lambda _: os.getpid(), range(1000))} == {os.getpid()}
+
+
+def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = generate(120, tmp_path)
+    records = load_records(root / "content")
+    settings = Settings(content_dir=root / "content", site_name="Bench", site_url="https://status.example.com/")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 20)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    serial = build_outputs(records, settings, NOW)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    forked = build_outputs(records, settings, NOW)
+    assert [output.path for output in forked] == [output.path for output in serial]
+    assert all(a == b for a, b in zip(forked, serial))
