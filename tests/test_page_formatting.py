@@ -1,0 +1,84 @@
+"""How pages write times, durations, money and figures, and how templates are found."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote
+
+import jinja2
+import pytest
+
+from statusgen.publish import formatting
+from statusgen.settings import Settings
+from statusgen.state import Indicator
+from statusgen.templating import make_environment, templates_dir
+
+
+@pytest.mark.parametrize(
+    ("span", "text"),
+    [
+        (timedelta(hours=11, minutes=30), "11 h 30 min"),
+        (timedelta(minutes=45), "45 min"),
+        (timedelta(days=2, hours=3, minutes=14), "2 d 3 h"),
+        (timedelta(days=1, minutes=5), "1 d 5 min"),
+        (timedelta(seconds=30), "30 s"),
+        (timedelta(hours=2), "2 h"),
+        (None, "—"),
+    ],
+)
+def test_human_duration(span, text):
+    assert formatting.human_duration(span) == text
+
+
+def test_time_tag_is_utc_whatever_the_offset():
+    moment = datetime(2020, 7, 5, 21, 0, tzinfo=timezone(timedelta(hours=2)))
+    assert formatting.time_tag(moment) == '<time datetime="2020-07-05T19:00:00Z">5 Jul 2020, 19:00 UTC</time>'
+    assert formatting.date_tag(date(2020, 8, 12)) == '<time datetime="2020-08-12">12 Aug 2020</time>'
+    assert formatting.month_label(date(2020, 7, 31)) == "July 2020"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(100.0, "100%"), (99.9412, "99.94%"), (99.5, "99.50%"), (0.0, "0%"), (None, "no data")],
+)
+def test_percent(value, text):
+    assert formatting.percent(value) == text
+
+
+def test_money():
+    assert formatting.money(Decimal("5"), "USD") == "$5"
+    assert formatting.money(Decimal("7.5"), "USD") == "$7.50"
+    assert formatting.money(Decimal("12"), "CHF") == "12 CHF"
+
+
+def test_uptime_levels_are_ordered():
+    levels = [formatting.uptime_level(value) for value in (100.0, 99.5, 97.0, 50.0, None)]
+    assert levels == ["ok", "minor", "partial", "major", "none"]
+
+
+@pytest.mark.parametrize("indicator", list(Indicator))
+def test_favicon_is_an_inline_svg_without_spaces(indicator):
+    uri = formatting.favicon_uri(indicator)
+    assert uri.startswith("data:image/svg+xml,") and " " not in uri
+    assert unquote(uri).count("<svg") == 1
+    assert formatting.INDICATOR_STATUS[indicator].value in {
+        "operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance",
+    }
+
+
+def test_packaged_templates_are_found():
+    folder = templates_dir()
+    for name in ("base.html", "fragment.html", "index.html", "incident.html", "main.html", "assets/statusgen.css"):
+        assert (folder / name).is_file(), name
+
+
+def test_user_templates_come_first_and_undefined_variables_fail(tmp_path: Path):
+    (tmp_path / "history.html").write_text("mine: {{ page }}")
+    environment = make_environment(Settings(content_dir=tmp_path, template_dirs=(tmp_path,)))
+    assert environment.get_template("history.html").render(page="x") == "mine: x"
+    assert environment.get_template("incident.html").filename.startswith(str(templates_dir()))
+    with pytest.raises(jinja2.UndefinedError):
+        environment.from_string("{{ missing }}").render()
+    assert environment.from_string("{{ text }}").render(text="<b>") == "&lt;b&gt;"
