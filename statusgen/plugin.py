@@ -119,6 +119,12 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         output = self._fragments.get(page.file.src_uri)
         return output.content.decode("utf-8") if output is not None else html
 
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        # MkDocs watches only docs_dir; records mounted from a folder beside it must be watched too.
+        if self.settings is not None and self.settings.content_dir.is_dir():
+            server.watch(str(self.settings.content_dir))
+        return server
+
 
 def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -> Settings:
     """Settings for the core from mkdocs.yml (its folder is where relative paths start)."""

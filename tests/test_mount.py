@@ -134,6 +134,31 @@ def test_serve_previews_the_site(tmp_path: Path) -> None:
             server.wait()
 
 
+def test_serve_rebuilds_when_a_mounted_record_changes(tmp_path: Path) -> None:
+    root = docs_site(tmp_path / "live", "mkdocs")
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "statusgen"), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/status/incidents/{INCIDENT}/"
+    try:
+        assert "Sign-in was slow" in _fetch(url, server, deadline=time.monotonic() + 60)
+        subprocess.run([str(BIN / "statusgen"), "update", INCIDENT, "--status", "monitoring", "-m", "Watching the fix closely.",
+                        "--at", "2021-09-30T07:00:00Z"], cwd=root, check=True, capture_output=True, timeout=60)
+        deadline = time.monotonic() + 45
+        while "Watching the fix closely." not in _fetch(url, server, deadline=deadline):
+            assert time.monotonic() < deadline, "the preview was not rebuilt after the record changed"
+            time.sleep(0.5)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
 def _fetch(url: str, server: subprocess.Popen[bytes], deadline: float) -> str:
     while True:
         if server.poll() is not None:
