@@ -11,6 +11,7 @@ wraps it.
 from __future__ import annotations
 
 import json
+from html import escape
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ from .records import Records
 from .settings import Settings
 from .templating import templates_dir
 
+FEED_LINKS = (("application/rss+xml", urls.RSS_FEED), ("application/atom+xml", urls.ATOM_FEED), ("application/feed+json", urls.JSON_FEED))
+"""Feeds announced in the <head> of status pages wrapped by another theme."""
 SECTION_PAGES = {"", urls.INCIDENT_HISTORY, urls.POSTMORTEMS, urls.ANNOUNCEMENTS, urls.PRICING}
 """Pages that may appear in another theme's nav; every per-record page stays out of it."""
 
@@ -118,6 +121,17 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         output = self._fragments.get(page.file.src_uri)
         return output.content.decode("utf-8") if output is not None else html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        # Under another theme the <head> is the theme's: give status pages the feeds' discovery links.
+        settings = self.settings
+        if settings is None or settings.standalone or page.file.src_uri not in self._fragments:
+            return output
+        links = "".join(
+            f'<link rel="alternate" type="{kind}" title="{escape(settings.site_name)}" href="{urls.relative(page.file.dest_uri, settings.prefix + path)}">'
+            for kind, path in FEED_LINKS
+        )
+        return output.replace("</head>", links + "</head>", 1)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         # MkDocs watches only docs_dir; records mounted from a folder beside it must be watched too.

@@ -81,6 +81,8 @@ def test_docs_site_mounts_status_section(tmp_path: Path, theme: str) -> None:
     for marker in CHROME[theme]:
         assert marker in incident_page and marker in (status / "index.html").read_text()
     assert "Sign-in was slow for about an hour." in incident_page
+    head = incident_page.split("</head>", 1)[0]
+    assert '<link rel="alternate" type="application/rss+xml" title="Acme Docs" href="../../feed.xml">' in head
     assert "Acme Docs" in incident_page and "install/" in incident_page  # the docs' own name and nav around it
 
     for page in [status / "index.html", status / "incidents" / INCIDENT / "index.html", status / "pricing/index.html"]:
