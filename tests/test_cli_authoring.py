@@ -13,6 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
+import click
 import html5lib
 import pytest
 import yaml
@@ -186,9 +187,22 @@ def test_init_makes_a_site_that_builds(tmp_path: Path, monkeypatch: pytest.Monke
     assert again.exit_code == 1 and "already exists" in again.stderr
 
 
-def test_every_command_has_help() -> None:
-    commands = [["init"], ["new", "incident"], ["new", "maintenance"], ["new", "postmortem"],
-                ["new", "announcement"], ["update"], ["resolve"], ["import", "statuspage"]]
-    for command in commands:
-        result = run(*command, "--help")
-        assert result.exit_code == 0 and "Usage:" in result.stdout and len(result.stdout) > 200
+def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            paths.extend(command_paths(command, (*prefix, name)))
+        else:
+            paths.append((*prefix, name))
+    return paths
+
+
+def test_every_command_has_help_and_is_in_the_user_guide() -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    paths = command_paths(main)
+    assert ("new", "incident") in paths and ("import", "statuspage") in paths and ("resolve",) in paths
+    for path in paths:
+        result = run(*path, "--help")
+        assert result.exit_code == 0 and result.stdout.startswith("Usage:"), path
+        assert result.stdout.split("\n\n")[1].strip(), f"{path} has no description"
+        assert f"statusgen {' '.join(path)}" in guide, f"statusgen {' '.join(path)} is not in docs/user-guide.md"

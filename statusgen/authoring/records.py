@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Sequence
 
 from ..models import AnnouncementKind, Incident
-from ..records import Records
 from .incidents import choose
 from .slug import dated_id, unique_id
 from .workspace import AuthoringError, Changes, apply_changes, file_ids, load_current, require_known
