@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from broken_site import ANNOUNCEMENT, COMPONENTS, DELETE, DIRECTORY, INCIDENT, MAINTENANCE, PLANS, POSTMORTEM
 from broken_site import replace, write_site
+from statusgen.cli import main
 from statusgen.errors import ContentError
 from statusgen.loader import load_records
 from statusgen.yamlsource import MAX_FILE_BYTES, MAX_VALUES
@@ -175,3 +177,26 @@ def test_the_valid_site_loads(tmp_path: Path) -> None:
 
 def test_every_golden_file_has_a_case() -> None:
     assert sorted(path.stem for path in GOLDEN.glob("*.txt")) == sorted(CASES)
+
+
+def test_an_unreadable_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests may run as root, for whom chmod 000 changes nothing: refuse the read instead.
+    read_bytes = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "api-errors.md":
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    report = report_for(tmp_path, monkeypatch, {})
+    assert report.splitlines()[0] == "content/incidents/api-errors.md:1: cannot read the file: Permission denied"
+
+
+def test_validate_prints_every_problem_and_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = report_for(tmp_path, monkeypatch, CASES["many_problems"])
+    (tmp_path / "mkdocs.yml").write_text("site_name: T\ndocs_dir: content\ntheme:\n  name: statusgen\nplugins:\n  - statusgen\n")
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 1
+    assert result.output == expected
+    assert "Traceback" not in result.output
