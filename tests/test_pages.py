@@ -4,8 +4,11 @@ links followed, statuses found as text, hostile record text neutralised."""
 from __future__ import annotations
 
 import gzip
+import os
 import posixpath
 import re
+import subprocess
+import sys
 
 import html5lib
 import pytest
@@ -283,3 +286,26 @@ def test_relative_link_shortcut_agrees_with_the_url_layout(outputs):
     for page in pages:
         for target in targets:
             assert relative_link(page, target) == urls.relative(page, target), (page, target)
+
+
+def test_theme_layout_wraps_the_sites_other_markdown_pages(tmp_path):
+    """main.html: a plain Markdown page of a statusgen-themed site gets the same chrome."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "components.yml").write_text("components:\n  - id: api\n    name: API\n")
+    (content / "about.md").write_text("Who runs this <em>site</em>.\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Example <Status>\nsite_url: https://status.example.com/\ndocs_dir: content\n"
+        "theme:\n  name: statusgen\nplugins:\n  - statusgen\n"
+    )
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": "1633370400"}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "mkdocs.yml"),
+                    "-d", str(tmp_path / "site")], check=True, env=environment, capture_output=True, timeout=120)
+    page = tmp_path / "site" / "about" / "index.html"
+    tree = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page.read_bytes())
+    assert tree.get("lang") == "en"
+    assert [text_of(h1) for h1 in tree.iter("h1")] == ["About"]
+    assert text_of(tree.find(".//a[@class='sg-brand']")) == "Example <Status>"
+    stylesheet = tree.find(".//link[@rel='stylesheet']").get("href")
+    assert (page.parent / stylesheet).resolve().is_file()
+    assert tree.find(".//main[@id='main']") is not None
