@@ -88,16 +88,22 @@ def test_incident_opened_updated_resolved_shows_on_site_as_entered(site: Path) -
     assert [update["body"] for update in ours["incident_updates"]] == [third, second, first]
 
 
-def test_editing_keeps_every_other_byte(site: Path) -> None:
-    original = (site / HANDWRITTEN).read_text(encoding="utf-8")
+@pytest.mark.parametrize("style", ["lf", "crlf-with-bom"])
+def test_editing_keeps_every_other_byte(site: Path, style: str) -> None:
+    if style == "crlf-with-bom":
+        raw = (site / HANDWRITTEN).read_bytes()
+        (site / HANDWRITTEN).write_bytes(b"\xef\xbb\xbf" + raw.replace(b"\n", b"\r\n"))
+    original = (site / HANDWRITTEN).read_bytes().decode("utf-8")
     ok("update", "2021-09-30-login-slow", "--status", "monitoring", "-m", "A fix is out.\n\nWatching it.",
        "-c", "website=degraded_performance", "--at", "2021-09-30T07:00:00Z")
     ok("resolve", "2021-09-30-login-slow", "--at", "2021-09-30T07:30:00Z")
-    edited = (site / HANDWRITTEN).read_text(encoding="utf-8")
-    old, new = original.splitlines(keepends=True), edited.splitlines(keepends=True)
+    edited = (site / HANDWRITTEN).read_bytes().decode("utf-8")
+    newline = "\r\n" if style == "crlf-with-bom" else "\n"
+    old, new = original.split(newline), edited.split(newline)
     opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-    assert {tag for tag, *_ in opcodes} == {"equal", "insert"}, "".join(difflib.unified_diff(old, new))
-    inserted = "".join(line for tag, _, _, j1, j2 in opcodes if tag == "insert" for line in new[j1:j2])
+    assert {tag for tag, *_ in opcodes} == {"equal", "insert"}, "\n".join(difflib.unified_diff(old, new))
+    assert "\r" not in edited.replace("\r\n", "") and edited.startswith("\ufeff") == (style != "lf")
+    inserted = "".join(line + "\n" for tag, _, _, j1, j2 in opcodes if tag == "insert" for line in new[j1:j2])
     assert inserted == (
         "resolved: 2021-09-30T07:30:00Z\n"
         "- at: 2021-09-30T07:00:00Z\n  status: monitoring\n  body: |-\n    A fix is out.\n\n    Watching it.\n"

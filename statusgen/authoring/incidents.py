@@ -107,8 +107,9 @@ def _edit(
     components: dict[str, ComponentStatus | None], at: datetime,
 ) -> Path:
     path = records.sources[("incidents", incident.id)]
-    original = path.read_text(encoding="utf-8")
-    record = RecordText.parse(original)
+    original = path.read_bytes().decode("utf-8")  # not read_text: it would turn CRLF into LF
+    bom = "\ufeff" if original.startswith("\ufeff") else ""  # kept, like every other byte
+    record = RecordText.parse(original[len(bom):])
     data = load_yaml_rt(record.yaml_text)
     update = CommentedMap([("at", stamp(at)), ("status", status.value), ("body", text(message))])
     if components:
@@ -121,6 +122,6 @@ def _edit(
         position = keys.index("started") + 1 if "started" in keys else len(keys)
         data.insert(position, "resolved", stamp(at))
     changes = Changes()
-    changes.put(path.relative_to(content_dir), record.with_yaml(dump_yaml(data, like=record.yaml_text)))
+    changes.put(path.relative_to(content_dir), bom + record.with_yaml(dump_yaml(data, like=record.yaml_text)))
     return apply_changes(content_dir, changes)[0]
 

@@ -9,12 +9,13 @@ time; a newer export updates the records it already wrote, in place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Sequence
 
 from ..authoring.workspace import Changes, apply_changes
 from .catalogue import merge_components
-from .convert import build_catalogue, incident_record, maintenance_record, parse_time, postmortem_record, record_ids
+from .convert import build_catalogue, first_time, incident_record, maintenance_record, postmortem_record, record_ids
 from .export import Export, ExportError, read_export
 from .render import record_text
 
@@ -60,7 +61,7 @@ def import_statuspage(content_dir: Path, paths: Sequence[Path]) -> list[Imported
     report = []
     for relative, text in files.items():
         target = content_dir / relative
-        old = target.read_text(encoding="utf-8") if target.is_file() else None
+        old = target.read_bytes().decode("utf-8-sig") if target.is_file() else None
         if old == text:
             report.append(ImportedFile(target, "unchanged"))
             continue
@@ -71,10 +72,10 @@ def import_statuspage(content_dir: Path, paths: Sequence[Path]) -> list[Imported
     return report
 
 
-def _started(item: dict[str, Any]) -> Any:
-    return parse_time(item.get("started_at")) or parse_time(item.get("created_at"))
+def _started(item: dict[str, Any]) -> datetime:
+    return first_time(item, "started_at", "created_at")
 
 
-def _scheduled(item: dict[str, Any]) -> Any:
-    return parse_time(item.get("scheduled_for")) or parse_time(item.get("created_at"))
+def _scheduled(item: dict[str, Any]) -> datetime:
+    return first_time(item, "scheduled_for", "created_at")
 

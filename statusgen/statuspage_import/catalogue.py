@@ -25,11 +25,13 @@ def merge_components(path: Path, catalogue: Catalogue) -> str | None:
             data["groups"] = list(catalogue.groups)
         data["components"] = list(catalogue.components)
         return catalogue_text(data, HEADER)
-    original = path.read_text(encoding="utf-8")
-    data = load_yaml_rt(original) or {}
+    original = path.read_bytes().decode("utf-8-sig")
+    newline = "\r\n" if "\r\n" in original else "\n"
+    text = original.replace("\r\n", "\n")
+    data = load_yaml_rt(text) or {}
     changed = _append(data, "groups", catalogue.groups, before="components")
     changed = _append(data, "components", catalogue.components) or changed
-    return dump_yaml(data, like=original) if changed else original
+    return dump_yaml(data, like=text).replace("\n", newline) if changed else original
 
 
 def _append(data: dict, key: str, items: tuple[dict, ...], before: str | None = None) -> bool:

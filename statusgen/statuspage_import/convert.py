@@ -17,7 +17,7 @@ from markdownify import markdownify
 
 from ..authoring.slug import dated_id, slugify, unique_id
 from ..models import ComponentStatus, Impact, worst_status
-from .export import Export, Json
+from .export import Export, ExportError, Json
 
 RESOLVED_MESSAGE = "This incident has been resolved."
 _INCIDENT_STATUS = {"investigating": "investigating", "identified": "identified", "monitoring": "monitoring",
@@ -43,11 +43,23 @@ def parse_time(value: Any) -> datetime | None:
     """A Statuspage timestamp -> aware UTC datetime to the second (None if absent)."""
     if not value:
         return None
-    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ExportError(f"{value!r} is not a timestamp") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     # Whole seconds: flooring keeps the order of events and reads well in the records.
     return moment.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def first_time(item: Json, *keys: str) -> datetime:
+    """The first of `keys` that holds a time; an ExportError naming the object if none does."""
+    for key in keys:
+        moment = parse_time(item.get(key))
+        if moment is not None:
+            return moment
+    raise ExportError(f"{item.get('name') or item.get('id')!r} has none of {', '.join(keys)}")
 
 
 def to_markdown(body: Any) -> str:
@@ -127,7 +139,7 @@ def incident_record(item: Json, catalogue: Catalogue) -> tuple[dict[str, Any], s
     """(front matter, body) of the incident record for a Statuspage incident."""
     impact = item.get("impact") if item.get("impact") in {i.value for i in Impact} else "none"
     updates = _updates(item, catalogue, _INCIDENT_STATUS, "investigating")
-    started = min([parse_time(item.get("started_at")) or parse_time(item.get("created_at"))] + [u["at"] for u in updates])
+    started = min([first_time(item, "started_at", "created_at")] + [u["at"] for u in updates])
     resolved = None
     if item.get("status") in ("resolved", "postmortem") or (updates and updates[-1]["status"] == "resolved"):
         resolved = max([parse_time(item.get("resolved_at")) or started] + [u["at"] for u in updates])
@@ -146,7 +158,7 @@ def maintenance_record(item: Json, catalogue: Catalogue) -> tuple[dict[str, Any]
     updates = _updates(item, catalogue, _MAINTENANCE_STATUS, "scheduled")
     for update in updates:
         update.pop("components", None)
-    start = parse_time(item.get("scheduled_for")) or parse_time(item.get("created_at"))
+    start = first_time(item, "scheduled_for", "created_at")
     end = parse_time(item.get("scheduled_until")) or start
     if end <= start:
         end = start + timedelta(minutes=1)  # Statuspage allows a window with no length; we do not
@@ -172,12 +184,11 @@ def postmortem_record(item: Json, incident_id: str, incident_front: dict[str, An
 
 
 def _updates(item: Json, catalogue: Catalogue, statuses: dict[str, str], default: str) -> list[dict[str, Any]]:
-    raw = [u for u in item.get("incident_updates") or () if isinstance(u, dict)]
-    # Statuspage lists updates newest first; sort oldest first, keeping the list's order on ties.
-    indexed = sorted(enumerate(raw), key=lambda pair: (parse_time(pair[1].get("display_at") or pair[1].get("created_at")), -pair[0]))
+    raw = [(first_time(u, "display_at", "created_at"), -index, u) for index, u in enumerate(item.get("incident_updates") or ()) if isinstance(u, dict)]
     updates = []
-    for _, update in indexed:
-        entry: dict[str, Any] = {"at": parse_time(update.get("display_at") or update.get("created_at")),
+    # Statuspage lists updates newest first; sort oldest first, keeping the list's order on ties.
+    for at, _, update in sorted(raw, key=lambda triple: triple[:2]):
+        entry: dict[str, Any] = {"at": at,
                                  "status": statuses.get(str(update.get("status")), default),
                                  "body": to_markdown(update.get("body"))}
         changes = {catalogue.ids[a["code"]]: a["new_status"] for a in update.get("affected_components") or ()
