@@ -93,7 +93,6 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             raise PluginError(str(error)) from None
         for file in [file for file in files if is_record_path(settings.content_dir, Path(file.abs_src_path or ""))]:
             files.remove(file)
-        outputs.extend(_stylesheet())
         if not settings.standalone:
             # The other theme's sitemap already lists every page, statusgen's included.
             outputs = [output for output in outputs if output.path != "sitemap.xml"]
@@ -158,7 +157,3 @@ def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -
         template_dirs=(user_templates,) if user_templates else (),
     )
 
-
-def _stylesheet() -> list[OutputFile]:
-    css = (templates_dir() / urls.STYLESHEET).read_bytes()
-    return [OutputFile(urls.STYLESHEET, css)]
