@@ -7,6 +7,7 @@ never stops the others from being read: the user gets the whole list at once.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ RECORD_FOLDERS: dict[str, type[BaseModel]] = {
 CATALOGUES: dict[str, type[BaseModel]] = {"components.yml": ComponentCatalogue, "plans.yml": PlanCatalogue}
 """YAML files of content/ -> their model."""
 _RESERVED_KEYS = ("id", "body")
+MAX_ID_LENGTH = 100
+"""As RecordId allows: a longer file name could never be referred to."""
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def load_records(content_dir: Path) -> Records:
         if record is not None:
             loaded[folder].append(record)
         else:
-            broken.add((folder, path.stem))
+            broken.update({(folder, path.stem), (folder, _slug(path.stem))})
     components = catalogues["components.yml"]
     if components is None:
         raise ContentError(problems)
@@ -169,8 +172,11 @@ def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceF
         problems.append(Problem(display, 0, "", f"records in {folder}/ are Markdown files ending in .md"))
         return None
     record_id = path.stem
-    if not ID_RE.match(record_id):
-        problems.append(Problem(display, 0, "", f"file name {record_id!r} is not a valid id: use lower-case letters, digits and hyphens"))
+    if not ID_RE.fullmatch(record_id) or len(record_id) > MAX_ID_LENGTH:
+        slug = _slug(record_id)
+        hint = f" (rename it to {slug}.md?)" if slug else ""
+        problems.append(Problem(display, 0, "", f"file name {record_id!r} is not a valid id: use lower-case letters, "
+                                                f"digits and hyphens, at most {MAX_ID_LENGTH}{hint}"))
         return None
     if (folder, record_id) in sources:
         other = sources[(folder, record_id)].display
@@ -188,6 +194,12 @@ def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceF
         return None
     record = _validate(RECORD_FOLDERS[folder], data, source, problems)
     return record.model_copy(update={"id": record_id, "body": body}) if record is not None else None
+
+
+def _slug(name: str) -> str:
+    """The valid id closest to a file name ('API Errors' -> 'api-errors'), or ''."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:MAX_ID_LENGTH].rstrip("-")
+    return slug if ID_RE.fullmatch(slug) else ""
 
 
 def _read(path: Path, markdown: bool, problems: list[Problem]) -> tuple[SourceFile | None, Any]:

@@ -73,6 +73,7 @@ CASES: dict[str, dict[str, object]] = {
     # Files and folders.
     "file_name_not_an_id": {INC: DELETE, "content/incidents/API Errors.md": INCIDENT},
     "file_name_upper_case": {INC: DELETE, "content/incidents/Api-errors.md": INCIDENT},
+    "file_name_too_long": {"content/announcements/" + "a" * 101 + ".md": ANNOUNCEMENT},
     "file_not_markdown": {"content/incidents/extra.yml": "title: x\n"},
     "file_upper_case_extension": {"content/incidents/extra.MD": INCIDENT},
     "duplicate_record_id": {"content/incidents/2021/api-errors.md": INCIDENT},
