@@ -212,3 +212,11 @@ def test_every_command_has_help_and_is_in_the_user_guide() -> None:
         assert result.exit_code == 0 and result.stdout.startswith("Usage:"), path
         assert result.stdout.split("\n\n")[1].strip(), f"{path} has no description"
         assert f"statusgen {' '.join(path)}" in guide, f"statusgen {' '.join(path)} is not in docs/user-guide.md"
+
+
+def test_update_with_status_resolved_closes_the_incident(site: Path) -> None:
+    path = ok("update", "2021-09-30-login-slow", "--status", "resolved", "-m", "Fast again.", "--at", "2021-09-30T07:10:00Z")
+    data = front_matter(path)
+    assert str(data["resolved"]) == "2021-09-30 07:10:00+00:00" and data["updates"][-1]["status"] == "resolved"
+    refused = run("new", "incident", "X", "--impact", "minor", "-c", "website", "--status", "resolved")
+    assert refused.exit_code == 1 and "cannot start resolved" in refused.stderr

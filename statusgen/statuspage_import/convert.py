@@ -73,6 +73,30 @@ def to_markdown(body: Any) -> str:
 
 def build_catalogue(export: Export) -> Catalogue:
     """Groups and components from the export (and from incidents, for components since deleted)."""
+    items = _all_components(export)
+    order = {key: index for index, key in enumerate(items)}
+    # Components known only from old incidents (deleted since) have no position: they go last.
+    by_position = sorted(items.values(), key=lambda item: (_position(item), order[item["id"]]))
+    groups = [item for item in by_position if item.get("group") is True]
+    members = [item for item in by_position if item.get("group") is not True]
+    taken: set[str] = set()
+    group_ids = {group["id"]: _claim(slugify(group.get("name") or "") or "group", taken) for group in groups}
+    ids = _component_ids(members, group_ids, taken)
+    listed = []
+    for top in [item for item in by_position if item.get("group_id") not in group_ids]:
+        if top.get("group") is True:
+            listed.extend(item for item in members if item.get("group_id") == top["id"])
+        else:
+            listed.append(top)
+    return Catalogue(
+        groups=tuple(_without_none({"id": group_ids[g["id"]], "name": g.get("name") or group_ids[g["id"]], "description": g.get("description") or None}) for g in groups),
+        components=tuple(_component(item, ids, group_ids) for item in listed),
+        ids=ids,
+    )
+
+
+def _all_components(export: Export) -> dict[str, Json]:
+    """Statuspage id -> component object, including those only incidents still mention."""
     items = dict(export.components)
     for record in (*export.incidents.values(), *export.maintenances.values()):
         for component in record.get("components") or ():
@@ -83,14 +107,12 @@ def build_catalogue(export: Export) -> Catalogue:
                 code = affected.get("code")
                 if code and code not in items:
                     items[code] = {"id": code, "name": affected.get("name") or code}
-    order = {key: index for index, key in enumerate(items)}
-    # Components known only from old incidents (deleted since) have no position: they go last.
-    by_position = sorted(items.values(), key=lambda item: (_position(item), order[item["id"]]))
-    groups = [item for item in by_position if item.get("group") is True]
-    taken: set[str] = set()
-    group_ids = {group["id"]: _claim(slugify(group.get("name") or "") or "group", taken) for group in groups}
-    members = [item for item in by_position if item.get("group") is not True]
-    names = defaultdict(list)
+    return items
+
+
+def _component_ids(members: list[Json], group_ids: dict[str, str], taken: set[str]) -> dict[str, str]:
+    """Our id for each component: its name, prefixed with its group's when two share a name."""
+    names: dict[str, list[Json]] = defaultdict(list)
     for item in members:
         names[slugify(item.get("name") or "") or "component"].append(item)
     ids: dict[str, str] = {}
@@ -99,17 +121,7 @@ def build_catalogue(export: Export) -> Catalogue:
         if len(names[base]) > 1 and item.get("group_id") in group_ids:
             base = f"{group_ids[item['group_id']]}-{base}"
         ids[item["id"]] = _claim(base, taken)
-    listed = []
-    for top in [item for item in by_position if not item.get("group_id") or item.get("group_id") not in group_ids]:
-        if top.get("group") is True:
-            listed.extend(item for item in members if item.get("group_id") == top["id"])
-        else:
-            listed.append(top)
-    return Catalogue(
-        groups=tuple(_without_none({"id": group_ids[g["id"]], "name": g.get("name") or group_ids[g["id"]], "description": g.get("description") or None}) for g in groups),
-        components=tuple(_component(item, ids, group_ids) for item in listed),
-        ids=ids,
-    )
+    return ids
 
 
 def _component(item: Json, ids: dict[str, str], group_ids: dict[str, str]) -> Json:
