@@ -31,6 +31,10 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
+MAX_BRACKETS = 2_000
+"""Python-Markdown's link parser takes time quadratic in unclosed '[': a text with more than
+this many is shown as written (no legitimate text comes near it; 2,000 take about a second)."""
+
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists", "abbr", "def_list"]
 
 
@@ -42,7 +46,15 @@ class MarkdownRenderer:
 
     def render(self, text: str) -> Markup:
         """Markdown -> sanitized HTML, safe to place in a page, a feed or JSON."""
-        html = self._markdown.reset().convert(text)
+        if text.count("[") > MAX_BRACKETS:
+            return plain_paragraphs(text)
+        try:
+            html = self._markdown.reset().convert(text)
+        except RecursionError:
+            # Python-Markdown recurses once per nesting level (and per definition-list
+            # entry): a hostile text must not crash the build, so it is shown as written.
+            self._markdown = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+            return plain_paragraphs(text)
         return Markup(sanitize_html(html))
 
     def render_inline(self, text: str) -> Markup:
@@ -51,6 +63,12 @@ class MarkdownRenderer:
         if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]
         return Markup(html)
+
+
+def plain_paragraphs(text: str) -> Markup:
+    """Text shown as written, escaped, one <p> per paragraph: for texts Markdown cannot take."""
+    paragraphs = [part.strip() for part in text.split("\n\n") if part.strip()]
+    return Markup("\n").join(Markup("<p>{}</p>").format(part) for part in paragraphs)
 
 
 def sanitize_html(html: str) -> str:

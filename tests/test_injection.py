@@ -178,3 +178,15 @@ def test_the_checker_finds_third_party_resources() -> None:
 def test_record_html_keeps_no_class_but_a_code_language() -> None:
     html = str(MarkdownRenderer().render('```python\nx = 1\n```\n\n<code class="status-major">x</code> <p class="ok">y</p>'))
     assert 'class="language-python"' in html and "status-major" not in html and 'class="ok"' not in html
+
+
+@pytest.mark.parametrize("text", [
+    "a\n: b\n" * 1000,  # a definition list Python-Markdown recurses into, entry by entry
+    "\n".join("  " * depth + "- x" for depth in range(400)),
+    "[ " * 5000 + "\n\n<script>alert('xss')</script>",  # quadratic in Python-Markdown's link parser
+])
+def test_markdown_that_python_markdown_cannot_take_is_shown_as_text(text: str) -> None:
+    renderer = MarkdownRenderer()
+    html = str(renderer.render(text))
+    assert html.startswith("<p>") and not list(html_problems(html, "render", fragment=True))
+    assert str(renderer.render("**still** fine")) == "<p><strong>still</strong> fine</p>"
