@@ -31,6 +31,7 @@ class Changes:
     files: dict[Path, str] = field(default_factory=dict)
 
     def put(self, relative: str | Path, content: str) -> None:
+        """Write `content` to `relative` (under content/) when the changes are applied."""
         self.files[Path(relative)] = content
 
 
@@ -117,6 +118,7 @@ class _ContentErrorNothingWritten(ContentError):
     """A ContentError raised by a command: its last line says nothing was written."""
 
     def report(self) -> str:
+        """The problems, one per line, then a count."""
         lines = [str(problem) for problem in self.problems]
         count = len(self.problems)
         lines.append(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.")

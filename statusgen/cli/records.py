@@ -50,6 +50,7 @@ def moment(value: str | None, option: str = "--at") -> datetime:
 
 
 def echo_path(path: Path) -> None:
+    """Print a written file's path as the user would type it (stdout, one per line)."""
     click.echo(display_path(path))
 
 
