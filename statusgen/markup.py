@@ -35,6 +35,9 @@ MAX_BRACKETS = 2_000
 """Python-Markdown's link parser takes time quadratic in unclosed '[': a text with more than
 this many is shown as written (no legitimate text comes near it; 2,000 take about a second)."""
 
+_DEEP_INDENT = re.compile(r"^[ \t]{200}", re.MULTILINE)
+"""Lists nested 50 deep: Python-Markdown would spend seconds recursing before it gives up."""
+
 _EXTENSIONS = ["tables", "fenced_code", "sane_lists", "abbr", "def_list"]
 
 
@@ -46,7 +49,7 @@ class MarkdownRenderer:
 
     def render(self, text: str) -> Markup:
         """Markdown -> sanitized HTML, safe to place in a page, a feed or JSON."""
-        if text.count("[") > MAX_BRACKETS:
+        if text.count("[") > MAX_BRACKETS or _DEEP_INDENT.search(text):
             return plain_paragraphs(text)
         try:
             html = self._markdown.reset().convert(text)
