@@ -137,6 +137,16 @@ def test_newer_export_updates_records_in_place(site: Path, tmp_path: Path) -> No
     record = front_matter(site / result.stdout.strip())
     assert record["updates"][-1]["body"] == "The queue is empty." and str(record["resolved"]) == "2021-10-05 11:00:00+00:00"
 
+    edited = site / "content/incidents/2021-06-17-delayed-email-notifications.md"
+    edited.write_text(edited.read_text().replace("Delayed email notifications", "Emails delayed"))
+    before = snapshot(site / "content")
+    kept = run("import", "statuspage", "--keep-existing", *files)
+    assert kept.exit_code == 0 and kept.stdout == "" and "1 kept" in kept.stderr
+    assert snapshot(site / "content") == before
+    replaced = run("import", "statuspage", *files)
+    assert replaced.stdout.split() == [str(edited.relative_to(site))]
+    assert front_matter(edited)["title"] == "Delayed email notifications"
+
 
 def test_existing_catalogue_keeps_its_text(site: Path) -> None:
     content = site / "content"

@@ -28,7 +28,7 @@ class ImportedFile:
 
     path: Path
     action: str
-    """created, updated or unchanged."""
+    """created, updated, unchanged or kept (left as it was, with keep_existing)."""
 
 
 def plan_import(content_dir: Path, export: Export) -> dict[str, str]:
@@ -51,19 +51,20 @@ def plan_import(content_dir: Path, export: Export) -> dict[str, str]:
     return files
 
 
-def import_statuspage(content_dir: Path, paths: Sequence[Path]) -> list[ImportedFile]:
+def import_statuspage(content_dir: Path, paths: Sequence[Path], keep_existing: bool = False) -> list[ImportedFile]:
     """Import Statuspage JSON files into content_dir; every file it produced, with its action.
 
-    Raises ExportError for a file it cannot read, and ContentError (nothing written) when the
-    result would not validate."""
+    With `keep_existing`, a record already on disk is left as it is even when the export says
+    otherwise (its action is "kept"). Raises ExportError for a file it cannot read, and
+    ContentError (nothing written) when the result would not validate."""
     files = plan_import(content_dir, read_export(paths))
     changes = Changes()
     report = []
     for relative, text in files.items():
         target = content_dir / relative
         old = target.read_bytes().decode("utf-8-sig") if target.is_file() else None
-        if old == text:
-            report.append(ImportedFile(target, "unchanged"))
+        if old == text or (keep_existing and old is not None and relative != "components.yml"):
+            report.append(ImportedFile(target, "unchanged" if old == text else "kept"))
             continue
         changes.put(relative, text)
         report.append(ImportedFile(target, "created" if old is None else "updated"))
