@@ -18,8 +18,12 @@ import html5lib
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from statusgen.authoring.yamlio import CommentedMap, dump_yaml, text
 from statusgen.cli import main
+from statusgen.yamlsource import load_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HANDWRITTEN = "content/incidents/2021-09-30-login-slow.md"
@@ -220,3 +224,16 @@ def test_update_with_status_resolved_closes_the_incident(site: Path) -> None:
     assert str(data["resolved"]) == "2021-09-30 07:10:00+00:00" and data["updates"][-1]["status"] == "resolved"
     refused = run("new", "incident", "X", "--impact", "minor", "-c", "website", "--status", "resolved")
     assert refused.exit_code == 1 and "cannot start resolved" in refused.stderr
+
+
+_CHARS = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85\ufeff") | st.sampled_from(["\n", " ", "\t", ":", "#", "-", "'", '"'])
+_TRICKY = st.sampled_from(["yes", "No", "on", "1:20", "0o7", "~", "null", "1e3", "2020-01-01", "2020-01-01T00:00:00Z",
+                           ".5", "0x1F", "&a", "*a", "!x", "%", "@", "`", "[a]", "{b}", "? x", "| y", "> z"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=_CHARS, max_size=10) | _TRICKY, max_size=5).map("".join))
+def test_any_message_is_read_back_exactly(message: str) -> None:
+    # The loader speaks YAML 1.1 (PyYAML), the writer 1.2 (ruamel): `yes` or `1:20` must stay text.
+    written = dump_yaml(CommentedMap([("body", text(message))]))
+    assert load_yaml(written)["body"] == message
