@@ -18,6 +18,7 @@ from .errors import ContentError, Problem, field_path
 from .messages import describe_validation_error
 from .models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
 from .models.common import ID_RE
+from .parallel import map_in_order
 from .records import Records
 from .rules import Violation, check_rules
 from .yamlsource import MAX_FILE_BYTES, RecordYamlError, decode, line_of, load_yaml, split_front_matter
@@ -72,7 +73,7 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None) -> li
             relative = path.relative_to(directory)
             if any(part.startswith(".") for part in relative.parts) or path.name.endswith("~"):
                 continue  # editors' and version control's own files
-            problem = _not_a_record(folder, path)
+            problem = _not_a_record(folder, path, content_dir)
             if problem is not None:
                 problems.append(Problem(_display(path), 0, "", problem))
             elif path.suffix == ".md":
@@ -80,7 +81,7 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None) -> li
     return sorted(found)
 
 
-def _not_a_record(folder: str, path: Path) -> str | None:
+def _not_a_record(folder: str, path: Path, content_dir: Path) -> str | None:
     """Why a path that looks like a record cannot be read as one; None if it can (or is no record)."""
     if path.is_dir():
         return "this is a folder: a record is a Markdown file" if path.suffix.lower() in _RECORD_LIKE else None
@@ -88,10 +89,23 @@ def _not_a_record(folder: str, path: Path) -> str | None:
         return None
     if path.suffix != ".md":
         return f"records in {folder}/ are Markdown files ending in .md (lower case)"
+    return _not_a_file(path, content_dir, "a record is a Markdown file")
+
+
+def _not_a_file(path: Path, content_dir: Path, what: str) -> str | None:
+    """Why `path` cannot be read as a record file: a folder, a device, a link to elsewhere."""
     if path.is_symlink() and not path.exists():
         return "this link points to a file that does not exist"
+    try:
+        path.resolve().relative_to(content_dir.resolve())
+    except ValueError:
+        # A link in a pull request could name a secret on the build machine, and error
+        # messages quote values: nothing outside the content folder is read.
+        return "this link points outside the content folder: records must be files in it"
+    if path.is_dir():
+        return f"this is a folder: {what}"
     if not path.is_file():
-        return "this is not a regular file: a record is a Markdown file"
+        return f"this is not a regular file: {what}"
     return None
 
 
@@ -111,8 +125,9 @@ def load_records(content_dir: Path) -> Records:
     broken: set[tuple[str, str]] = set()
     catalogues = {name: _load_catalogue(content_dir, name, sources, broken, problems) for name in CATALOGUES}
     loaded: dict[str, list[Any]] = {folder: [] for folder in RECORD_FOLDERS}
-    for folder, path in record_files(content_dir, problems):
-        record = _load_record(folder, path, sources, problems)
+    files = record_files(content_dir, problems)
+    for (folder, path), parsed in zip(files, map_in_order(_parse_record, files)):
+        record = _load_record(folder, path, sources, problems, parsed)
         if record is not None:
             loaded[folder].append(record)
         else:
@@ -154,8 +169,9 @@ def _load_catalogue(content_dir: Path, name: str, sources: dict[tuple[str, str],
             problems.append(Problem(_display(path), 0, "", "file not found: every site lists its components here"))
         return None
     catalogue = None
-    if path.is_dir():
-        problems.append(Problem(_display(path), 0, "", f"this is a folder: {name} must be a YAML file"))
+    problem = _not_a_file(path, content_dir, f"{name} must be a YAML file")
+    if problem is not None:
+        problems.append(Problem(_display(path), 0, "", problem))
     else:
         source, data = _read(path, markdown=False, problems=problems)
         if source is not None:
@@ -166,7 +182,8 @@ def _load_catalogue(content_dir: Path, name: str, sources: dict[tuple[str, str],
     return catalogue
 
 
-def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceFile], problems: list[Problem]) -> Any:
+def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceFile], problems: list[Problem],
+                 parsed: tuple[SourceFile | None, Any, list[Problem]]) -> Any:
     display = _display(path)
     if path.suffix != ".md":
         problems.append(Problem(display, 0, "", f"records in {folder}/ are Markdown files ending in .md"))
@@ -182,18 +199,29 @@ def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceF
         other = sources[(folder, record_id)].display
         problems.append(Problem(display, 0, "", f"duplicate id {record_id!r}: {other} has the same file name"))
         return None
+    source, record, found = parsed
+    problems.extend(found)
+    if source is not None:
+        sources[(folder, record_id)] = source
+    return record
+
+
+def _parse_record(job: tuple[str, Path]) -> tuple[SourceFile | None, Any, list[Problem]]:
+    """Read and validate one record file on its own (no other record is needed), so that
+    files can be parsed on every core; the checks across files stay in _load_record."""
+    folder, path = job
+    problems: list[Problem] = []
     source, data = _read(path, markdown=True, problems=problems)
     if source is None:
-        return None
-    sources[(folder, record_id)] = source
+        return None, None, problems
     body = data.pop("\0body")
     reserved = [key for key in _RESERVED_KEYS if key in data]
     for key in reserved:
         problems.append(source.problem((key,), f"'{key}' cannot be set: a record's {key} is its {'file name' if key == 'id' else 'Markdown after the front matter'}", key=True))
     if reserved:
-        return None
+        return source, None, problems
     record = _validate(RECORD_FOLDERS[folder], data, source, problems)
-    return record.model_copy(update={"id": record_id, "body": body}) if record is not None else None
+    return source, record.model_copy(update={"id": path.stem, "body": body}) if record is not None else None, problems
 
 
 def _slug(name: str) -> str:

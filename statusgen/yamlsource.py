@@ -119,7 +119,7 @@ def decode(raw: bytes) -> str:
         raise RecordYamlError(
             f"byte 0x{byte:02x} is not UTF-8 (is the file Latin-1 or Windows-1252?): save it as UTF-8", line
         ) from None
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends
     control = _CONTROL.search(text)
     if control is not None:
         line = text.count("\n", 0, control.start()) + 1

@@ -80,7 +80,11 @@ CASES: dict[str, dict[str, object]] = {
     "directory_instead_of_record": {"content/incidents/broken.md": DIRECTORY},
     "directory_instead_of_catalogue": {PLN: DIRECTORY},
     "file_instead_of_folder": {INC: DELETE, PM: DELETE, "content/incidents": "not a folder\n"},
-    "broken_symlink": {"content/incidents/gone.md": "->nowhere.md"},
+    "broken_symlink": {"content/incidents/gone.md": "->../nowhere.md"},
+    "symlink_outside_content": {"content/incidents/secret.md": "->../../secret.md", COMP: "->../secret.yml"},
+    "device_instead_of_catalogue": {PLN: "->/dev/zero"},
+    "old_mac_line_ends": {MNT: MAINTENANCE.replace("\n", "\r").replace("[api, web]", "[api, wbe]")},
+    "windows_line_ends_and_bom": {MNT: "\ufeff" + MAINTENANCE.replace("\n", "\r\n").replace("[api, web]", "[api, wbe]")},
     "missing_components": {COMP: DELETE},
     "reserved_keys": inc("impact: major", "impact: major\nid: other\nbody: text"),
     # Unknown keys, wrong types and values.
@@ -151,11 +155,15 @@ CASES: dict[str, dict[str, object]] = {
 
 
 def report_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changes: dict[str, object]) -> str:
+    """The report of loading the valid site with `changes`; "->target" makes a symbolic link."""
     monkeypatch.chdir(tmp_path)
-    content = write_site(tmp_path, {path: value for path, value in changes.items() if value != "->nowhere.md"})
-    for path, value in changes.items():
-        if value == "->nowhere.md":
-            (tmp_path / path).symlink_to(tmp_path / "nowhere.md")
+    links = {path: value[2:] for path, value in changes.items() if isinstance(value, str) and value.startswith("->")}
+    content = write_site(tmp_path, {path: value for path, value in changes.items() if path not in links})
+    (tmp_path / "secret.md").write_text("---\ntitle: a secret\n---\n")
+    (tmp_path / "secret.yml").write_text("components: [{id: api, name: a secret}]\n")
+    for path, target in links.items():
+        (tmp_path / path).unlink(missing_ok=True)
+        (tmp_path / path).symlink_to(target if target.startswith("/") else (tmp_path / path).parent / target)
     with pytest.raises(ContentError) as caught:
         load_records(content)
     return caught.value.report() + "\n"
