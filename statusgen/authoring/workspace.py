@@ -1,7 +1,7 @@
 """Validate before writing: changes are tried on a shadow copy of content/ first.
 
-The shadow holds links to the real files (copies where links are not allowed) plus the new
-or changed files; `load_records` reads it exactly as a build would, so a change that would
+The shadow holds hard links to the real files (copies where links are not possible) plus
+the new or changed files; `load_records` reads it exactly as a build would, so a change that would
 break the build is refused before anything real is touched.
 """
 
@@ -88,9 +88,12 @@ def apply_changes(content_dir: Path, changes: Changes) -> list[Path]:
 
 
 def _mirror(source: Path, target: Path) -> None:
+    # Hard links where the file system allows them (cheap, and never written through: a
+    # changed file is unlinked first), copies elsewhere. Not symbolic links: the loader
+    # refuses links that point outside the content folder.
     def link(src: str, dst: str) -> None:
         try:
-            os.symlink(os.path.abspath(src), dst)
+            os.link(src, dst)
         except OSError:
             shutil.copy2(src, dst)
 
