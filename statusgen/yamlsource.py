@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from .yamlerrors import ValueProblem, describe_yaml_error, points_at_opening
+
 MAX_FILE_BYTES = 1_000_000
 """A record larger than this is refused: records are short texts, and the limit bounds the
 memory a hostile or broken file can take."""
@@ -37,10 +39,6 @@ class RecordYamlError(Exception):
         self.line = line
 
 
-class _ValueProblem(yaml.constructor.ConstructorError):
-    """A value YAML can parse but not construct; its problem is already a user's message."""
-
-
 class _RecordLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe YAML, plus: numbers with a point are Decimal (money is never a float), and a key
     given twice in one mapping is an error rather than silently the last one."""
@@ -53,7 +51,7 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return Decimal(text)
     except ArithmeticError:
-        raise _ValueProblem(None, None, f"{_short(text)} is not a number statusgen can read", node.start_mark) from None
+        raise ValueProblem(None, None, f"{_short(text)} is not a number statusgen can read", node.start_mark) from None
 
 
 def _construct_checked(base: Any, what: str) -> Any:
@@ -65,7 +63,7 @@ def _construct_checked(base: Any, what: str) -> Any:
         except (ValueError, OverflowError) as error:
             reason = "it has too many digits" if "digits" in str(error) else str(error).split(";")[0].split(" (")[0]
             message = f"{_short(node.value)} is not a valid {what}: {reason}"
-            raise _ValueProblem(None, None, message, node.start_mark) from None
+            raise ValueProblem(None, None, message, node.start_mark) from None
 
     return construct
 
@@ -78,9 +76,9 @@ def _construct_mapping_once(loader: yaml.SafeLoader, node: yaml.MappingNode) -> 
         try:
             duplicate = key in seen
         except TypeError:
-            raise _ValueProblem(None, None, "a mapping key must be a plain value", key_node.start_mark) from None
+            raise ValueProblem(None, None, "a mapping key must be a plain value", key_node.start_mark) from None
         if duplicate:
-            raise _ValueProblem(None, None, f"key {key!r} appears twice in this mapping", key_node.start_mark)
+            raise ValueProblem(None, None, f"key {key!r} appears twice in this mapping", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=True)
 
@@ -155,7 +153,7 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> Any:
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        if error.context_mark is not None and _points_at_opening(error):
+        if error.context_mark is not None and points_at_opening(error):
             mark = error.context_mark  # an unclosed quote or bracket: point at where it opened
         line = mark.line + first_line if mark is not None else first_line
         raise RecordYamlError(describe_yaml_error(error, yaml_text, mark), line) from None
@@ -168,49 +166,6 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> Any:
         raise RecordYamlError(f"the YAML is nested too deeply (at most {MAX_DEPTH} levels)", first_line) from None
     finally:
         loader.dispose()
-
-
-def _points_at_opening(error: yaml.MarkedYAMLError) -> bool:
-    context = error.context or ""
-    return "quoted scalar" in context or context.startswith("while parsing a flow") or "end of stream" in (error.problem or "")
-
-
-def describe_yaml_error(error: yaml.MarkedYAMLError, yaml_text: str, mark: Any) -> str:
-    """A YAML syntax error in words a record's author can act on."""
-    problem = error.problem or "invalid YAML"
-    context = error.context or ""
-    if isinstance(error, _ValueProblem):
-        return problem
-    if "could not determine a constructor" in problem:
-        tag = problem.split("tag", 1)[-1].strip().replace("tag:yaml.org,2002:", "!!")
-        return f"YAML tag {tag} is not allowed: records hold plain values only"
-    if mark is not None and "\t" in _indent_of(yaml_text, mark.line):
-        return "a tab character cannot indent YAML: use spaces"
-    if "quoted scalar" in context:
-        return "this quoted text is never closed: end it with the same quote mark"
-    if context.startswith("while parsing a flow"):
-        opening = "[" if "sequence" in context else "{"
-        closing = "]" if opening == "[" else "}"
-        return f"the '{opening}' opened on this line is not closed properly: separate items with ',' and end with '{closing}'"
-    if "mapping values are not allowed" in problem:
-        return "invalid YAML: unexpected 'key: value' here: check this line's indentation, or quote a value that contains ': '"
-    if "could not find expected ':'" in problem:
-        return "invalid YAML: expected 'key: value' on this line (a colon followed by a space)"
-    if "found another document" in problem:
-        return "a second YAML document starts here: a file holds one ('---' ends a record's front matter)"
-    if "found character '\\t'" in problem or "found character '\t'" in problem:
-        return "a tab character cannot indent YAML: use spaces"
-    if "recursive" in problem:
-        return "an alias refers to the value that contains it: records cannot be recursive"
-    return f"invalid YAML: {problem}" + (f" ({context})" if context else "")
-
-
-def _indent_of(text: str, line_index: int) -> str:
-    lines = text.split("\n")
-    if not 0 <= line_index < len(lines):
-        return ""
-    line = lines[line_index]
-    return line[: len(line) - len(line.lstrip())]
 
 
 def _check_nodes(root: yaml.Node, first_line: int) -> None:
