@@ -120,6 +120,9 @@ def is_record_path(content_dir: Path, path: Path) -> bool:
 
 def load_records(content_dir: Path) -> Records:
     """Every record of the site, validated; raises ContentError listing every problem."""
+    if not content_dir.is_dir():
+        raise ContentError([Problem(_display(content_dir), 0, "", "the content folder does not exist "
+                                                                  "(set `content_dir` under the statusgen plugin in mkdocs.yml)")])
     problems: list[Problem] = []
     sources: dict[tuple[str, str], SourceFile] = {}
     broken: set[tuple[str, str]] = set()

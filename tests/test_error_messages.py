@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from broken_site import ANNOUNCEMENT, COMPONENTS, DELETE, DIRECTORY, INCIDENT, MAINTENANCE, PLANS, POSTMORTEM
+from broken_site import ANNOUNCEMENT, BASE, COMPONENTS, DELETE, DIRECTORY, INCIDENT, MAINTENANCE, PLANS, POSTMORTEM
 from broken_site import replace, write_site
 from statusgen.cli import main
 from statusgen.errors import ContentError
@@ -90,6 +90,7 @@ CASES: dict[str, dict[str, object]] = {
     "old_mac_line_ends": {MNT: MAINTENANCE.replace("\n", "\r").replace("[api, web]", "[api, wbe]")},
     "windows_line_ends_and_bom": {MNT: "\ufeff" + MAINTENANCE.replace("\n", "\r\n").replace("[api, web]", "[api, wbe]")},
     "missing_components": {COMP: DELETE},
+    "missing_content_folder": {path: DELETE for path in BASE},
     "reserved_keys": inc("impact: major", "impact: major\nid: other\nbody: text"),
     # Unknown keys, wrong types and values.
     "unknown_key": inc("resolved:", "resovled:"),
