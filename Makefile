@@ -7,12 +7,17 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 # upcoming maintenance window and a meaningful uptime window, and is byte-for-byte reproducible.
 EXAMPLE_NOW ?= 2021-10-04T18:00:00Z
 
-.PHONY: site test golden clean benchmark
+# The browser tests (tests/browser/) need Debian's Chromium, a Java runtime for the Nu Html
+# Checker, and npm's vnu-jar, axe-core and Lighthouse, pinned by tests/browser/package-lock.json.
+BROWSER_DIR := tests/browser
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: site test golden clean benchmark browser-deps system-browser-deps
 
 site: $(VENV)/.installed
 	$(VENV)/bin/statusgen build --now $(EXAMPLE_NOW)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test browser-deps
 	$(PY) -m pytest
 
 # Refresh the golden files after a deliberate change to the output; review the diff.
@@ -34,5 +39,24 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(PIP) install -e '.[test]'
 	touch $@
 
+browser-deps: system-browser-deps $(VENV)/.installed-browser $(BROWSER_DIR)/node_modules/.installed
+
+# Installed only when missing; never a browser downloaded by a test tool.
+system-browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless \
+			$$(command -v npm >/dev/null || echo nodejs npm); \
+	fi
+
+$(VENV)/.installed-browser: $(VENV)/.installed-test pyproject.toml
+	$(PIP) install -e '.[test,browser]'
+	touch $@
+
+# --ignore-scripts: vnu-jar's postinstall would download a Java runtime; Debian's is used.
+$(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	cd $(BROWSER_DIR) && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf site $(VENV) .pytest_cache .statusgen-site-*
+	rm -rf site $(VENV) .pytest_cache .statusgen-site-* $(BROWSER_DIR)/node_modules test-artifacts

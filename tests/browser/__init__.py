@@ -1,0 +1,1 @@
+"""Browser tests: the built example site checked by vnu, axe-core, Lighthouse and Chromium."""
