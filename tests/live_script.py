@@ -81,7 +81,8 @@ def xml_problems(text: bytes, where: str) -> Iterator[str]:
             # the channel's own description is a plain sentence.
             html_type = element.get("type", "html") in ("html", "text/html")
             in_entry = local_name(parent.tag) in ("item", "entry")
-            if name in HTML_IN_XML and in_entry and html_type and element.text and "<" in element.text:
+            is_html = element.get("type") == "html" or (name in HTML_IN_XML and in_entry and html_type)
+            if is_html and element.text and "<" in element.text:
                 yield from html_problems(element.text, f"{where} <{name}>", fragment=True)
     yield from _element_problems(root, local_name(root.tag), where, in_head=False)
 
