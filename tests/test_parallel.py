@@ -30,7 +30,8 @@ def test_map_in_order_keeps_order_and_uses_workers(monkeypatch: pytest.MonkeyPat
     assert [result for _, result in results] == [_square(value) for value in items]
     pids = {pid for pid, _ in results}
     if "fork" in __import__("multiprocessing").get_all_start_methods():
-        assert os.getpid() not in pids and len(pids) == 2
+        # Work happens in at most two forked workers (one may take every chunk on a busy machine).
+        assert os.getpid() not in pids and 1 <= len(pids) <= 2
 
 
 def test_small_or_single_worker_jobs_run_here(monkeypatch: pytest.MonkeyPatch) -> None:
