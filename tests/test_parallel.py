@@ -52,3 +52,23 @@ def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.Mo
     forked = build_outputs(records, settings, NOW)
     assert [output.path for output in forked] == [output.path for output in serial]
     assert all(a == b for a, b in zip(forked, serial))
+
+
+def test_parallel_loading_reports_the_same_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from statusgen.errors import ContentError
+
+    root = generate(60, tmp_path)
+    incidents = sorted((root / "content" / "incidents").glob("*.md"))
+    incidents[3].write_text(incidents[3].read_text().replace("impact:", "impcat:", 1))
+    incidents[20].write_text("---\ntitle: [unclosed\n---\n")
+    (root / "content" / "incidents" / "sub").mkdir()
+    (root / "content" / "incidents" / "sub" / incidents[30].name).write_text(incidents[30].read_text())
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10)
+    reports = []
+    for workers in ("1", "2"):
+        monkeypatch.setenv(parallel.WORKERS_VARIABLE, workers)
+        with pytest.raises(ContentError) as caught:
+            load_records(root / "content")
+        reports.append(caught.value.report())
+    assert reports[0] == reports[1]
+    assert "impcat" in reports[0] and "duplicate id" in reports[0] and incidents[20].name in reports[0]
