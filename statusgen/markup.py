@@ -7,7 +7,9 @@ form, frame or dangerous URL scheme survives, wherever the HTML is published.
 
 from __future__ import annotations
 
+import functools
 import re
+from typing import Any
 
 import markdown
 import nh3
@@ -76,15 +78,26 @@ def plain_paragraphs(text: str) -> Markup:
 
 def sanitize_html(html: str) -> str:
     """Keep only the allowlisted tags, attributes and URL schemes; links get rel=noopener."""
-    return nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(ALLOWED_URL_SCHEMES),
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-        attribute_filter=_keep_attribute,
-    )
+    cleaner = _cleaner()
+    return cleaner.clean(html) if cleaner is not None else nh3.clean(html, **_sanitizer_options())
+
+
+def _sanitizer_options() -> dict[str, Any]:
+    return {
+        "tags": set(ALLOWED_TAGS),
+        "attributes": {tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        "url_schemes": set(ALLOWED_URL_SCHEMES),
+        "link_rel": "noopener noreferrer nofollow",
+        "strip_comments": True,
+        "attribute_filter": _keep_attribute,
+    }
+
+
+@functools.cache
+def _cleaner() -> Any:
+    # One Cleaner per process (nh3 >= 0.2.18) skips converting the allowlists on each of the
+    # tens of thousands of calls of a long history: a third of sanitizing's cost.
+    return nh3.Cleaner(**_sanitizer_options()) if hasattr(nh3, "Cleaner") else None
 
 
 _CODE_CLASS = re.compile(r"^language-[A-Za-z0-9_+-]{1,40}$")
