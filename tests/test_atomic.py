@@ -155,3 +155,17 @@ def test_a_site_moved_aside_by_a_killed_build_is_restored(tmp_path: Path) -> Non
     clear_leftovers(tmp_path / "site")
     assert snapshot(tmp_path / "site") == before
     assert leftovers(tmp_path) == []
+
+
+def test_a_site_that_is_a_link_is_published_through_it(tmp_path: Path) -> None:
+    # Hosting often serves a folder elsewhere, with site/ a link to it: the link stays and
+    # the folder it names gets the new site.
+    make_site(tmp_path)
+    served = tmp_path / "www" / "status"
+    served.mkdir(parents=True)
+    (served / "old.html").write_text("old")
+    (tmp_path / "site").symlink_to(served)
+    assert build(tmp_path).returncode == 0
+    assert (tmp_path / "site").is_symlink() and (served / "index.html").is_file()
+    assert not (served / "old.html").exists()
+    assert leftovers(tmp_path) == [] and leftovers(served.parent) == []
