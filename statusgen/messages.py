@@ -20,8 +20,12 @@ from pydantic import BaseModel, ValidationError
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a choice is close to `word`, else ''."""
-    matches = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    choices = list(choices)
+    matches = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    if not matches and len(str(word)) >= 4:
+        # A word cut short ('major' for 'major_outage', 'maintenance' for 'under_maintenance').
+        matches = [choice for choice in choices if str(word).lower() in choice.lower()]
+    return f" (did you mean '{matches[0]}'?)" if len(matches) == 1 else ""
 
 
 def describe_validation_error(model: type[BaseModel], error: ValidationError) -> list[tuple[tuple[Any, ...], str, bool]]:

@@ -105,6 +105,7 @@ CASES: dict[str, dict[str, object]] = {
     "wrong_type_components": inc("components:\n  api: partial_outage", "components: api"),
     "bad_enum_value": inc("impact: major", "impact: majr"),
     "bad_component_status": inc("api: partial_outage", "api: down"),
+    "status_cut_short": inc("api: partial_outage", "api: major"),
     "bad_update_status": inc("status: investigating", "status: investigatin"),
     "empty_title": inc("title: API errors", 'title: ""'),
     "naive_timestamp": inc("started: 2021-10-01T10:00:00Z", "started: 2021-10-01T10:00:00"),
