@@ -9,6 +9,9 @@ from ..models.announcements import describe_duration
 from .formatting import short_date
 from .page_context import Page, SiteView
 
+COMPONENT_INCIDENTS = 50
+"""Most incidents a component's page lists (newest first)."""
+
 
 def incident_page(site: SiteView, incident: Incident) -> Page:
     """An incident: its updates (newest first, anchored oldest first), components, figures."""
@@ -89,6 +92,9 @@ def announcement_page(site: SiteView, announcement: Announcement) -> Page:
 def component_page(site: SiteView, component: Component) -> Page:
     """One component: its current status, uptime bars and the incidents that touched it."""
     state = site.state
+    # Newest first; a long history would make the page grow without end, so it shows the
+    # latest ones and points to the paginated history for the rest.
+    incidents = state.incidents_by_component.get(component.id, ())
     return Page(
         path=urls.component(component.id),
         template="component.html",
@@ -98,6 +104,7 @@ def component_page(site: SiteView, component: Component) -> Page:
             "component": component,
             "status": state.component_status[component.id],
             "uptime": state.uptime.get(component.id),
-            "incidents": state.incidents_by_component.get(component.id, ()),
+            "incidents": incidents[:COMPONENT_INCIDENTS],
+            "earlier_incidents": max(len(incidents) - COMPONENT_INCIDENTS, 0),
         },
     )
