@@ -83,8 +83,11 @@ def test_history_pages_cover_every_incident(built: tuple[Path, Path]) -> None:
 
 
 def _is_incident_link(href: str) -> bool:
-    # From incidents/ a record is "x/"; from incidents/page/N/ it is "../../x/".
+    # From incidents/ a record is "x/"; from incidents/page/N/ it is "../../x/"; from
+    # components/c/ it is "../../incidents/x/".
     parts = [part for part in href.split("/") if part not in ("", "..")]
+    if parts[:1] == ["incidents"]:
+        parts = parts[1:]
     return len(parts) == 1 and parts[0].startswith(("19", "20")) and "-incident-" in parts[0]
 
 
@@ -103,3 +106,27 @@ def test_feeds_and_api_parse(built: tuple[Path, Path]) -> None:
     assert len(incidents) == 50
     unresolved = json.loads((site / "api" / "v2" / "incidents" / "unresolved.json").read_text("utf-8"))
     assert len(unresolved["incidents"]) == 1  # the generator leaves the newest incident open
+
+
+def test_component_pages_list_only_recent_incidents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # However long the history, a component's page stays small: the newest incidents, then
+    # a count of the earlier ones and a link to the paginated history.
+    from statusgen.derive import derive_state
+    from statusgen.loader import load_records
+    from statusgen.publish import record_pages
+    from statusgen.publish.pages import render_pages
+    from statusgen.settings import Settings
+
+    monkeypatch.setattr(record_pages, "COMPONENT_INCIDENTS", 5)
+    root = generate(60, tmp_path)
+    records = load_records(root / "content")
+    settings = Settings(content_dir=root / "content", site_name="Bench", site_url="https://status.example.com/")
+    state = derive_state(records, settings, NOW)
+    pages = {output.path: output.content.decode("utf-8") for output in render_pages(records, state, settings)}
+    for component_id, incidents in state.incidents_by_component.items():
+        page = tmp_path / "page.html"
+        page.write_text(pages[f"components/{component_id}/index.html"], "utf-8")
+        listed = [href for href in _links(page) if _is_incident_link(href)]
+        assert [href.rstrip("/").split("/")[-1] for href in listed] == [incident.id for incident in incidents[:5]]
+        earlier = len(incidents) - 5
+        assert (f"{earlier} earlier incident" in page.read_text("utf-8")) == (earlier > 0)
