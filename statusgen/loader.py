@@ -62,18 +62,21 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None) -> li
     Anything that looks like a record but cannot be read as one (a folder named x.md, a
     broken link, x.MD, x.yml) is reported in `problems` rather than silently skipped."""
     problems = [] if problems is None else problems
+    root = content_dir.resolve()
     found = []
     for folder in RECORD_FOLDERS:
         directory = content_dir / folder
-        if directory.exists() and not directory.is_dir():
-            problems.append(Problem(_display(directory), 0, "", f"{folder} must be a folder of .md records, not a file"))
+        problem = _not_a_folder(directory, root)
+        if problem is not None:
+            problems.append(Problem(_display(directory), 0, "", problem))
+            continue
         if not directory.is_dir():
             continue
         for path in sorted(directory.rglob("*")):
             relative = path.relative_to(directory)
             if any(part.startswith(".") for part in relative.parts) or path.name.endswith("~"):
                 continue  # editors' and version control's own files
-            problem = _not_a_record(folder, path, content_dir)
+            problem = _not_a_record(folder, path, root)
             if problem is not None:
                 problems.append(Problem(_display(path), 0, "", problem))
             elif path.suffix == ".md":
@@ -81,27 +84,45 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None) -> li
     return sorted(found)
 
 
-def _not_a_record(folder: str, path: Path, content_dir: Path) -> str | None:
+def _not_a_folder(directory: Path, root: Path) -> str | None:
+    """Why a record folder cannot be read: a file in its place, a link out of content/."""
+    if not directory.exists() and not directory.is_symlink():
+        return None
+    if directory.is_symlink():
+        problem = _not_a_file(directory, root, "")
+        if problem is not None and not problem.startswith("this is a folder"):
+            return problem
+    if not directory.is_dir():
+        return f"{directory.name} must be a folder of .md records, not a file"
+    return None
+
+
+def _not_a_record(folder: str, path: Path, root: Path) -> str | None:
     """Why a path that looks like a record cannot be read as one; None if it can (or is no record)."""
+    if path.is_symlink() and path.is_dir():
+        return "this link to a folder is not followed: put the records in the folder itself"
     if path.is_dir():
         return "this is a folder: a record is a Markdown file" if path.suffix.lower() in _RECORD_LIKE else None
     if path.suffix.lower() not in _RECORD_LIKE:
         return None
     if path.suffix != ".md":
         return f"records in {folder}/ are Markdown files ending in .md (lower case)"
-    return _not_a_file(path, content_dir, "a record is a Markdown file")
+    return _not_a_file(path, root, "a record is a Markdown file")
 
 
-def _not_a_file(path: Path, content_dir: Path, what: str) -> str | None:
-    """Why `path` cannot be read as a record file: a folder, a device, a link to elsewhere."""
-    if path.is_symlink() and not path.exists():
-        return "this link points to a file that does not exist"
-    try:
-        path.resolve().relative_to(content_dir.resolve())
-    except ValueError:
-        # A link in a pull request could name a secret on the build machine, and error
-        # messages quote values: nothing outside the content folder is read.
-        return "this link points outside the content folder: records must be files in it"
+def _not_a_file(path: Path, root: Path, what: str) -> str | None:
+    """Why `path` cannot be read as a record file: a folder, a device, a link to elsewhere.
+
+    `root` is the content folder, resolved; only links are resolved (it costs syscalls)."""
+    if path.is_symlink():
+        if not path.exists():
+            return "this link points to a file that does not exist"
+        try:
+            path.resolve().relative_to(root)
+        except ValueError:
+            # A link in a pull request could name a secret on the build machine, and error
+            # messages quote values: nothing outside the content folder is read.
+            return "this link points outside the content folder: records must be files in it"
     if path.is_dir():
         return f"this is a folder: {what}"
     if not path.is_file():
@@ -172,7 +193,7 @@ def _load_catalogue(content_dir: Path, name: str, sources: dict[tuple[str, str],
             problems.append(Problem(_display(path), 0, "", "file not found: every site lists its components here"))
         return None
     catalogue = None
-    problem = _not_a_file(path, content_dir, f"{name} must be a YAML file")
+    problem = _not_a_file(path, content_dir.resolve(), f"{name} must be a YAML file")
     if problem is not None:
         problems.append(Problem(_display(path), 0, "", problem))
     else:
@@ -286,5 +307,8 @@ def _locate(violation: Violation, sources: dict[tuple[str, str], SourceFile]) ->
 
 def _display(path: Path) -> str:
     # Paths in messages are as the user would type them: relative to where they ran us.
+    text = str(path)
+    if not path.is_absolute() and ".." not in path.parts:
+        return text  # already relative to the working folder (and relpath is slow)
     relative = os.path.relpath(path, Path.cwd())
-    return str(path) if relative.startswith("..") else relative
+    return text if relative.startswith("..") else relative

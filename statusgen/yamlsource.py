@@ -149,7 +149,7 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        _check_nodes(node, first_line)
+        _check_nodes(node, first_line, anchors="&" in yaml_text)
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -168,37 +168,57 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> Any:
         loader.dispose()
 
 
-def _check_nodes(root: yaml.Node, first_line: int) -> None:
+def _check_nodes(root: yaml.Node, first_line: int, anchors: bool) -> None:
     # Aliases let a tiny file stand for billions of values, or for a value that contains
     # itself; every later stage walks them. Walk the node graph as the constructor would,
-    # counting what it expands to, and stop early.
+    # counting what it expands to, and stop early. A value that contains itself nests
+    # without end, so the depth limit stops it too.
     budget = MAX_VALUES
-    on_path: set[int] = set()
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
     while stack:
-        node, depth, leaving = stack.pop()
-        if leaving:
-            on_path.discard(id(node))
-            continue
-        line = node.start_mark.line + first_line
+        node, depth = stack.pop()
         budget -= 1
         if budget < 0:
             raise RecordYamlError(f"the YAML expands to more than {MAX_VALUES:,} values (aliases?): records are small", first_line)
         if depth > MAX_DEPTH:
-            raise RecordYamlError(f"values are nested more than {MAX_DEPTH} levels deep", line)
+            cycle = _cycle_in(root) if anchors else None
+            if cycle is not None:
+                raise RecordYamlError("an alias refers to the value that contains it: records cannot be recursive",
+                                      cycle.start_mark.line + first_line)
+            raise RecordYamlError(f"values are nested more than {MAX_DEPTH} levels deep", node.start_mark.line + first_line)
         if isinstance(node, yaml.ScalarNode):
             # decode() already refused control characters in the file; only a double-quoted
             # escape ("\0") can make one.
-            control = _CONTROL.search(node.value) if node.style == '"' else None
-            if control is not None:
-                raise RecordYamlError(f"control character U+{ord(control.group()):04X} is not allowed in a record", line)
+            if node.style == '"' and _CONTROL.search(node.value):
+                control = _CONTROL.search(node.value).group()  # type: ignore[union-attr]
+                raise RecordYamlError(f"control character U+{ord(control):04X} is not allowed in a record",
+                                      node.start_mark.line + first_line)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        else:
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+
+
+def _cycle_in(root: yaml.Node) -> yaml.Node | None:
+    """A node found again inside itself (an alias within its own anchor), if any."""
+    on_path: set[int] = set()
+    done: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            done.add(id(node))
             continue
         if id(node) in on_path:
-            raise RecordYamlError("an alias refers to the value that contains it: records cannot be recursive", line)
+            return node
+        if id(node) in done or isinstance(node, yaml.ScalarNode):
+            continue
         on_path.add(id(node))
-        stack.append((node, depth, True))
+        stack.append((node, True))
         children = node.value if isinstance(node, yaml.SequenceNode) else [part for pair in node.value for part in pair]
-        stack.extend((child, depth + 1, False) for child in reversed(children))
+        stack.extend((child, False) for child in children)
+    return None
 
 
 def line_of(yaml_text: str, loc: tuple[object, ...], first_line: int = 1, key: bool = False) -> int:

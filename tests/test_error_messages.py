@@ -86,6 +86,7 @@ CASES: dict[str, dict[str, object]] = {
     "file_instead_of_folder": {INC: DELETE, PM: DELETE, "content/incidents": "not a folder\n"},
     "broken_symlink": {"content/incidents/gone.md": "->../nowhere.md"},
     "symlink_outside_content": {"content/incidents/secret.md": "->../../secret.md", COMP: "->../secret.yml"},
+    "linked_folders": {"content/incidents/2020": "->../../elsewhere", PM: DELETE, "content/postmortems": "->../elsewhere"},
     "device_instead_of_catalogue": {PLN: "->/dev/zero"},
     "old_mac_line_ends": {MNT: MAINTENANCE.replace("\n", "\r").replace("[api, web]", "[api, wbe]")},
     "windows_line_ends_and_bom": {MNT: "\ufeff" + MAINTENANCE.replace("\n", "\r\n").replace("[api, web]", "[api, wbe]")},
@@ -167,6 +168,7 @@ def report_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changes: dict[st
     content = write_site(tmp_path, {path: value for path, value in changes.items() if path not in links})
     (tmp_path / "secret.md").write_text("---\ntitle: a secret\n---\n")
     (tmp_path / "secret.yml").write_text("components: [{id: api, name: a secret}]\n")
+    (tmp_path / "elsewhere").mkdir()
     for path, target in links.items():
         (tmp_path / path).unlink(missing_ok=True)
         (tmp_path / path).symlink_to(target if target.startswith("/") else (tmp_path / path).parent / target)
