@@ -1,0 +1,144 @@
+"""The site in a real Chromium: axe-core, the weight budget, JavaScript off, screenshots."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from statusgen.models.common import ComponentStatus
+
+from .conftest import sample_pages
+from .tools import AXE_JS, require
+
+pytestmark = pytest.mark.browser
+
+BUDGET_GZIP_BYTES = 14_000
+"""The front page's critical path (HTML, CSS, images): about what a first round trip carries."""
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+AXE_PAGES = ("front", "incident", "postmortem", "pricing", "history", "component", "announcement")
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    """A fresh page at desktop size whose every request is recorded in page.seen."""
+    context = chromium.new_context(viewport=DESKTOP)
+    tab = context.new_page()
+    tab.seen = []
+    tab.on("request", lambda request: tab.seen.append(request.url))
+    yield tab
+    context.close()
+
+
+def _foreign(urls: list[str]) -> list[str]:
+    return [url for url in urls if not url.startswith("data:") and urlsplit(url).hostname != "127.0.0.1"]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", AXE_PAGES)
+def test_axe_finds_no_violation(page: Any, server: str, site_dir: Path, name: str, scheme: str) -> None:
+    require("axe-core")
+    pages = sample_pages(site_dir)
+    if name not in pages:
+        pytest.skip(f"this site has no {name} page")
+    page.emulate_media(color_scheme=scheme)
+    page.goto(server + pages[name])
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    assert result["passes"], "axe checked nothing"
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in result["violations"]
+    ]
+    assert not violations, "\n".join(violations)
+    assert not _foreign(page.seen), _foreign(page.seen)
+
+
+def test_axe_catches_a_real_problem(page: Any, server: str) -> None:
+    """The check above can fail: an image without a text alternative is a violation."""
+    require("axe-core")
+    page.goto(server)
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x.png\">')")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    assert "image-alt" in {v["id"] for v in result["violations"]}
+
+
+def test_front_page_is_within_the_weight_budget(page: Any, server: str, site_dir: Path) -> None:
+    responses: list[Any] = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(server, wait_until="load")
+    # Bodies are read after the load: a sync handler must not wait on the browser.
+    sizes = {response.url: len(gzip.compress(response.body(), 9)) for response in responses}
+    assert _foreign(page.seen) == [], "requests to another host"
+    assert server in sizes and any(url.endswith(".css") for url in sizes), sizes
+    total = sum(sizes.values())
+    assert total < BUDGET_GZIP_BYTES, f"{total} bytes gzip: {json.dumps(sizes, indent=1)}"
+    html = len(gzip.compress((site_dir / "index.html").read_bytes(), 9))
+    assert sizes[server] == html, "the budget counted another page than the one built"
+
+
+def test_status_is_readable_with_javascript_off(chromium: Any, server: str, site_dir: Path) -> None:
+    summary = json.loads((site_dir / "api" / "v2" / "summary.json").read_text(encoding="utf-8"))
+    context = chromium.new_context(java_script_enabled=False, viewport=PHONE)
+    try:
+        tab = context.new_page()
+        tab.goto(server)
+        text = tab.inner_text("main")
+        assert summary["status"]["description"] in text
+        components = [c for c in summary["components"] if not c["group"]]
+        rows = tab.locator(".sg-components > li")
+        assert rows.count() == len(components)
+        for component in components:
+            row = rows.filter(has_text=component["name"]).first
+            label = ComponentStatus(component["status"]).label
+            assert label in row.inner_text(), f"{component['name']}: {label} not shown"
+            assert row.is_visible()
+    finally:
+        context.close()
+
+
+SHOTS = [
+    ("front-light", "front", "light", DESKTOP, "screen"),
+    ("front-dark", "front", "dark", DESKTOP, "screen"),
+    ("front-phone", "front", "light", PHONE, "screen"),
+    ("front-phone-dark", "front", "dark", PHONE, "screen"),
+    ("incident-light", "incident", "light", DESKTOP, "screen"),
+    ("postmortem-print", "postmortem", "light", DESKTOP, "print"),
+    ("pricing-dark", "pricing", "dark", DESKTOP, "screen"),
+    ("not-found-phone", "404", "light", PHONE, "screen"),
+]
+
+
+@pytest.mark.parametrize(("shot", "name", "scheme", "viewport", "media"), SHOTS, ids=[s[0] for s in SHOTS])
+def test_screenshots(chromium: Any, server: str, site_dir: Path, artifacts: Path,
+                     shot: str, name: str, scheme: str, viewport: dict[str, int], media: str) -> None:
+    """Screenshots kept in test-artifacts/ for a person to look at; nothing overflows sideways."""
+    path = "no-such-page/at/depth/" if name == "404" else sample_pages(site_dir).get(name)
+    if path is None:
+        pytest.skip(f"this site has no {name} page")
+    context = chromium.new_context(viewport=viewport, color_scheme=scheme)
+    try:
+        tab = context.new_page()
+        response = tab.goto(server + path)
+        assert response is not None and response.status == (404 if name == "404" else 200)
+        tab.emulate_media(media=media)
+        tab.screenshot(path=str(artifacts / f"{shot}.png"), full_page=True)
+        overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{shot}: the page is {overflow}px wider than the viewport"
+        # A figure wider than its cell runs into the next one ("19:00 UTC6 Jul 2020").
+        crammed = tab.evaluate(
+            "[...document.querySelectorAll('main dd, main dt')]"
+            ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim())")
+        assert crammed == [], f"{shot}: text overflows its cell: {crammed}"
+        if name == "404":
+            # Served at any depth, the 404 page carries its own styles rather than a relative link.
+            assert tab.evaluate("getComputedStyle(document.body).marginTop") == "0px"
+    finally:
+        context.close()

@@ -1,0 +1,57 @@
+"""Lighthouse, from npm, on the four pages issue 7 names, against the local server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import sample_pages
+from .tools import CHROMIUM_FLAGS, LIGHTHOUSE_CLI, require
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PAGES = ("front", "incident", "postmortem", "pricing")
+MINIMUM = {"accessibility": 1.0, "performance": 0.95, "best-practices": 0.95, "seo": 0.90}
+
+
+def _lighthouse(url: str, report: Path) -> dict[str, object]:
+    tools = require("node", "chromium", "lighthouse")
+    with tempfile.TemporaryDirectory(prefix="statusgen-lighthouse-") as profile:
+        flags = " ".join((*CHROMIUM_FLAGS, f"--user-data-dir={profile}"))
+        command = [tools["node"], str(LIGHTHOUSE_CLI), url, "--quiet", "--output=json", "--output=html",
+                   f"--output-path={report}", f"--chrome-flags={flags}",
+                   "--only-categories=" + ",".join(MINIMUM)]
+        env = {**os.environ, "CHROME_PATH": tools["chromium"]}
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(report.with_name(report.name + ".report.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def reports(server: str, site_dir: Path, artifacts: Path) -> dict[str, dict[str, object]]:
+    """One Lighthouse run per page, in turn (it is slow), with its report kept in test-artifacts/."""
+    pages = sample_pages(site_dir)
+    return {name: _lighthouse(server + pages[name], artifacts / f"lighthouse-{name}")
+            for name in PAGES if name in pages}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_lighthouse_scores(reports: dict[str, dict[str, object]], name: str) -> None:
+    if name not in reports:
+        pytest.skip(f"this site has no {name} page")
+    report = reports[name]
+    assert not report.get("runtimeError"), report.get("runtimeError")
+    categories = report["categories"]
+    scores = {key: categories[key]["score"] for key in MINIMUM}
+    low = {key: score for key, score in scores.items() if score is None or score < MINIMUM[key]}
+    failing = [
+        f"{audit['id']}: {audit['title']} ({audit.get('displayValue', '')})"
+        for audit in report["audits"].values()
+        if audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings") and (audit.get("score") or 0) < 0.9
+    ]
+    assert not low, f"{name}: {scores}\n" + "\n".join(failing)
