@@ -65,6 +65,7 @@ def make_environment(settings: Settings) -> jinja2.Environment:
         rel=_relative,
         md=_markdown,
         md_inline=_markdown_inline,
+        headings_below=formatting.headings_below,
     )
     return environment
 

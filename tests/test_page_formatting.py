@@ -82,3 +82,13 @@ def test_user_templates_come_first_and_undefined_variables_fail(tmp_path: Path):
     with pytest.raises(jinja2.UndefinedError):
         environment.from_string("{{ missing }}").render()
     assert environment.from_string("{{ text }}").render(text="<b>") == "&lt;b&gt;"
+
+
+def test_record_headings_nest_below_the_section_they_sit_in() -> None:
+    from statusgen.markup import MarkdownRenderer
+
+    html = MarkdownRenderer().render("## Cause\n\nText about `<h2 class=x>` tags.\n\n### Detail\n\n###### Deepest")
+    assert str(formatting.headings_below(html, 2)) == (
+        '<h3>Cause</h3>\n<p>Text about <code>&lt;h2 class=x&gt;</code> tags.</p>\n<h4>Detail</h4>\n<h6>Deepest</h6>')
+    assert "<h4>Cause</h4>" in formatting.headings_below(html, 3)
+    assert formatting.headings_below(html, 1) == html

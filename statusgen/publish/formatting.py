@@ -7,6 +7,7 @@ and wrapped in `<time datetime>` so that a script or a reader's tools can conver
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
@@ -90,6 +91,18 @@ def money(amount: Decimal, currency: str) -> str:
         text = text[:-3]
     symbol = _CURRENCY_SYMBOLS.get(currency)
     return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([2-6])(?=[\s>])")
+
+
+def headings_below(html: Markup, level: int) -> Markup:
+    """Record Markdown placed under a heading of level `level`: its headings (h2 and lower, as
+    the sanitizer leaves them) move down so that the page's outline nests them in that section."""
+    shift = max(level - 1, 0)
+    # The HTML is sanitized: only allowlisted tags remain and text holds no raw "<", so a
+    # pattern on the tags is exact.
+    return Markup(_HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}", str(html)))
 
 
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
