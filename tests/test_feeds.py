@@ -11,7 +11,10 @@ from datetime import datetime, timedelta
 import feedparser
 import pytest
 
-from interop_corpus import BASE_URL, NOW, by_path, corpus_site, many_incidents
+from dataclasses import replace
+
+from interop_corpus import BASE_URL, NOW, by_path, corpus_records, corpus_site, many_incidents
+from statusgen.models import Incident
 from statusgen.publish.feeds import render_feeds
 
 PULLS = BASE_URL + "incidents/2024-05-01-pulls-failing/"
@@ -154,3 +157,17 @@ def test_a_status_section_under_a_prefix_links_there():
     assert {link.href for link in parsed.feed.links if link.rel == "self"} == {BASE_URL + "status/atom.xml"}
     assert all(entry.id.startswith(BASE_URL + "status/") for entry in parsed.entries)
     assert json.loads(files["feed.json"])["home_page_url"] == BASE_URL + "status/"
+
+
+def test_an_incident_without_updates_still_has_an_entry():
+    quiet = Incident.model_validate({
+        "title": "Quiet incident", "impact": "minor", "components": ["web"],
+        "started": "2024-06-09T08:00:00Z",
+    }).model_copy(update={"id": "2024-06-09-quiet", "body": "Opened *without* an update yet."})
+    records = corpus_records()
+    records = replace(records, incidents=(*records.incidents, quiet))
+    site = corpus_site(now=NOW, records=records)
+    published = by_path(render_feeds(site.records, site.state, site.settings))
+    entries = {entry.id: entry for entry in parse(published["feed.xml"]).entries}
+    entry = entries[BASE_URL + "incidents/2024-06-09-quiet/"]
+    assert entry.title == "Quiet incident" and "<em>without</em>" in entry.summary

@@ -81,8 +81,17 @@ class ItemSource:
             yield from self.announcement(announcement)
 
     def incident(self, incident: Incident) -> Iterator[Candidate]:
-        """One candidate per update published by now; N counts the updates oldest first."""
+        """One candidate per update published by now; N counts the updates oldest first.
+
+        An incident opened without any update still is news: it gets one item of its own,
+        for the incident page, with its summary as the content."""
         page = urls.absolute(self._base, urls.incident(incident.id))
+        if not incident.updates and incident.started <= self._state.now:
+            yield Candidate(incident.started, page, lambda: FeedItem(
+                id=page, url=page, title=incident.title, published=incident.started,
+                updated=incident.resolved if incident.resolved and incident.resolved <= self._state.now else incident.started,
+                content_html=str(self._renderer.render(incident.body)), tags=("incident", incident.impact.value),
+            ))
         for number, update in enumerate(incident.updates, start=1):
             if update.at > self._state.now:
                 break
