@@ -25,12 +25,11 @@ class Link:
 
 @dataclass(frozen=True)
 class Page:
-    """A parsed HTML file: its path in the site, its ids, its links, its scripts."""
+    """A parsed HTML file: its path in the site, its ids, its links."""
 
     path: str
     ids: frozenset[str]
     links: tuple[Link, ...]
-    scripts: int
 
 
 def read_page(site: Path, path: str) -> Page:
@@ -38,21 +37,18 @@ def read_page(site: Path, path: str) -> Page:
     tree = html5lib.parse((site / path).read_bytes(), treebuilder="etree", namespaceHTMLElements=False)
     ids: set[str] = set()
     links: list[Link] = []
-    scripts = 0
     for element in tree.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
         if element.get("id"):
             ids.add(element.get("id"))
         if tag == "a" and element.get("name"):
             ids.add(element.get("name"))
-        if tag == "script":
-            scripts += 1
         attribute = LINK_ATTRIBUTES.get(tag)
         if attribute and element.get(attribute) is not None:
             links.append(Link(path, tag, element.get(attribute).strip()))
         if tag == "meta" and element.get("property") == "og:url":
             links.append(Link(path, "meta og:url", element.get("content", "").strip()))
-    return Page(path, frozenset(ids), tuple(links), scripts)
+    return Page(path, frozenset(ids), tuple(links))
 
 
 def html_files(site: Path) -> list[str]:
