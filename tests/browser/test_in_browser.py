@@ -147,3 +147,26 @@ def test_screenshots(chromium: Any, server: str, site_dir: Path, artifacts: Path
             assert tab.evaluate("getComputedStyle(document.body).marginTop") == "0px"
     finally:
         context.close()
+
+
+def test_skip_link_is_first_and_shows_when_focused(page: Any, server: str) -> None:
+    page.goto(server)
+    link = page.locator("a.sg-skip")
+    assert link.bounding_box()["y"] < 0, "the skip link should be out of sight until focused"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    box = link.bounding_box()
+    assert box["y"] >= 0 and box["height"] > 0, "the focused skip link is not on screen"
+
+
+def test_post_mortem_prints_without_the_site_chrome(page: Any, server: str, site_dir: Path) -> None:
+    path = sample_pages(site_dir).get("postmortem")
+    if path is None:
+        pytest.skip("this site has no post-mortem")
+    page.goto(server + path)
+    page.emulate_media(media="print")
+    hidden = page.evaluate("['header.sg-header', 'footer.sg-footer', 'a.sg-skip']"
+                           ".map(s => getComputedStyle(document.querySelector(s)).display)")
+    assert hidden == ["none", "none", "none"]
+    assert page.locator("main h1").is_visible() and page.locator("main table").first.is_visible()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
