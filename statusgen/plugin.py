@@ -20,7 +20,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as option
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -36,6 +36,8 @@ from .templating import templates_dir
 
 FEED_LINKS = (("application/rss+xml", urls.RSS_FEED), ("application/atom+xml", urls.ATOM_FEED), ("application/feed+json", urls.JSON_FEED))
 """Feeds announced in the <head> of status pages wrapped by another theme."""
+log = get_plugin_logger(__name__)
+
 SECTION_PAGES = {"", urls.INCIDENT_HISTORY, urls.POSTMORTEMS, urls.ANNOUNCEMENTS, urls.PRICING}
 """Pages that may appear in another theme's nav; every per-record page stays out of it."""
 
@@ -69,6 +71,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         self._fragments: dict[str, OutputFile] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not config.site_url:
+            log.warning("statusgen: site_url is not set in mkdocs.yml; feeds and the API will link to http://localhost/")
         self.settings = settings_from_config(config, self.config)
         if self.settings.standalone:
             # The theme's templates are the packaged templates/ (see statusgen/theme/__init__.py).
@@ -141,6 +145,9 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
 
 def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -> Settings:
     """Settings for the core from mkdocs.yml (its folder is where relative paths start)."""
+    for name in ("uptime_days", "feed_items", "incidents_per_page"):
+        if plugin_config[name] < 1:
+            raise PluginError(f"statusgen: {name} must be at least 1 (mkdocs.yml has {plugin_config[name]})")
     root = Path(config.config_file_path or ".").resolve().parent
     prefix = plugin_config.prefix.strip("/")
     site_url = config.site_url or "http://localhost/"

@@ -107,3 +107,11 @@ def test_plain_mkdocs_build_matches_statusgen_build(example: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert run("build", "-q", "-f", str(example / "mkdocs.yml"), "--now", EXAMPLE_NOW, "--site-dir", str(example / "by-statusgen")).exit_code == 0
     assert not compare_trees(example / "by-mkdocs", example / "by-statusgen", update=False)
+
+
+def test_plugin_options_are_checked(example: Path) -> None:
+    config = example / "mkdocs.yml"
+    config.write_text(config.read_text().replace("uptime_days: 90", "uptime_days: 0"))
+    result = run("build", "-q", "-f", str(config), "--now", EXAMPLE_NOW, "--site-dir", str(example / "site"))
+    assert result.exit_code == 1 and "uptime_days must be at least 1" in result.output
+    assert not (example / "site").exists()
