@@ -77,17 +77,7 @@ def _relative(context: Any, target: str) -> str:
     page = context["page"]
     if page.absolute_links:
         return urls.absolute(context["settings"].base_url, target)
-    return relative_link(page.path, target)
-
-
-def relative_link(from_page: str, target: str) -> str:
-    """urls.relative, with a shortcut for the common case of a link out of the page's own
-    top-level folder: that link is just "../" per level, and a build makes it ~60,000 times."""
-    if from_page.endswith("/"):
-        folder = from_page.split("/", 1)[0]
-        if not (target == folder or target.startswith(folder + "/")):
-            return "../" * from_page.count("/") + target
-    return urls.relative(from_page, target)
+    return urls.relative(page.path, target)
 
 
 @jinja2.pass_context

@@ -71,6 +71,17 @@ def relative(from_path: str, to_path: str) -> str:
     relative("incidents/x/", "feed.xml") == "../../feed.xml"; a directory URL keeps its
     trailing slash so that static hosts serve its index.html.
     """
+    if from_path.endswith("/"):
+        # The common case, tens of thousands of times a build: a link out of the page's own
+        # top-level folder is just "../" per level of the page.
+        folder = from_path.split("/", 1)[0]
+        if not (to_path == folder or to_path.startswith(folder + "/")):
+            return "../" * from_path.count("/") + to_path
+    return relative_by_paths(from_path, to_path)
+
+
+def relative_by_paths(from_path: str, to_path: str) -> str:
+    """The general computation behind `relative`, without its shortcut."""
     from_dir = from_path if from_path.endswith("/") or from_path == "" else posixpath.dirname(from_path) + "/"
     from_dir = from_dir.rstrip("/")
     target = to_path.rstrip("/")

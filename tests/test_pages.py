@@ -15,7 +15,6 @@ import pytest
 
 from page_fixtures import HOSTILE_TITLE, _record, render, site_records
 from statusgen import urls
-from statusgen.templating import relative_link
 from statusgen.models import Incident
 
 # Files of the status section made by the other render stages, which pages may link to.
@@ -288,7 +287,7 @@ def test_relative_link_shortcut_agrees_with_the_url_layout(outputs):
     targets = pages + ["feed.xml", "assets/statusgen.css", "components/a/feed.xml", "incidents"]
     for page in pages:
         for target in targets:
-            assert relative_link(page, target) == urls.relative(page, target), (page, target)
+            assert urls.relative(page, target) == urls.relative_by_paths(page, target), (page, target)
 
 
 def test_theme_layout_wraps_the_sites_other_markdown_pages(tmp_path):

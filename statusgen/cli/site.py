@@ -108,7 +108,7 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
         records = validated_records(config, plugin)
         target = Path(site_dir or config.site_dir)
         with staged_site(target) as staging, source_date_epoch(build_now):
-            config, plugin = load_site_config(config_file, site_dir=str(staging))
+            config.site_dir = str(staging)  # the config was read once; only where it builds changes
             plugin.now, plugin.records = build_now, records
             mkdocs_build.build(config)
     if not quiet:
