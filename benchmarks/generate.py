@@ -92,7 +92,7 @@ def write_catalogues(content: Path) -> None:
         "currency: USD\nplans:\n"
         "  - id: free\n    name: Free\n    price: 0\n    period: month\n"
         "  - id: pro\n    name: Pro\n    price: 5\n    period: month\n"
-        "  - id: team\n    name: Team\n    price: 7\n    period: month\n    per: user\n"
+        "  - id: team\n    name: Team\n    price: 9\n    period: month\n    per: user\n"
     )
 
 

@@ -22,9 +22,12 @@ class NowError(ValueError):
 def parse_now(text: str) -> datetime:
     """An RFC 3339 timestamp with an offset -> aware UTC datetime."""
     try:
-        return _AWARE.validate_python(text.strip()).astimezone(timezone.utc)
+        moment = _AWARE.validate_python(text.strip()).astimezone(timezone.utc)
     except ValidationError:
         raise NowError(f"--now {text!r}: expected an RFC 3339 timestamp with an offset, e.g. 2021-10-04T18:00:00Z") from None
+    # Whole seconds, as SOURCE_DATE_EPOCH and the clock give it: the build hands "now" to
+    # MkDocs through that variable, so a fraction would be lost on the way.
+    return moment.replace(microsecond=0)
 
 
 def resolve_now(option: str | None = None, environ: Mapping[str, str] | None = None) -> datetime:

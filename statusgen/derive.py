@@ -11,6 +11,9 @@ from datetime import date, datetime, timezone
 from typing import Iterable, Mapping
 
 from .models import ComponentStatus, Impact, Incident, Maintenance, MaintenanceStatus, worst_status
+from .moments import start_of_day
+from .prices import price_schedule, upcoming_prices
+from .public_view import as_of
 from .records import Records
 from .settings import Settings
 from .state import ComponentUptime, IncidentFigures, Indicator, SiteState
@@ -23,15 +26,7 @@ from .timeline import (
     maintenance_state,
 )
 from .uptime import component_uptime, uptime_window
-
-DESCRIPTIONS: Mapping[Indicator, str] = {
-    Indicator.NONE: "All Systems Operational",
-    Indicator.MINOR: "Minor Service Outage",
-    Indicator.MAJOR: "Partial System Outage",
-    Indicator.CRITICAL: "Major Service Outage",
-    Indicator.MAINTENANCE: "Service Under Maintenance",
-}
-"""Statuspage's sentence for each indicator (its status.json `description`)."""
+from .wording import INDICATOR_SENTENCES
 
 _LEVELS = (Indicator.NONE, Indicator.MINOR, Indicator.MAJOR, Indicator.CRITICAL)
 _IMPACT_LEVEL = {
@@ -49,12 +44,14 @@ _STATUS_LEVEL = {
 }
 
 
-def derive_state(records: Records, settings: Settings, now: datetime) -> SiteState:
-    """Compute every derived fact of the site as of `now` (an aware datetime)."""
+def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteState:
+    """The public view of the records at `now` (an aware datetime) and every fact derived
+    from it; nothing after this stage sees the records as loaded."""
     if now.tzinfo is None:
         # A naive time would silently be read as the machine's local time: a caller's bug.
         raise ValueError("derive_state needs an aware 'now'")
     now = now.astimezone(timezone.utc)
+    records = as_of(loaded, now)
     component_ids = [component.id for component in records.components.components]
     open_incidents = tuple(
         sorted(
@@ -71,10 +68,11 @@ def derive_state(records: Records, settings: Settings, now: datetime) -> SiteSta
     window = uptime_window(now, settings.uptime_days)
     return SiteState(
         now=now,
+        public=records,
         component_status=component_status,
         group_status=_group_statuses(records, component_status),
         indicator=indicator,
-        description=DESCRIPTIONS[indicator],
+        description=INDICATOR_SENTENCES[indicator],
         incident_status={incident.id: incident_status_at(incident, now) for incident in records.incidents},
         incident_figures={incident.id: incident_figures(incident, now) for incident in records.incidents},
         open_incidents=open_incidents,
@@ -86,6 +84,7 @@ def derive_state(records: Records, settings: Settings, now: datetime) -> SiteSta
         uptime=_uptime(records, window, now),
         postmortem_for={postmortem.incident: postmortem for postmortem in records.postmortems},
         incidents_by_component=_incidents_by_component(component_ids, records.incidents),
+        upcoming_prices=upcoming_prices(price_schedule(records.announcements), now),
     )
 
 
@@ -159,7 +158,7 @@ def _group_statuses(
 
 
 def _uptime(records: Records, window: tuple[date, date], now: datetime) -> dict[str, ComponentUptime]:
-    window_opens = datetime.combine(window[0], datetime.min.time(), tzinfo=timezone.utc)
+    window_opens = start_of_day(window[0])
     # Only records overlapping the window can change its figures; skipping the rest keeps
     # a long history cheap. Open incidents run until now.
     incidents = [
@@ -181,10 +180,7 @@ def _incidents_by_component(
 ) -> dict[str, tuple[Incident, ...]]:
     found: dict[str, list[Incident]] = {component_id: [] for component_id in component_ids}
     for incident in incidents:
-        named = set(incident.affected)
-        for update in incident.updates:
-            named.update(update.components or {})
-        for component_id in sorted(named):
+        for component_id in sorted(incident.named_components):
             found.get(component_id, []).append(incident)
     return {
         component_id: tuple(sorted(items, key=_by_start, reverse=True))

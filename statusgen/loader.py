@@ -302,7 +302,12 @@ def _validate(model: type[BaseModel], data: dict[str, Any], source: SourceFile, 
 
 def _locate(violation: Violation, sources: dict[tuple[str, str], SourceFile]) -> Problem:
     source = sources[(violation.kind, violation.record_id)]
-    return source.problem(violation.loc, violation.message)
+    message = violation.message
+    if violation.see is not None:
+        kind, record_id, loc = violation.see
+        other = sources[(kind, record_id)].problem(loc, "")
+        message += f" ({other.path}:{other.line})"
+    return source.problem(violation.loc, message)
 
 
 def _display(path: Path) -> str:

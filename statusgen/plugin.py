@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from html import escape
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +26,13 @@ from mkdocs.structure.pages import Page
 from . import urls
 from .clock import NowError, resolve_now
 from .errors import ContentError
-from .loader import is_record_path, load_records
+from .loader import is_record_path
 from .outputs import OutputFile
-from .pipeline import build_outputs
-from .records import Records
+from .pipeline import build_site
 from .settings import Settings
 from .templating import templates_dir
 
-FEED_LINKS = (("application/rss+xml", urls.RSS_FEED), ("application/atom+xml", urls.ATOM_FEED), ("application/feed+json", urls.JSON_FEED))
-"""Feeds announced in the <head> of status pages wrapped by another theme."""
 log = get_plugin_logger(__name__)
-
-SECTION_PAGES = {"", urls.INCIDENT_HISTORY, urls.POSTMORTEMS, urls.ANNOUNCEMENTS, urls.PRICING}
-"""Pages that may appear in another theme's nav; every per-record page stays out of it."""
 
 
 class StatusgenConfig(base.Config):
@@ -63,10 +56,6 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.now: datetime | None = None
-        """Set by `statusgen build --now`; otherwise resolved from SOURCE_DATE_EPOCH or the clock."""
-        self.records: Records | None = None
-        """Set by the CLI, which validates before building, so records are read once."""
         self.settings: Settings | None = None
         self._fragments: dict[str, OutputFile] = {}
 
@@ -79,7 +68,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             position = 1 if config.theme.custom_dir else 0
             config.theme.dirs.insert(position, str(templates_dir()))
             # statusgen writes its own sitemap, listing its pages as well as MkDocs' ones.
-            config.theme.static_templates.discard("sitemap.xml")
+            config.theme.static_templates.discard(urls.SITEMAP)
         else:
             config.extra_css.append(self.settings.prefix + urls.STYLESHEET)
         return config
@@ -88,9 +77,9 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         settings = self.settings
         assert settings is not None
         try:
-            records = self.records or load_records(settings.content_dir)
-            now = self.now or resolve_now()
-            outputs = build_outputs(records, settings, now)
+            # "Now" is decided here, at the edge, as MkDocs decides it for its own outputs:
+            # SOURCE_DATE_EPOCH (which `statusgen build --now` sets), else the clock.
+            outputs = build_site(settings, resolve_now())
         except ContentError as error:
             raise PluginError(error.report()) from None
         except NowError as error:
@@ -99,7 +88,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             files.remove(file)
         if not settings.standalone:
             # The other theme's sitemap already lists every page, statusgen's included.
-            outputs = [output for output in outputs if output.path != "sitemap.xml"]
+            outputs = [output for output in outputs if output.path != urls.SITEMAP]
         self._add_outputs(outputs, files, config, settings)
         return files
 
@@ -116,7 +105,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
                 files.append(File.generated(config, path, content=output.content))
                 continue
             source = path[: -len(".html")] + ".md"
-            inclusion = InclusionLevel.UNDEFINED if output.path[: -len("index.html")] in SECTION_PAGES else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if output.path[: -len("index.html")] in urls.SECTION_PAGES else InclusionLevel.NOT_IN_NAV
             front_matter = f"---\ntitle: {json.dumps(output.title)}\n---\n"
             files.append(File.generated(config, source, content=front_matter, inclusion=inclusion))
             self._fragments[source] = output
@@ -131,8 +120,9 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         if settings is None or settings.standalone or page.file.src_uri not in self._fragments:
             return output
         links = "".join(
-            f'<link rel="alternate" type="{kind}" title="{escape(settings.site_name)}" href="{urls.relative(page.file.dest_uri, settings.prefix + path)}">'
-            for kind, path in FEED_LINKS
+            f'<link rel="alternate" type="{feed.media_type}" title="{escape(settings.site_name)}" '
+            f'href="{urls.relative(page.file.dest_uri, settings.prefix + feed.path)}">'
+            for feed in urls.FEEDS
         )
         return output.replace("</head>", links + "</head>", 1)
 

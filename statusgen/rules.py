@@ -12,6 +12,7 @@ from typing import Any, Iterable, Iterator
 
 from .messages import did_you_mean
 from .models import IncidentStatus
+from .prices import price_schedule
 from .records import Records
 
 COMPONENTS = ("catalogue", "components.yml")
@@ -29,11 +30,14 @@ class Violation:
     refers_to: tuple[str, str] | None = None
     """For an unknown reference: (what, id) it names, e.g. ("plans", "team"); the loader
     drops it when that record exists but could not be read (its own error says why)."""
+    see: tuple[str, str, tuple[Any, ...]] | None = None
+    """(kind, id, loc) of the other record a rule compares with; the message then names its
+    file and line, so the reader sees both ends of a disagreement."""
 
 
 def check_rules(records: Records) -> list[Violation]:
     """Every cross-record rule, applied to all records; the violations found."""
-    checks = (_catalogue_ids, _incidents, _maintenance, _postmortems, _announcements)
+    checks = (_catalogue_ids, _incidents, _maintenance, _postmortems, _announcements, _price_chains)
     return [violation for check in checks for violation in check(records)]
 
 
@@ -139,3 +143,29 @@ def _announcements(records: Records) -> Iterator[Violation]:
                 yield Violation(*where, loc, f"unknown plan '{plan_id}': there is no plans.yml", refers_to=("plans", plan_id))
             elif plan_id not in plan_ids:
                 yield _unknown(*where, loc, "plan", plan_id, plan_ids)
+
+
+def _price_chains(records: Records) -> Iterator[Violation]:
+    """A plan's pricing changes, by effective date, must chain: each `to` is the next one's
+    `from`, and the last `to` is the plan's `price` in plans.yml (see prices.py)."""
+    if records.plans is None:
+        return
+    schedule = price_schedule(records.announcements)
+    for plan_index, plan in enumerate(records.plans.plans):
+        changes = schedule.get(plan.id, ())
+        for before, after in zip(changes, changes[1:]):
+            if before.price_to != after.price_from:
+                yield Violation(
+                    "announcements", after.announcement_id, ("pricing", after.index, "from"),
+                    f"plan '{plan.id}' goes from {after.price_from} here, but the change before it "
+                    f"(effective {before.effective}) takes it to {before.price_to}",
+                    see=("announcements", before.announcement_id, ("pricing", before.index, "to")),
+                )
+        if changes and changes[-1].price_to != plan.price:
+            last = changes[-1]
+            yield Violation(
+                "announcements", last.announcement_id, ("pricing", last.index, "to"),
+                f"plan '{plan.id}' goes to {last.price_to} in its latest price change, but plans.yml "
+                f"gives its price as {plan.price}: `price` is the price after every change",
+                see=(*PLANS, ("plans", plan_index, "price")),
+            )

@@ -1,7 +1,7 @@
-"""The site as of "now": every figure derived from the records, ready to be rendered.
+"""The site as of "now": the public records and every figure derived from them.
 
-`derive.derive_state` makes it; pages, feeds and the API only read it. Nothing here reads
-the clock: "now" is an input.
+`derive.derive_state` makes it; pages, feeds and the API only read it (and receive
+`state.public` as their records). Nothing here reads the clock: "now" is an input.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from enum import Enum
 from typing import Mapping
 
 from .models import ComponentStatus, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Postmortem
+from .prices import ScheduledPrice
+from .records import Records
 
 
 class Indicator(str, Enum):
@@ -66,6 +68,9 @@ class SiteState:
 
     now: datetime
     """Aware, UTC."""
+    public: Records
+    """The records as the public knew them at now (`public_view.as_of`): every output is
+    built from these, never from the records as loaded."""
     component_status: Mapping[str, ComponentStatus]
     """Every component id -> its status at now."""
     group_status: Mapping[str, ComponentStatus]
@@ -93,3 +98,5 @@ class SiteState:
     """Incident id -> its post-mortem, for the incidents that have one."""
     incidents_by_component: Mapping[str, tuple[Incident, ...]]
     """Component id -> the incidents that affected it, newest first."""
+    upcoming_prices: Mapping[str, tuple[ScheduledPrice, ...]]
+    """Plan id -> its announced price changes not yet in effect, soonest first."""

@@ -15,8 +15,8 @@ from markupsafe import Markup
 
 import statusgen
 
-from . import urls
-from .models.announcements import describe_duration
+from . import urls, wording
+from .moments import rfc3339
 from .publish import formatting
 from .settings import Settings
 
@@ -53,15 +53,17 @@ def make_environment(settings: Settings) -> jinja2.Environment:
         time=formatting.time_tag,
         date=formatting.date_tag,
         short_date=formatting.short_date,
-        iso=formatting.iso_utc,
+        iso=rfc3339,
         duration=formatting.duration_tag,
-        human_duration=formatting.human_duration,
+        human_duration=wording.human_duration,
         percent=formatting.percent,
         month=formatting.month_label,
         level=formatting.uptime_level,
-        label=formatting.label,
+        label=wording.label,
+        existing_customers=wording.EXISTING_CUSTOMERS.__getitem__,
+        retention_action=wording.RETENTION_ACTIONS.__getitem__,
         money=formatting.money,
-        duration_words=describe_duration,
+        duration_words=wording.describe_duration,
         rel=_relative,
         md=_markdown,
         md_inline=_markdown_inline,

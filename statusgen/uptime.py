@@ -10,10 +10,11 @@ spans and seconds. Percentages are rounded to 4 decimals, seconds to whole numbe
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Sequence
 
 from .models import ComponentStatus
+from .moments import start_of_day
 from .state import ComponentUptime, DayUptime
 from .timeline import StatusInterval
 
@@ -75,14 +76,14 @@ def component_uptime(
     Days and intervals are walked together, so the cost is linear in days plus intervals.
     """
     first_day, last_day = window
-    counts_from = _midnight(since) if since is not None else None
+    counts_from = start_of_day(since) if since is not None else None
     days: list[DayUptime] = []
     total = _Tally()
     cursor = 0
     for offset in range((last_day - first_day).days + 1):
         day = first_day + timedelta(days=offset)
-        start = _midnight(day) if counts_from is None else max(_midnight(day), counts_from)
-        end = min(_midnight(day + timedelta(days=1)), now)
+        start = start_of_day(day) if counts_from is None else max(start_of_day(day), counts_from)
+        end = min(start_of_day(day + timedelta(days=1)), now)
         tally = _Tally()
         if end > start:
             # Intervals that end before this span can never overlap a later one either.
@@ -121,7 +122,3 @@ def _day_figures(day: date, tally: _Tally) -> DayUptime:
         under_maintenance_s=round(tally.maintenance),
         span_s=round(tally.span),
     )
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=timezone.utc)

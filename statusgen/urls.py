@@ -8,18 +8,47 @@ from any static host. Page paths are directory URLs ("incidents/x/"), files are 
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 
 HOME = ""
 INCIDENT_HISTORY = "incidents/"
 POSTMORTEMS = "postmortems/"
 ANNOUNCEMENTS = "announcements/"
 PRICING = "pricing/"
+NOT_FOUND = "404.html"
 STYLESHEET = "assets/statusgen.css"
 RSS_FEED = "feed.xml"
 ATOM_FEED = "atom.xml"
 JSON_FEED = "feed.json"
 CALENDAR = "maintenance.ics"
 BADGE = "badge.svg"
+BADGE_ENDPOINT = "badge.json"
+SITEMAP = "sitemap.xml"
+STATUSPAGE_API = "api/v2/"
+"""Folder of Statuspage's API v2 files (summary.json, incidents/unresolved.json...)."""
+UPTIME_API = "api/uptime.json"
+PLANS_API = "api/plans.json"
+SCHEMAS = "schema/"
+"""Folder of the records' JSON Schemas (incident.json...)."""
+
+SECTION_PAGES = frozenset({HOME, INCIDENT_HISTORY, POSTMORTEMS, ANNOUNCEMENTS, PRICING})
+"""Pages that may appear in another theme's nav; every per-record page stays out of it."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A site-wide feed, as pages announce it in their <head> and footer."""
+
+    path: str
+    media_type: str
+    label: str
+
+
+FEEDS = (
+    Feed(RSS_FEED, "application/rss+xml", "RSS"),
+    Feed(ATOM_FEED, "application/atom+xml", "Atom"),
+    Feed(JSON_FEED, "application/feed+json", "JSON Feed"),
+)
 
 
 def incident(incident_id: str) -> str:
@@ -53,6 +82,14 @@ def component_feed(component_id: str) -> str:
 
 def component_badge(component_id: str) -> str:
     return f"components/{component_id}/badge.svg"
+
+
+def component_badge_endpoint(component_id: str) -> str:
+    return f"components/{component_id}/badge.json"
+
+
+def schema(file_name: str) -> str:
+    return SCHEMAS + file_name
 
 
 def update_anchor(number: int) -> str:

@@ -34,7 +34,7 @@ plans:
     period: month
   - id: team
     name: Team
-    price: 7
+    price: 9
     period: month
     per: user
 """

@@ -128,10 +128,11 @@ class Site:
 
 
 def corpus_site(now: datetime = NOW, records: Records | None = None, **settings: Any) -> Site:
-    """Records, state as of `now` (from derive_state) and settings."""
+    """The public records and state as of `now` (from derive_state), and settings."""
     chosen = records if records is not None else corpus_records()
     options = corpus_settings(**settings)
-    return Site(chosen, derive_state(chosen, options, now), options)
+    state = derive_state(chosen, options, now)
+    return Site(state.public, state, options)
 
 
 def by_path(outputs: list[OutputFile]) -> dict[str, bytes]:

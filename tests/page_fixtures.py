@@ -52,7 +52,7 @@ def plans() -> PlanCatalogue:
         "plans": [
             {"id": "free", "name": "Free", "price": 0, "period": "month"},
             {"id": "pro", "name": "Pro", "price": 5, "period": "month", "features": ["Unlimited retention"]},
-            {"id": "team", "name": "Team", "price": 7, "period": "month", "per": "user"},
+            {"id": "team", "name": "Team", "price": 9, "period": "month", "per": "user"},
         ],
     })
 
@@ -146,4 +146,4 @@ def render(records: Records | None = None, **changes: Any) -> dict[str, OutputFi
     records = records or site_records()
     settings = site_settings(**changes)
     state = derive_state(records, settings, NOW)
-    return {output.path: output for output in render_pages(records, state, settings)}
+    return {output.path: output for output in render_pages(state.public, state, settings)}

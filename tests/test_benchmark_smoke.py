@@ -122,7 +122,7 @@ def test_component_pages_list_only_recent_incidents(tmp_path: Path, monkeypatch:
     records = load_records(root / "content")
     settings = Settings(content_dir=root / "content", site_name="Bench", site_url="https://status.example.com/")
     state = derive_state(records, settings, NOW)
-    pages = {output.path: output.content.decode("utf-8") for output in render_pages(records, state, settings)}
+    pages = {output.path: output.content.decode("utf-8") for output in render_pages(state.public, state, settings)}
     for component_id, incidents in state.incidents_by_component.items():
         page = tmp_path / "page.html"
         page.write_text(pages[f"components/{component_id}/index.html"], "utf-8")

@@ -70,7 +70,7 @@ def hostile_site(root: Path) -> Path:
     }
     plans = {"currency": "USD", "plans": [
         {"id": "free", "name": TEXT, "price": 0, "period": "month", "description": TEXT, "features": [TEXT, MARKDOWN]},
-        {"id": "team", "name": TEXT, "price": 7, "period": "month", "per": "user", "features": [TEXT]},
+        {"id": "team", "name": TEXT, "price": 9, "period": "month", "per": "user", "features": [TEXT]},
     ]}
     update = {"status": "investigating", "body": MARKDOWN}
     files = {

@@ -10,6 +10,7 @@ from urllib.parse import unquote
 import jinja2
 import pytest
 
+from statusgen import wording
 from statusgen.publish import formatting
 from statusgen.settings import Settings
 from statusgen.state import Indicator
@@ -29,7 +30,7 @@ from statusgen.templating import make_environment, templates_dir
     ],
 )
 def test_human_duration(span, text):
-    assert formatting.human_duration(span) == text
+    assert wording.human_duration(span) == text
 
 
 def test_time_tag_is_utc_whatever_the_offset():

@@ -211,8 +211,13 @@ def test_pricing_page_compares_plans_with_their_notices(trees):
     tree = trees["pricing/index.html"]
     header = [text_of(th) for th in tree.iterfind(".//thead/tr/th")]
     assert header == ["Free", "Pro", "Team"]
-    prices = [text_of(td) for td in tree.find(".//tbody/tr").iterfind("td")]
+    cells = list(tree.find(".//tbody/tr").iterfind("td"))
+    prices = [text_of(td).split("From ")[0] for td in cells]
     assert prices == ["$0 per month", "$5 per month", "$7 per month, per user"]
+    # The price in force first, then each announced change with the day it takes effect.
+    upcoming = [text_of(paragraph) for paragraph in cells[2].iterfind("p")]
+    assert upcoming == ["From 1 Nov 2021: $9 (existing customers: from their next renewal; notice)"]
+    assert not list(cells[0].iterfind("p"))
     team = text_of(tree.find(".//section[@aria-labelledby='notices-team']"))
     assert "$7 → $9" in team and "next renewal" in team
     assert "6 months" in text_of(tree.find(".//section[@aria-labelledby='notices-free']"))

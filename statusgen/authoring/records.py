@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..models import AnnouncementKind, Incident
+from ..wording import label
 from .incidents import choose
 from .slug import dated_id, unique_id
 from .workspace import AuthoringError, Changes, apply_changes, file_ids, load_current, require_known
@@ -103,7 +104,7 @@ def _timeline(incident: Incident) -> CommentedSeq:
         entries.append(CommentedMap([("at", stamp(incident.started)), ("event", "The incident starts.")]))
     for update in incident.updates:
         first_paragraph = re.split(r"\n\s*\n", update.body.strip(), maxsplit=1)[0]
-        event = f"{update.status.value.capitalize()}: {' '.join(first_paragraph.split())}"
+        event = f"{label(update.status)}: {' '.join(first_paragraph.split())}"
         entries.append(CommentedMap([("at", stamp(update.at)), ("event", text(event))]))
     return entries
 

@@ -19,7 +19,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..clock import NowError, resolve_now
 from ..errors import ContentError
-from ..loader import load_records
+from ..record_memo import load_records_once
 from ..plugin import StatusgenPlugin, settings_from_config
 from ..publish.schemas import schema_files
 from ..records import Records
@@ -62,7 +62,9 @@ def user_errors() -> Iterator[None]:
 
 @contextmanager
 def source_date_epoch(now: datetime) -> Iterator[None]:
-    """Let MkDocs' own outputs (its sitemap under another theme) use the same "now"."""
+    """Build as `SOURCE_DATE_EPOCH=... mkdocs build` would: the reproducible-builds variable is
+    how MkDocs (its sitemap under another theme) and the statusgen plugin both learn "now",
+    so the CLI and plain MkDocs take one road to the same bytes."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(now.timestamp()))
     try:
@@ -86,8 +88,9 @@ def load_site_config(config_file: str, **overrides: object) -> tuple[MkDocsConfi
 
 
 def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin) -> Records:
-    """Every record of the site, checked; raises ContentError with every problem."""
-    return load_records(settings_from_config(config, plugin.config).content_dir)
+    """Every record of the site, checked; raises ContentError with every problem. The build
+    that follows gets them from the same process-wide memo instead of reading them again."""
+    return load_records_once(settings_from_config(config, plugin.config).content_dir)
 
 
 @click.command("build")
@@ -105,11 +108,10 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
     with user_errors():
         build_now = resolve_now(now)
         config, plugin = load_site_config(config_file)
-        records = validated_records(config, plugin)
+        validated_records(config, plugin)  # every problem reported cleanly, before MkDocs starts
         target = Path(site_dir or config.site_dir)
         with staged_site(target) as staging, source_date_epoch(build_now):
             config.site_dir = str(staging)  # the config was read once; only where it builds changes
-            plugin.now, plugin.records = build_now, records
             mkdocs_build.build(config)
     if not quiet:
         click.echo(f"Built {target} as of {build_now:%Y-%m-%dT%H:%M:%SZ} in {time.perf_counter() - started:.1f} s.", err=True)

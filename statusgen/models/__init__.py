@@ -1,6 +1,6 @@
 """Pydantic models of every record kind, one module each."""
 
-from .announcements import Announcement, AnnouncementKind, PriceChange, RetentionRule
+from .announcements import Announcement, AnnouncementKind, ExistingCustomers, PriceChange, RetentionRule
 from .common import ComponentStatus, Impact, StrictModel, worst_status
 from .components import Component, ComponentCatalogue, Group
 from .incidents import Incident, IncidentStatus, IncidentUpdate
@@ -10,7 +10,7 @@ from .postmortems import ActionItem, Lessons, Postmortem, TimelineEntry
 
 __all__ = [
     "ActionItem", "Announcement", "AnnouncementKind", "Component", "ComponentCatalogue",
-    "ComponentStatus", "Group", "Impact", "Incident", "IncidentStatus", "IncidentUpdate",
+    "ComponentStatus", "ExistingCustomers", "Group", "Impact", "Incident", "IncidentStatus", "IncidentUpdate",
     "Lessons", "Maintenance", "MaintenanceStatus", "MaintenanceUpdate", "Plan", "PlanCatalogue",
     "PriceChange", "Postmortem", "RetentionRule", "StrictModel", "TimelineEntry", "worst_status",
 ]

@@ -22,31 +22,18 @@ class AnnouncementKind(str, Enum):
     NOTICE = "notice"
 
 
-_DURATION_RE = re.compile(
+DURATION_RE = re.compile(
     r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?$"
 )
 
 
 def _check_duration(value: str) -> str:
-    if not _DURATION_RE.match(value):
+    if not DURATION_RE.match(value):
         raise ValueError("expected an ISO 8601 duration in years, months, weeks or days, e.g. P6M")
     return value
 
 
 IsoDuration = Annotated[str, AfterValidator(_check_duration)]
-
-
-def describe_duration(value: str) -> str:
-    """'P6M' -> '6 months', for readers rather than machines."""
-    match = _DURATION_RE.match(value)
-    if not match:
-        return value
-    parts = []
-    for unit, amount in match.groupdict().items():
-        if amount is not None:
-            count = int(amount)
-            parts.append(f"{count} {unit if count != 1 else unit[:-1]}")
-    return ", ".join(parts)
 
 
 class RetentionAction(str, Enum):

@@ -72,19 +72,8 @@ class ComponentStatus(str, Enum):
         """Rank for "worst status wins": higher is worse."""
         return _STATUS_SEVERITY[self]
 
-    @property
-    def label(self) -> str:
-        return _STATUS_LABELS[self]
-
 
 _STATUS_SEVERITY = {status: rank for rank, status in enumerate(ComponentStatus)}
-_STATUS_LABELS = {
-    ComponentStatus.OPERATIONAL: "Operational",
-    ComponentStatus.UNDER_MAINTENANCE: "Under maintenance",
-    ComponentStatus.DEGRADED_PERFORMANCE: "Degraded performance",
-    ComponentStatus.PARTIAL_OUTAGE: "Partial outage",
-    ComponentStatus.MAJOR_OUTAGE: "Major outage",
-}
 
 
 def worst_status(statuses) -> ComponentStatus:

@@ -65,8 +65,12 @@ class Incident(StrictModel):
         return self.components
 
     @property
-    def is_open(self) -> bool:
-        return self.resolved is None
+    def named_components(self) -> frozenset[str]:
+        """Every component the incident or any of its updates names."""
+        named = set(self.affected)
+        for update in self.updates:
+            named.update(update.components or ())
+        return frozenset(named)
 
     @property
     def latest_update(self) -> IncidentUpdate | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 
 from pydantic import Field
@@ -35,6 +36,11 @@ class Maintenance(StrictModel):
     components: tuple[RecordId, ...] = Field(description="Ids of the components under maintenance.")
     scheduled_start: Timestamp
     scheduled_end: Timestamp
+    announced: Timestamp | None = Field(
+        default=None,
+        description="When the window becomes public (RFC 3339); absent: public from the start. "
+        "Before it, no page, feed entry, calendar event or API object mentions the window.",
+    )
     status: MaintenanceStatus | None = Field(
         default=None,
         description="Set only to override the state derived from the times (e.g. cancelled).",
@@ -43,3 +49,11 @@ class Maintenance(StrictModel):
 
     id: SkipJsonSchema[str] = Field(default="", exclude=True)
     body: SkipJsonSchema[str] = Field(default="", exclude=True)
+
+    @property
+    def announced_at(self) -> datetime:
+        """When the window was made known: `announced`, else its first update or its start,
+        whichever comes first. Feeds, the calendar and the API date the window by it."""
+        if self.announced is not None:
+            return self.announced
+        return min([self.scheduled_start, *(update.at for update in self.updates)])

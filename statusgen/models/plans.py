@@ -20,15 +20,16 @@ class PricedPer(str, Enum):
     USER = "user"
 
 
-Price = Decimal  # money is never a float: the YAML loader reads numbers with a point as Decimal
-
-
 class Plan(StrictModel):
     """One pricing tier."""
 
     id: RecordId
     name: str = Field(min_length=1)
-    price: Decimal = Field(ge=0, max_digits=12, decimal_places=2, description="Price per period.")
+    price: Decimal = Field(
+        ge=0, max_digits=12, decimal_places=2,
+        description="Price per period after every announced change; pricing announcements give "
+        "the earlier prices and the day each change takes effect.",
+    )
     period: Period
     per: PricedPer = Field(default=PricedPer.ACCOUNT, description="account (default) or user.")
     description: str | None = None

@@ -16,6 +16,7 @@ from ..models import ComponentStatus
 from ..outputs import OutputFile
 from ..records import Records
 from ..settings import Settings
+from ..wording import label
 from ..state import Indicator, SiteState
 from .jsonout import dump_json
 
@@ -59,14 +60,14 @@ def render_badges(records: Records, state: SiteState, settings: Settings) -> lis
     page_colour = INDICATOR_COLOUR[state.indicator]
     outputs = [
         OutputFile(urls.BADGE, badge_svg("status", state.description, page_colour)),
-        OutputFile("badge.json", endpoint_json("status", state.description, page_colour)),
+        OutputFile(urls.BADGE_ENDPOINT, endpoint_json("status", state.description, page_colour)),
     ]
     for component in records.components.components:
         status = state.component_status[component.id]
         colour = STATUS_COLOUR[status]
-        outputs.append(OutputFile(urls.component_badge(component.id), badge_svg(component.name, status.label, colour)))
-        outputs.append(OutputFile(f"components/{component.id}/badge.json",
-                                  endpoint_json(component.name, status.label, colour)))
+        outputs.append(OutputFile(urls.component_badge(component.id), badge_svg(component.name, label(status), colour)))
+        outputs.append(OutputFile(urls.component_badge_endpoint(component.id),
+                                  endpoint_json(component.name, label(status), colour)))
     return outputs
 
 

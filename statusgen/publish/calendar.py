@@ -7,7 +7,6 @@ the record, never the clock, so an unchanged record gives unchanged bytes.
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vText
@@ -15,6 +14,7 @@ from icalendar import Calendar, Event, vText
 from .. import urls
 from ..models import Maintenance, MaintenanceStatus
 from ..outputs import OutputFile
+from ..wording import label
 from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
@@ -42,8 +42,8 @@ def render_calendar(records: Records, state: SiteState, settings: Settings) -> l
 
 
 def _event(window: Maintenance, state: SiteState, settings: Settings, host: str, names: dict[str, str]) -> Event:
-    updates = [update for update in window.updates if update.at <= state.now]
-    stamp = max([_announced(window), *(update.at for update in updates)])
+    updates = list(window.updates)
+    stamp = max([window.announced_at, *(update.at for update in updates)])
     cancelled = state.maintenance_status.get(window.id) is MaintenanceStatus.CANCELLED
     event = Event()
     event.add("uid", f"{window.id}@{host}")
@@ -62,10 +62,6 @@ def _event(window: Maintenance, state: SiteState, settings: Settings, host: str,
     return event
 
 
-def _announced(window: Maintenance) -> datetime:
-    return min([window.scheduled_start, *(update.at for update in window.updates)])
-
-
 def _description(window: Maintenance, updates: list, names: dict[str, str]) -> str:
     """Plain text: calendars show DESCRIPTION as text, so the Markdown source is kept as is."""
     parts = [window.body.strip()] if window.body.strip() else []
@@ -74,6 +70,6 @@ def _description(window: Maintenance, updates: list, names: dict[str, str]) -> s
         parts.append(f"Components: {affected}")
     if updates:
         latest = updates[-1]
-        parts.append(f"{latest.status.value.replace('_', ' ').capitalize()} ({latest.at:%Y-%m-%d %H:%M} UTC): "
+        parts.append(f"{label(latest.status)} ({latest.at:%Y-%m-%d %H:%M} UTC): "
                      f"{latest.body.strip()}")
     return "\n\n".join(parts)

@@ -19,9 +19,10 @@ from .. import urls
 from ..markup import MarkdownRenderer
 from ..models import Announcement, Incident, Maintenance, MaintenanceStatus, Postmortem
 from ..records import Records
+from ..wording import label
 from ..settings import Settings
 from ..state import SiteState
-from .jsonout import start_of_day
+from ..moments import start_of_day
 
 
 @dataclass(frozen=True)
@@ -81,26 +82,24 @@ class ItemSource:
             yield from self.announcement(announcement)
 
     def incident(self, incident: Incident) -> Iterator[Candidate]:
-        """One candidate per update published by now; N counts the updates oldest first.
+        """One candidate per update; N counts the updates oldest first.
 
         An incident opened without any update still is news: it gets one item of its own,
         for the incident page, with its summary as the content."""
         page = urls.absolute(self._base, urls.incident(incident.id))
-        if not incident.updates and incident.started <= self._state.now:
+        if not incident.updates:
             yield Candidate(incident.started, page, lambda: FeedItem(
                 id=page, url=page, title=incident.title, published=incident.started,
-                updated=incident.resolved if incident.resolved and incident.resolved <= self._state.now else incident.started,
+                updated=incident.resolved or incident.started,
                 content_html=str(self._renderer.render(incident.body)), tags=("incident", incident.impact.value),
             ))
         for number, update in enumerate(incident.updates, start=1):
-            if update.at > self._state.now:
-                break
             item_id = f"{page}#{urls.update_anchor(number)}"
 
             def build(update=update, item_id=item_id) -> FeedItem:
                 return FeedItem(
                     id=item_id, url=item_id,
-                    title=f"{incident.title} — {update.status.value.capitalize()}",
+                    title=f"{incident.title} — {label(update.status)}",
                     published=update.at, updated=update.at,
                     content_html=str(self._renderer.render(update.body)),
                     tags=("incident", incident.impact.value),
@@ -109,38 +108,34 @@ class ItemSource:
             yield Candidate(update.at, item_id, build)
 
     def maintenance(self, window: Maintenance) -> Iterator[Candidate]:
-        """One candidate per window, dated by its first update, else by its start (which may
-        lie ahead: an upcoming window then heads the feed, where it should)."""
-        if window.updates and window.updates[0].at > self._state.now:
-            return  # announced after now: not yet known
-        announced = min([window.scheduled_start, *(update.at for update in window.updates)])
+        """One candidate per window, dated when it was announced (without `announced`, its
+        first update or its start, which may lie ahead: an upcoming window then heads the
+        feed, where it should)."""
+        announced = window.announced_at
         page = urls.absolute(self._base, urls.maintenance(window.id))
         yield Candidate(announced, page, lambda: self._maintenance_item(window, page, announced))
 
     def _maintenance_item(self, window: Maintenance, page: str, announced: datetime) -> FeedItem:
         state = self._state.maintenance_status.get(window.id, MaintenanceStatus.SCHEDULED)
-        seen = [update for update in window.updates if update.at <= self._state.now]
+        seen = window.updates
         names = ", ".join(self._names.get(key, key) for key in window.components)
         header = Markup("<p>{} – {} (UTC). Components: {}.</p>").format(
             f"{window.scheduled_start:%Y-%m-%d %H:%M}", f"{window.scheduled_end:%Y-%m-%d %H:%M}", names
         )
         latest = Markup("")
         if seen:
-            label = seen[-1].status.value.replace("_", " ").capitalize()
-            latest = Markup("<p><strong>{}:</strong></p>").format(label) + self._renderer.render(seen[-1].body)
+            latest = Markup("<p><strong>{}:</strong></p>").format(label(seen[-1].status)) + self._renderer.render(seen[-1].body)
         return FeedItem(
             id=page, url=page,
-            title=f"Maintenance: {window.title} — {state.value.replace('_', ' ').capitalize()}",
+            title=f"Maintenance: {window.title} — {label(state)}",
             published=announced, updated=max([announced, *(update.at for update in seen)]),
             content_html=str(header + self._renderer.render(window.body) + latest),
             tags=("maintenance",),
         )
 
     def postmortem(self, postmortem: Postmortem) -> Iterator[Candidate]:
-        """One candidate, from its publication day on; its summary is the content."""
+        """One candidate, dated by its publication day; its summary is the content."""
         published = start_of_day(postmortem.published)
-        if published > self._state.now:
-            return
         page = urls.absolute(self._base, urls.postmortem(postmortem.id))
         yield Candidate(published, page, lambda: FeedItem(
             id=page, url=page, title=postmortem.title, published=published, updated=published,
@@ -148,10 +143,8 @@ class ItemSource:
         ))
 
     def announcement(self, announcement: Announcement) -> Iterator[Candidate]:
-        """One candidate, from its publication day on."""
+        """One candidate, dated by its publication day."""
         published = start_of_day(announcement.published)
-        if published > self._state.now:
-            return
         page = urls.absolute(self._base, urls.announcement(announcement.id))
 
         def build() -> FeedItem:

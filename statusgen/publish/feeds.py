@@ -19,7 +19,8 @@ from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
 from .feed_items import FeedItem, ItemSource, maintenance_by_component
-from .jsonout import dump_json, rfc3339
+from ..moments import rfc3339
+from .jsonout import dump_json
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from enum import Enum
 from urllib.parse import quote
 
 from markupsafe import Markup
 
 from ..models import ComponentStatus
+from .. import wording
+from ..moments import rfc3339
 from ..state import Indicator
 
 MONTHS = (
@@ -34,37 +35,16 @@ def month_label(day: date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
-def iso_utc(moment: datetime) -> str:
-    """'2020-07-05T19:00:00Z', the machine-readable form of a timestamp."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def time_tag(moment: datetime) -> Markup:
     """A timestamp for readers and machines: <time datetime="...Z">5 Jul 2020, 19:00 UTC</time>."""
     utc = moment.astimezone(timezone.utc)
     text = f"{short_date(utc.date())}, {utc:%H:%M} UTC"
-    return Markup(f'<time datetime="{iso_utc(utc)}">{text}</time>')
+    return Markup(f'<time datetime="{rfc3339(utc)}">{text}</time>')
 
 
 def date_tag(day: date) -> Markup:
     """A calendar date: <time datetime="2020-08-12">12 Aug 2020</time>."""
     return Markup(f'<time datetime="{day.isoformat()}">{short_date(day)}</time>')
-
-
-def human_duration(span: timedelta | None) -> str:
-    """'11 h 30 min', '2 d 3 h', '45 s'; an em dash when there is no figure."""
-    if span is None:
-        return "—"
-    seconds = int(span.total_seconds())
-    if seconds < 60:
-        return f"{max(seconds, 0)} s"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    parts = [(days, "d"), (hours, "h"), (minutes, "min")]
-    shown = [f"{amount} {unit}" for amount, unit in parts if amount]
-    # Two units say enough: "2 d 3 h" reads better than "2 d 3 h 14 min".
-    return " ".join(shown[:2])
 
 
 def duration_tag(span: timedelta | None) -> Markup:
@@ -73,7 +53,7 @@ def duration_tag(span: timedelta | None) -> Markup:
         return Markup("—")
     seconds = max(int(span.total_seconds()), 0)
     machine = f"PT{seconds // 3600}H{seconds % 3600 // 60}M{seconds % 60}S"
-    return Markup(f'<time datetime="{machine}">{human_duration(span)}</time>')
+    return Markup(f'<time datetime="{machine}">{wording.human_duration(span)}</time>')
 
 
 def percent(value: float | None) -> str:
@@ -106,14 +86,6 @@ def headings_below(html: Markup, level: int) -> Markup:
 
 
 _CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-
-
-def label(value: Enum) -> str:
-    """An enum value as a reader reads it: 'in_progress' -> 'In progress'."""
-    own = getattr(value, "label", None)
-    if isinstance(own, str):
-        return own
-    return str(value.value).replace("_", " ").capitalize()
 
 
 def uptime_level(value: float | None) -> str:

@@ -165,7 +165,7 @@ def not_found_page(site: SiteView, stylesheet: str) -> Page:
     """The 404 page: served at any depth, so it links to the absolute base URL and carries
     its stylesheet inline rather than by a relative link that would break."""
     return Page(
-        path="404.html",
+        path=urls.NOT_FOUND,
         template="404.html",
         title="Page not found",
         description=f"This page does not exist on {site.settings.site_name}.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import urls
 from ..models import Announcement, Component, Incident, Maintenance, Postmortem
-from ..models.announcements import describe_duration
+from ..wording import describe_duration, label
 from .formatting import short_date
 from .page_context import Page, SiteView
 
@@ -77,7 +77,7 @@ def announcement_page(site: SiteView, announcement: Announcement) -> Page:
         path=urls.announcement(announcement.id),
         template="announcement.html",
         title=announcement.title,
-        description=f"{announcement.kind.value.capitalize()} notice published "
+        description=f"{label(announcement.kind)} notice published "
         f"{short_date(announcement.published)}{effective}.",
         values={
             "announcement": announcement,

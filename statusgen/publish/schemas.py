@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from pydantic import BaseModel
 
 from ..models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
+from .. import urls
 from ..outputs import OutputFile
 from ..records import Records
 from ..settings import Settings
@@ -19,7 +20,6 @@ from ..state import SiteState
 from .jsonout import dump_json
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_DIR = "schema/"
 
 RECORD_MODELS: Mapping[str, tuple[type[BaseModel], str]] = {
     "incident.json": (Incident, "Front matter of content/incidents/ID.md"),
@@ -48,7 +48,7 @@ def schema_files(base_url: str | None = None) -> dict[str, bytes]:
     `$id` under base_url + "schema/". Needs no records (`statusgen schema DIR` uses it)."""
     files = {}
     for name, (model, title) in RECORD_MODELS.items():
-        schema_id = f"{base_url}{SCHEMA_DIR}{name}" if base_url is not None else None
+        schema_id = urls.absolute(base_url, urls.schema(name)) if base_url is not None else None
         files[name] = dump_json(record_schema(model, title, schema_id), indent=2)  # read by people too
     return files
 
@@ -56,6 +56,6 @@ def schema_files(base_url: str | None = None) -> dict[str, bytes]:
 def render_schemas(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
     """schema/*.json, published with the site so that records can name them by URL."""
     return [
-        OutputFile(SCHEMA_DIR + name, content)
+        OutputFile(urls.schema(name), content)
         for name, content in schema_files(settings.base_url).items()
     ]

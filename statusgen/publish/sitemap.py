@@ -19,4 +19,4 @@ def render_sitemap(outputs: list[OutputFile], settings: Settings) -> list[Output
         ElementTree.SubElement(ElementTree.SubElement(root, "url"), "loc").text = urls.absolute(settings.base_url, page)
     ElementTree.indent(root)
     content = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    return [OutputFile("sitemap.xml", content)]
+    return [OutputFile(urls.SITEMAP, content)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import urls
 from ..models import MaintenanceStatus
 from ..outputs import OutputFile
 from ..records import Records
@@ -18,7 +19,6 @@ from .jsonout import dump_json
 from .statuspage_incidents import incident_object, maintenance_object
 from .statuspage_objects import ApiContext, build_context
 
-API_ROOT = "api/v2/"
 RECENT = 50
 """How many incidents and maintenances incidents.json and scheduled-maintenances.json list,
 as Statuspage does."""
@@ -53,19 +53,13 @@ def render_statuspage_api(records: Records, state: SiteState, settings: Settings
         "scheduled-maintenances/upcoming.json": {"page": ctx.page, "scheduled_maintenances": upcoming},
         "scheduled-maintenances/active.json": {"page": ctx.page, "scheduled_maintenances": active},
     }
-    return [OutputFile(API_ROOT + name, dump_json(value)) for name, value in files.items()]
+    return [OutputFile(urls.STATUSPAGE_API + name, dump_json(value)) for name, value in files.items()]
 
 
 def _recent_incidents(records: Records, ctx: ApiContext) -> list[dict[str, Any]]:
     # records.incidents is oldest first by (started, id): the newest are its tail, so a long
-    # history costs nothing here. Incidents that start after now do not exist yet.
-    chosen = []
-    for incident in reversed(records.incidents):
-        if incident.started <= ctx.state.now:
-            chosen.append(incident_object(incident, ctx))
-            if len(chosen) == RECENT:
-                break
-    return chosen
+    # history costs nothing here.
+    return [incident_object(incident, ctx) for incident in records.incidents[: -RECENT - 1 : -1]]
 
 
 def _recent_maintenance(records: Records, ctx: ApiContext) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from ..models import (
     MaintenanceStatus,
     MaintenanceUpdate,
 )
-from .jsonout import iso_ms, start_of_day
+from ..moments import iso_ms
 from .statuspage_objects import ApiContext, Json, stable_id
 
 # Statuspage knows no "cancelled" maintenance (a called-off window is deleted there); updates
@@ -32,18 +32,15 @@ _UNDER_WAY = frozenset({MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYI
 
 def incident_object(incident: Incident, ctx: ApiContext) -> Json:
     """An incident with its updates (newest first) and the components it affects."""
-    # As of now: a build with an earlier --now shows the page as it was then.
-    now = ctx.state.now
-    updates = [update for update in incident.updates if update.at <= now]
-    resolved = incident.resolved if incident.resolved is not None and incident.resolved <= now else None
+    updates = list(incident.updates)
+    resolved = incident.resolved
     incident_key = stable_id("incident", incident.id)
     status = ctx.state.incident_status.get(incident.id, IncidentStatus.INVESTIGATING).value
-    postmortem = ctx.state.postmortem_for.get(incident.id)
-    if resolved and postmortem is not None and start_of_day(postmortem.published) <= now:
+    if resolved and incident.id in ctx.state.postmortem_for:
         status = "postmortem"  # what Statuspage calls a resolved incident once its post-mortem is out
     moments = [incident.started, *(update.at for update in updates), *([resolved] if resolved else [])]
     monitoring = next((u.at for u in updates if u.status is IncidentStatus.MONITORING), None)
-    named = set(incident.affected).union(*(update.components or {} for update in incident.updates))
+    named = incident.named_components
     return {
         "id": incident_key,
         "name": incident.title,
@@ -115,12 +112,12 @@ def _embedded_components(component_ids: Iterable[str], ctx: ApiContext) -> list[
 def maintenance_object(window: Maintenance, ctx: ApiContext) -> Json:
     """A scheduled maintenance: an incident with impact "maintenance" and its window."""
     window_key = stable_id("maintenance", window.id)
-    now = ctx.state.now
     state = ctx.state.maintenance_status.get(window.id, MaintenanceStatus.SCHEDULED)
-    updates = [update for update in window.updates if update.at <= now]
-    created = min([window.scheduled_start, *(update.at for update in window.updates)])
+    updates = list(window.updates)
+    created = window.announced_at
     changes = [created, *(update.at for update in updates)]
-    changes += [moment for moment in (window.scheduled_start, window.scheduled_end) if moment <= now]
+    # The window's start and end change its state once they have passed.
+    changes += [moment for moment in (window.scheduled_start, window.scheduled_end) if moment <= ctx.state.now]
     finished = None
     if state is MaintenanceStatus.COMPLETED:
         done = [u.at for u in updates if u.status is MaintenanceStatus.COMPLETED]

@@ -17,7 +17,7 @@ from ..models import ComponentStatus
 from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
-from .jsonout import iso_ms, start_of_day
+from ..moments import iso_ms, start_of_day
 
 Json = dict[str, Any]
 
@@ -88,10 +88,9 @@ def _change_times(records: Records, now: datetime) -> dict[str, Span]:
                 spans[key] = (min(known[0], first), max(known[1], last))
 
     for incident in records.incidents:
-        named = set(incident.affected).union(*(update.components or {} for update in incident.updates))
-        note(named, [incident.started, incident.resolved, *(update.at for update in incident.updates)])
+        note(incident.named_components, [incident.started, incident.resolved, *(update.at for update in incident.updates)])
     for window in records.maintenance:
-        note(window.components, [window.scheduled_start, window.scheduled_end, *(u.at for u in window.updates)])
+        note(window.components, [window.announced_at, window.scheduled_start, window.scheduled_end, *(u.at for u in window.updates)])
     for dated in (*records.postmortems, *records.announcements):
         note((), [start_of_day(dated.published)])
     return spans

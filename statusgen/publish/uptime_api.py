@@ -9,18 +9,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .. import urls
+from ..moments import rfc3339
 from ..outputs import OutputFile
 from ..records import Records
 from ..settings import Settings
 from ..state import ComponentUptime, SiteState
 
-UPTIME_API = "api/uptime.json"
-
 
 def render_uptime_api(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
     """Write api/uptime.json in DESIGN.md's shape, components in display order."""
     document = {
-        "now": state.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "now": rfc3339(state.now),
         "days": (state.window_end - state.window_start).days + 1,
         "start": state.window_start.isoformat(),
         "end": state.window_end.isoformat(),
@@ -30,7 +30,7 @@ def render_uptime_api(records: Records, state: SiteState, settings: Settings) ->
         ],
     }
     text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    return [OutputFile(path=UPTIME_API, content=text.encode("utf-8"))]
+    return [OutputFile(path=urls.UPTIME_API, content=text.encode("utf-8"))]
 
 
 def _component(component_id: str, name: str, uptime: ComponentUptime) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from statusgen import wording
 from statusgen.models.common import ComponentStatus
 
 from .conftest import sample_pages
@@ -99,7 +100,7 @@ def test_status_is_readable_with_javascript_off(chromium: Any, server: str, site
         assert rows.count() == len(components)
         for component in components:
             row = rows.filter(has_text=component["name"]).first
-            label = ComponentStatus(component["status"]).label
+            label = wording.label(ComponentStatus(component["status"]))
             assert label in row.inner_text(), f"{component['name']}: {label} not shown"
             assert row.is_visible()
     finally:
