@@ -71,7 +71,10 @@ def sorted_records(incidents, maintenance, postmortems, announcements, team_pric
 def incident_data(draw: st.DrawFn, started: datetime, updates: int, resolved: bool) -> dict[str, Any]:
     """An incident's fields: `updates` updates an hour or more apart, the last resolving it."""
     affected = draw(st.lists(st.sampled_from(COMPONENTS), min_size=1, max_size=3, unique=True))
-    moments = [started + timedelta(minutes=draw(st.integers(0, 90)) + 60 * index) for index in range(updates)]
+    moments, moment = [], started
+    for _ in range(updates):
+        moment += timedelta(minutes=draw(st.integers(0, 90)))
+        moments.append(moment)
     statuses = ["investigating", "identified", "monitoring"]
     written = [
         {"at": stamp(moment), "status": statuses[min(index, 2)], "body": f"Update {index}.",
