@@ -64,7 +64,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             log.warning("statusgen: site_url is not set in mkdocs.yml; feeds and the API will link to http://localhost/")
         self.settings = settings_from_config(config, self.config)
         if self.settings.standalone:
-            # The theme's templates are the packaged templates/ (see statusgen/theme/__init__.py).
+            # The theme's templates are statusgen/templates/ (see statusgen/theme/__init__.py).
             position = 1 if config.theme.custom_dir else 0
             config.theme.dirs.insert(position, str(templates_dir()))
             # statusgen writes its own sitemap, listing its pages as well as MkDocs' ones.
@@ -109,6 +109,19 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             front_matter = f"---\ntitle: {json.dumps(output.title)}\n---\n"
             files.append(File.generated(config, source, content=front_matter, inclusion=inclusion))
             self._fragments[source] = output
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # main.html (the site's own Markdown pages, in statusgen's chrome) links to the status
+        # section: it gets the paths from urls.py with the prefix already applied.
+        settings = self.settings
+        assert settings is not None
+        env.globals["status_section"] = {
+            "home": settings.prefix or "./",
+            "history": settings.prefix + urls.INCIDENT_HISTORY,
+            "stylesheet": settings.prefix + urls.STYLESHEET,
+            "feeds": [(settings.prefix + feed.path, feed.media_type, feed.label) for feed in urls.FEEDS],
+        }
+        return env
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         output = self._fragments.get(page.file.src_uri)

@@ -13,25 +13,18 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-import statusgen
-
 from . import urls, wording
 from .moments import rfc3339
 from .publish import formatting
 from .settings import Settings
 
-_REPOSITORY_TEMPLATES = Path(statusgen.__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+"""The packaged templates (package data): the theme's pages, partials and stylesheet."""
 
 
 def templates_dir() -> Path:
-    """The packaged templates: inside the installed package, else the source checkout's."""
-    package = Path(statusgen.__file__).resolve().parent
-    # The wheel ships the top-level templates/ inside the package; depending on the build
-    # configuration it lands in statusgen/templates or next to the MkDocs theme files.
-    for candidate in (package / "templates", _REPOSITORY_TEMPLATES, package / "theme"):
-        if (candidate / "incident.html").is_file():
-            return candidate
-    return package / "templates"
+    """The packaged templates, where the wheel and a checkout both keep them."""
+    return TEMPLATES
 
 
 def make_environment(settings: Settings) -> jinja2.Environment:

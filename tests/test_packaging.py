@@ -23,7 +23,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_ships_templates_theme_and_entry_points(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    shipped = {path.relative_to(REPO / "templates").as_posix() for path in (REPO / "templates").rglob("*") if path.is_file()}
+    source = REPO / "statusgen" / "templates"
+    shipped = {path.relative_to(source).as_posix() for path in source.rglob("*") if path.is_file()}
     assert shipped and {f"statusgen/templates/{name}" for name in shipped} <= names
     assert {"statusgen/theme/__init__.py", "statusgen/theme/mkdocs_theme.yml", "statusgen/py.typed"} <= names
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))
