@@ -298,3 +298,31 @@ def test_a_resolving_update_dated_before_the_resolution_says_nothing_until_then(
     ])
     (seen,) = as_of(sorted_records([incident], [], [], [], Decimal(5)), NOW).incidents
     assert seen.resolved is None and [update.status.value for update in seen.updates] == ["investigating"]
+
+
+def test_every_output_of_a_build_tells_one_story_as_of_now(tmp_path: Path) -> None:
+    """The issue's report: an open incident whose resolution is already written (dated after
+    now) must be open on the front page, its own page, the API, the feeds and the badge."""
+    from click.testing import CliRunner
+
+    from statusgen.cli import main
+
+    write_site(tmp_path)  # its incident runs 10:00 to 12:00 on 2021-10-01; its post-mortem is out on 10-05
+    (tmp_path / "mkdocs.yml").write_text("site_name: One story\nsite_url: https://status.example.com/\n"
+                                         "docs_dir: content\ntheme:\n  name: statusgen\nplugins:\n  - statusgen\n")
+    result = CliRunner().invoke(main, ["build", "-q", "-f", str(tmp_path / "mkdocs.yml"), "--now", "2021-10-01T11:00:00Z"])
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    summary = json.loads((site / "api/v2/summary.json").read_text())
+    assert [incident["name"] for incident in summary["incidents"]] == ["API errors"]
+    assert summary["incidents"][0]["status"] == "investigating" and summary["incidents"][0]["resolved_at"] is None
+    assert summary["status"]["indicator"] == "major"
+    assert json.loads((site / "badge.json").read_text())["message"] == summary["status"]["description"]
+    page = (site / "incidents/api-errors/index.html").read_text()
+    assert "Fixed." not in page and "postmortems/" not in page
+    assert "<div><dt>Resolved</dt><dd>Not yet</dd></div>" in page
+    assert "API errors" in (site / "index.html").read_text().split("</header>")[1]
+    entries = feedparser.parse((site / "atom.xml").read_bytes()).entries
+    assert [entry.id for entry in entries if "/incidents/" in entry.id] == [
+        "https://status.example.com/incidents/api-errors/#update-1"]
+    assert not (site / "postmortems/api-errors-postmortem").exists() and not list((site / "postmortems").glob("*/"))
