@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from statusgen import __version__
 from statusgen.authoring.ci import ACTION_REPOSITORY
@@ -29,9 +29,8 @@ NOTIFY_BLOCK = """\
 """
 
 
-def init(where: Path, *args: str) -> Any:
-    result = CliRunner().invoke(main, ["init", *args], env={"SOURCE_DATE_EPOCH": "1633348800"}, catch_exceptions=False)
-    return result
+def init(*args: str) -> Result:
+    return CliRunner().invoke(main, ["init", *args], env={"SOURCE_DATE_EPOCH": "1633348800"}, catch_exceptions=False)
 
 
 def git_repository(path: Path) -> Path:
@@ -46,26 +45,26 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_init_writes_the_github_workflow_by_default_gitlab_or_none(in_tmp: Path) -> None:
-    result = init(in_tmp, "status")
+    result = init("status")
     assert result.exit_code == 0 and f"status/{WORKFLOW}" in result.stdout.split()
     assert "Settings > Pages" in result.stderr
-    assert init(in_tmp, "lab", "--ci", "gitlab").stdout.split()[-1] == "lab/.gitlab-ci.yml"
-    init(in_tmp, "plain", "--ci", "none")
+    assert init("lab", "--ci", "gitlab").stdout.split()[-1] == "lab/.gitlab-ci.yml"
+    init("plain", "--ci", "none")
     assert sorted(p.name for p in (in_tmp / "plain").iterdir()) == [".gitignore", "content", "mkdocs.yml"]
-    refused = init(in_tmp, "other", "--ci", "jenkins")
+    refused = init("other", "--ci", "jenkins")
     assert refused.exit_code == 2 and "'github', 'gitlab', 'none'" in refused.stderr
 
 
 def test_ci_files_go_to_the_root_of_the_repository_that_holds_the_site(in_tmp: Path) -> None:
     repo = git_repository(in_tmp / "repo")
-    assert init(in_tmp, "repo/status").exit_code == 0
+    assert init("repo/status").exit_code == 0
     workflow = (repo / WORKFLOW).read_text(encoding="utf-8")
     assert "args: -f status/mkdocs.yml\n" in workflow and "path: status/site\n" in workflow
     assert not (repo / "status/.github").exists()
-    again = init(in_tmp, "repo/docs-status")
+    again = init("repo/docs-status")
     assert again.exit_code == 1 and not (repo / "docs-status").exists()
     assert f"{WORKFLOW} already exists" in again.stderr and "--ci none" in again.stderr
-    assert init(in_tmp, "repo/docs-status", "--ci", "none").exit_code == 0
+    assert init("repo/docs-status", "--ci", "none").exit_code == 0
 
 
 SITES = {"root": ".", "subfolder": "status", "spaced": "my status"}
