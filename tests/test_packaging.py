@@ -27,6 +27,7 @@ def test_wheel_ships_templates_theme_and_entry_points(wheel: Path) -> None:
     shipped = {path.relative_to(source).as_posix() for path in source.rglob("*") if path.is_file()}
     assert shipped and {f"statusgen/templates/{name}" for name in shipped} <= names
     assert {"statusgen/theme/__init__.py", "statusgen/theme/mkdocs_theme.yml", "statusgen/py.typed"} <= names
+    assert {"statusgen/authoring/ci_templates/github.yml", "statusgen/authoring/ci_templates/gitlab.yml"} <= names  # init --ci
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     for line in ("statusgen = statusgen.cli:main", "statusgen = statusgen.plugin:StatusgenPlugin", "statusgen = statusgen.theme"):

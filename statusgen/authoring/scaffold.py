@@ -1,17 +1,20 @@
 """`statusgen init`: a new status site that builds at once.
 
 The site gets a mkdocs.yml, a components.yml with one component, and one record (an
-announcement that the page exists) so that every page of the site has something to show.
-Nothing is written unless the whole site validates, and nothing existing is overwritten.
+announcement that the page exists) so that every page of the site has something to show, and
+the CI that publishes it (see ci.py). Nothing is written unless the whole site validates, and
+nothing existing is overwritten.
 """
 
 from __future__ import annotations
 
+import os
 import tempfile
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from ..loader import load_records
+from .ci import ci_files, repository_root
 from .workspace import AuthoringError
 
 MKDOCS_YML = """\
@@ -61,22 +64,34 @@ def site_files(site_name: str, site_url: str, today: date) -> dict[str, str]:
     }
 
 
-def init_site(directory: Path, today: date, site_name: str = "Status", site_url: str = "https://status.example.com/") -> list[Path]:
-    """Write a new site into `directory` (created if needed); the paths written."""
-    files = site_files(site_name, site_url, today)
-    clashes = [relative for relative in files if (directory / relative).exists() and relative != ".gitignore"]
+def init_site(
+    directory: Path, today: date, site_name: str = "Status", site_url: str = "https://status.example.com/", ci: str = "github",
+) -> list[Path]:
+    """Write a new site into `directory` (created if needed) and its CI (github, gitlab, none); the paths written.
+
+    CI files go to the root of the git work tree that holds `directory` (CI services read them
+    only there), else into `directory`, which is then expected to become the repository."""
+    site = site_files(site_name, site_url, today)
+    root = repository_root(directory)
+    location = PurePosixPath(Path(os.path.relpath(directory.resolve(), root)).as_posix())
+    files = {directory / relative: text for relative, text in site.items()}
+    ci_texts = {root / relative: text for relative, text in ci_files(ci, location).items()}
+    files.update(ci_texts)
+    clashes = [path for path in files if path.exists() and path != directory / ".gitignore"]
+    ci_clashes = [path for path in clashes if path in ci_texts]
+    if ci_clashes:
+        raise AuthoringError(f"{ci_clashes[0]} already exists: add statusgen's jobs to it by hand (see the user guide), or pass --ci none")
     if clashes or (directory / "content").exists():
-        what = clashes[0] if clashes else "content/"
-        raise AuthoringError(f"{directory / what} already exists: init writes only into a new or empty folder")
+        what = clashes[0] if clashes else directory / "content"
+        raise AuthoringError(f"{what} already exists: init writes only into a new or empty folder")
     with tempfile.TemporaryDirectory(prefix="statusgen-init-") as temp:
         trial = Path(temp)
-        _write(trial, files)
+        _write(trial, site)
         load_records(trial / "content")  # a bug here would hand the user a broken site
-    written = _write(directory, {key: value for key, value in files.items() if not (directory / key).exists()})
-    return written
+    return _write(Path(), {path: text for path, text in files.items() if not path.exists()})
 
 
-def _write(root: Path, files: dict[str, str]) -> list[Path]:
+def _write(root: Path, files: dict[str, str] | dict[Path, str]) -> list[Path]:
     written = []
     for relative, content in files.items():
         target = root / relative

