@@ -67,8 +67,7 @@ def hook_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = tmp_path_factory.mktemp("hook-repo")
     for name in (".pre-commit-hooks.yaml", "pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(REPO / name, repo / name)
-    for name in ("statusgen", "templates"):
-        shutil.copytree(REPO / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "statusgen", repo / "statusgen", ignore=shutil.ignore_patterns("__pycache__"))
     git("init", "-q", cwd=repo)
     git("add", "-A", cwd=repo)
     git("commit", "-q", "-m", "statusgen", cwd=repo)
