@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping, Union
 
 DIRECTORY = object()
 """Put a folder where a file should be."""
 DELETE = None
 """Remove the file from the site."""
 
-FileContent = Union[str, bytes, object, None]
+FileContent = str | bytes | object | None
 
 COMPONENTS = """\
 groups:

@@ -17,9 +17,6 @@ import feedparser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from broken_site import ANNOUNCEMENT, PLANS, write_site
-
-PLN = "content/plans.yml"
 from statusgen.errors import ContentError
 from statusgen.loader import load_records
 from statusgen.models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
@@ -29,6 +26,9 @@ from statusgen.records import Records
 from statusgen.rules import check_rules
 from statusgen.settings import Settings
 
+from broken_site import ANNOUNCEMENT, PLANS, write_site
+
+PLN = "content/plans.yml"
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 COMPONENTS = ("api", "web", "db")
 SETTINGS = Settings(content_dir=Path("content"), site_name="Example", site_url="https://status.example.com/",
@@ -101,10 +101,10 @@ def sites_and_futures(draw: st.DrawFn) -> tuple[Records, Records, datetime, date
         started = now - timedelta(days=draw(st.integers(0, 15)), hours=draw(st.integers(1, 20)))
         data = incident_data(draw, started, draw(st.integers(0, 3)), resolved=False)
         moments = [datetime.fromisoformat(update["at"].replace("Z", "+00:00")) for update in data["updates"]]
-        past = [update for update, moment in zip(data["updates"], moments) if moment <= now]
+        past = [update for update, moment in zip(data["updates"], moments, strict=True) if moment <= now]
         incidents.append(model(Incident, f"i{index}", **{**data, "updates": past}))
         # The same incident, with the updates written ahead and perhaps its resolution.
-        ahead = {**data, "updates": past + [update for update, moment in zip(data["updates"], moments) if moment > now]}
+        ahead = {**data, "updates": past + [update for update, moment in zip(data["updates"], moments, strict=True) if moment > now]}
         if draw(st.booleans()):
             last = max([now, *moments]) + timedelta(minutes=draw(st.integers(1, 600)))
             ahead["updates"] = ahead["updates"] + [{"at": stamp(last), "status": "resolved", "body": "Done."}]

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from broken_site import INCIDENT, write_site
 from statusgen import pipeline
 from statusgen.cli import main
 from statusgen.swap import clear_leftovers
+
+from broken_site import INCIDENT, write_site
 
 NOW = "2021-10-04T18:00:00Z"
 MKDOCS = """\

@@ -15,8 +15,9 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
 from statusgen.cli import main
+
+from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 

@@ -76,7 +76,7 @@ def test_broken_record_names_file_and_line_and_keeps_the_site(example: Path) -> 
     for command in (["validate"], ["build", "--now", EXAMPLE_NOW, "--site-dir", str(site)]):
         result = run(*command, "-f", str(example / "mkdocs.yml"))
         assert result.exit_code == 1
-        line = text.splitlines().index(next(l for l in text.splitlines() if l.startswith("impact:"))) + 1
+        line = text.splitlines().index(next(row for row in text.splitlines() if row.startswith("impact:"))) + 1
         assert f"{incident.name}:{line}: impcat: unknown field 'impcat' (did you mean 'impact'?)" in result.output
         assert "Traceback" not in result.output
     assert {name: (site / name).read_bytes() for name in files_under(site)} == before

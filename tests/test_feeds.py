@@ -6,16 +6,16 @@ import json
 import re
 import time
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import feedparser
 import pytest
 
-from dataclasses import replace
-
-from interop_corpus import BASE_URL, NOW, by_path, corpus_records, corpus_site, many_incidents
 from statusgen.models import Incident
 from statusgen.publish.feeds import render_feeds
+
+from interop_corpus import BASE_URL, NOW, by_path, corpus_records, corpus_site, many_incidents
 
 PULLS = BASE_URL + "incidents/2024-05-01-pulls-failing/"
 WEB = BASE_URL + "incidents/2024-06-10-web-slow/"

@@ -160,6 +160,15 @@ def test_existing_catalogue_keeps_its_text(site: Path) -> None:
     assert run("validate").exit_code == 0
 
 
+def test_a_catalogue_with_only_comments_gets_the_components(site: Path) -> None:
+    # Such a file reads as no mapping at all; the import starts one rather than crashing.
+    (site / "content" / "components.yml").write_text("# Components come with the import.\n")
+    result = run("import", "statuspage", *FILES)
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((site / "content" / "components.yml").read_text())["components"]
+    assert run("validate").exit_code == 0
+
+
 def test_not_an_export_is_refused(site: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.json"
     other.write_text('{"hello": "world"}')

@@ -15,10 +15,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from broken_site import write_site
-from live_script import html_problems, site_problems, xml_problems
 from statusgen.cli import main
 from statusgen.markup import MarkdownRenderer
+
+from broken_site import write_site
+from live_script import html_problems, site_problems, xml_problems
 
 TEXT = (
     "<script>alert('xss')</script> \"><img src=x onerror=alert('xss')> '><svg onload=alert('xss')> "

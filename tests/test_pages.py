@@ -13,9 +13,10 @@ import sys
 import html5lib
 import pytest
 
-from page_fixtures import HOSTILE_TITLE, _record, render, site_records
 from statusgen import urls
 from statusgen.models import Incident
+
+from page_fixtures import HOSTILE_TITLE, _record, render, site_records
 
 # Files of the status section made by the other render stages, which pages may link to.
 OTHER_STAGES = {urls.RSS_FEED, urls.ATOM_FEED, urls.JSON_FEED, urls.CALENDAR, urls.BADGE}

@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
-from interop_corpus import NOW, by_path, corpus_site, many_incidents
 from statusgen.publish.statuspage_api import render_statuspage_api
+
+from interop_corpus import NOW, by_path, corpus_site, many_incidents
 
 Check = Callable[[Any], bool]
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$")
