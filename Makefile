@@ -23,7 +23,7 @@ test: lint $(VENV)/.installed-test browser-deps
 	STATUSGEN_REQUIRE_BROWSER=1 $(PY) -m pytest
 
 # ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade) on the whole tree, mypy --strict on
-# statusgen/; both configured in pyproject.toml.
+# statusgen/ and tests/sites/; both configured in pyproject.toml.
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m mypy

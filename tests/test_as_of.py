@@ -26,7 +26,7 @@ from statusgen.records import Records
 from statusgen.rules import check_rules
 from statusgen.settings import Settings
 
-from broken_site import ANNOUNCEMENT, PLANS, write_site
+from sites.files import ANNOUNCEMENT, PLANS, write_site
 
 PLN = "content/plans.yml"
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)

@@ -9,7 +9,7 @@ import pytest
 
 from statusgen.publish.badges import COLOURS, badge_svg, render_badges, text_width
 
-from interop_corpus import by_path, corpus_site
+from sites.corpus import by_path, corpus_site
 
 SVG = "{http://www.w3.org/2000/svg}"
 SHIELDS_COLOURS = {"brightgreen", "green", "yellowgreen", "yellow", "orange", "red", "blue", "lightgrey", "grey"}

@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from statusgen.publish.calendar import render_calendar
 
-from interop_corpus import BASE_URL, MAINTENANCE, NOW, by_path, corpus_site
+from sites.corpus import BASE_URL, MAINTENANCE, NOW, by_path, corpus_site
 
 
 def ics(now: datetime = NOW) -> bytes:

@@ -12,7 +12,7 @@ from statusgen.models import ComponentStatus, IncidentStatus, MaintenanceStatus
 from statusgen.publish.uptime_api import render_uptime_api
 from statusgen.state import Indicator
 
-from derive_builders import DAY, HOUR, at, catalogue, incident, maintenance, postmortem, records, settings, update
+from sites.records import DAY, HOUR, at, catalogue, incident, maintenance, postmortem, records, settings, update
 
 NOW = at("2021-10-04T18:00:00Z")
 COMPONENTS = catalogue(

@@ -17,7 +17,7 @@ from statusgen.errors import ContentError
 from statusgen.loader import load_records
 from statusgen.yamlsource import MAX_FILE_BYTES, MAX_VALUES
 
-from broken_site import (
+from sites.files import (
     ANNOUNCEMENT,
     BASE,
     COMPONENTS,

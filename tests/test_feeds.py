@@ -13,11 +13,11 @@ import pytest
 from markupsafe import Markup
 
 from statusgen.markup import MarkdownRenderer
-from statusgen.models import Incident
 from statusgen.publish.feeds import render_feeds
 from statusgen.records import Records
 
-from interop_corpus import BASE_URL, NOW, by_path, corpus_records, corpus_site, many_incidents
+from sites.corpus import BASE_URL, NOW, by_path, corpus_records, corpus_site, many_incidents
+from sites.records import incident
 
 PULLS = BASE_URL + "incidents/2024-05-01-pulls-failing/"
 WEB = BASE_URL + "incidents/2024-06-10-web-slow/"
@@ -179,10 +179,8 @@ def test_a_status_section_under_a_prefix_links_there():
 
 
 def test_an_incident_without_updates_still_has_an_entry():
-    quiet = Incident.model_validate({
-        "title": "Quiet incident", "impact": "minor", "components": ["web"],
-        "started": "2024-06-09T08:00:00Z",
-    }).model_copy(update={"id": "2024-06-09-quiet", "body": "Opened *without* an update yet."})
+    quiet = incident("2024-06-09-quiet", "Opened *without* an update yet.", title="Quiet incident", impact="minor",
+                     components=["web"], started="2024-06-09T08:00:00Z")
     records = corpus_records()
     records = replace(records, incidents=(*records.incidents, quiet))
     site = corpus_site(now=NOW, records=records)

@@ -24,7 +24,7 @@ from statusgen.pipeline import build_outputs
 from statusgen.records import Records
 from statusgen.settings import Settings
 
-from broken_site import BASE, INCIDENT, PLANS, write_site
+from sites.files import BASE, INCIDENT, PLANS, record_text, write_site
 
 FUZZ = settings(max_examples=int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 INC = "content/incidents/api-errors.md"
@@ -136,7 +136,7 @@ def valid_incidents(draw: st.DrawFn) -> str:
     }
     if resolved:
         data["resolved"] = times[-1].isoformat()
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True) + "---\n" + draw(text) + "\n"
+    return record_text(data, draw(text) + "\n")
 
 
 @settings(max_examples=max(15, int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "60")) // 4), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -19,17 +19,18 @@ from click.testing import CliRunner
 from statusgen.cli import main
 from statusgen.statuspage_import import plan_import, read_export
 
+from sites.files import write_config
+
 EXPORT = Path(__file__).parent / "fixtures" / "statuspage_export"
 FILES = sorted(str(path) for path in EXPORT.glob("*.json"))
 NOW = "2021-10-05T12:00:00Z"
-MKDOCS_YML = "site_name: Acme Registry Status\nsite_url: https://status.acme.example/\ndocs_dir: content\ntheme:\n  name: statusgen\nplugins:\n  - statusgen\n"
 
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "site"
     root.mkdir()
-    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    write_config(root, site_name="Acme Registry Status", site_url="https://status.acme.example/")
     (root / "content").mkdir()  # MkDocs wants its docs_dir to exist
     monkeypatch.chdir(root)
     return root

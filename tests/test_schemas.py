@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from statusgen.models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
 from statusgen.publish.schemas import render_schemas, schema_files
 
-from interop_corpus import (
+from sites.corpus import (
     ANNOUNCEMENTS,
     BASE_URL,
     COMPONENTS,

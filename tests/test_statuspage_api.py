@@ -22,7 +22,7 @@ from statusgen.publish.statuspage_api import render_statuspage_api
 from statusgen.publish.statuspage_incidents import incident_object
 from statusgen.publish.statuspage_objects import ApiContext
 
-from interop_corpus import NOW, by_path, corpus_site, many_incidents
+from sites.corpus import NOW, by_path, corpus_site, many_incidents
 
 Check = Callable[[Any], bool]
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$")

@@ -16,7 +16,7 @@ import pytest
 
 from statusgen.publish.statuspage_api import render_statuspage_api
 
-from interop_corpus import BASE_URL, corpus_site
+from sites.corpus import BASE_URL, corpus_site
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

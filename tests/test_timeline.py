@@ -12,7 +12,7 @@ from statusgen.timeline import (
     maintenance_state,
 )
 
-from derive_builders import at, incident, maintenance, update
+from sites.records import at, incident, maintenance, update
 
 NOW = at("2021-10-04T18:00:00Z")
 OK = ComponentStatus.OPERATIONAL

@@ -9,7 +9,7 @@ import pytest
 from statusgen.derive import derive_state
 from statusgen.uptime import uptime_percent, uptime_window
 
-from derive_builders import DAY, HOUR, at, catalogue, incident, maintenance, records, settings
+from sites.records import DAY, HOUR, at, catalogue, incident, maintenance, records, settings
 
 NOW = at("2021-10-04T18:00:00Z")
 TODAY = 18 * HOUR  # the span of the day containing now

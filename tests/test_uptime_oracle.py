@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from statusgen.derive import derive_state
 from statusgen.models import ComponentStatus
 
-from derive_builders import at, catalogue, incident, records, settings
+from sites.records import at, catalogue, incident, records, settings
 
 NOW = at("2021-10-04T18:00:00Z")
 WINDOW_OPENS = at("2021-10-02T00:00:00Z")
