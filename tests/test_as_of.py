@@ -26,6 +26,7 @@ from statusgen.records import Records
 from statusgen.rules import check_rules
 from statusgen.settings import Settings
 
+from sites import records as build
 from sites.files import ANNOUNCEMENT, PLANS, write_site
 
 PLN = "content/plans.yml"
@@ -40,32 +41,27 @@ def stamp(moment: datetime) -> str:
 
 
 def model(record_type: Any, record_id: str, **data: Any) -> Any:
-    return record_type.model_validate(data).model_copy(update={"id": record_id, "body": f"Body of {record_id}."})
+    return build.record(record_type, record_id, f"Body of {record_id}.", **data)
 
 
 def catalogue() -> ComponentCatalogue:
-    return ComponentCatalogue.model_validate({
-        "groups": [{"id": "core", "name": "Core"}],
-        "components": [{"id": key, "name": key.upper(), "group": "core" if key != "db" else None} for key in COMPONENTS],
-    })
+    return build.catalogue(
+        *({"id": key, "name": key.upper(), "group": "core" if key != "db" else None} for key in COMPONENTS),
+        groups=({"id": "core", "name": "Core"},),
+    )
 
 
 def plans(team_price: Decimal) -> PlanCatalogue:
-    return PlanCatalogue.model_validate({"currency": "EUR", "plans": [
+    return build.plans(
         {"id": "free", "name": "Free", "price": 0, "period": "month"},
         {"id": "team", "name": "Team", "price": team_price, "period": "month", "per": "user"},
-    ]})
+        currency="EUR",
+    )
 
 
 def sorted_records(incidents, maintenance, postmortems, announcements, team_price) -> Records:
-    return Records(
-        components=catalogue(),
-        plans=plans(team_price),
-        incidents=tuple(sorted(incidents, key=lambda r: (r.started, r.id))),
-        maintenance=tuple(sorted(maintenance, key=lambda r: (r.scheduled_start, r.id))),
-        postmortems=tuple(sorted(postmortems, key=lambda r: (r.published, r.id))),
-        announcements=tuple(sorted(announcements, key=lambda r: (r.published, r.id))),
-    )
+    return build.records(*incidents, components=catalogue(), plans=plans(team_price), maintenance=maintenance,
+                         postmortems=postmortems, announcements=announcements)
 
 
 def incident_data(draw: st.DrawFn, started: datetime, updates: int, resolved: bool) -> dict[str, Any]:
