@@ -13,14 +13,20 @@ EXAMPLE_NOW ?= 2021-10-04T18:00:00Z
 BROWSER_DIR := tests/browser
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test golden clean benchmark browser-deps system-browser-deps
+.PHONY: site test lint golden clean benchmark browser-deps system-browser-deps
 
 site: $(VENV)/.installed
 	$(VENV)/bin/statusgen build --now $(EXAMPLE_NOW)
 
 # The browser tests fail, rather than skip, when a tool is missing here: this target installed them.
-test: $(VENV)/.installed-test browser-deps
+test: lint $(VENV)/.installed-test browser-deps
 	STATUSGEN_REQUIRE_BROWSER=1 $(PY) -m pytest
+
+# ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade) on the whole tree, mypy --strict on
+# statusgen/ and tests/sites/; both configured in pyproject.toml.
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 # Refresh the golden files after a deliberate change to the output; review the diff.
 golden: $(VENV)/.installed-test
@@ -61,4 +67,4 @@ $(BROWSER_DIR)/node_modules/.installed: $(BROWSER_DIR)/package.json $(BROWSER_DI
 	touch $@
 
 clean:
-	rm -rf site $(VENV) .pytest_cache .statusgen-site-* $(BROWSER_DIR)/node_modules test-artifacts
+	rm -rf site $(VENV) .pytest_cache .mypy_cache .ruff_cache .statusgen-site-* $(BROWSER_DIR)/node_modules test-artifacts

@@ -7,8 +7,8 @@ result in, so the same records and the same now give byte-identical output.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Mapping
 
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 

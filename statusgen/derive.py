@@ -7,8 +7,8 @@ the same state.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
-from typing import Iterable, Mapping
 
 from .models import ComponentStatus, Impact, Incident, Maintenance, MaintenanceStatus, worst_status
 from .moments import start_of_day

@@ -150,7 +150,7 @@ def load_records(content_dir: Path) -> Records:
     catalogues = {name: _load_catalogue(content_dir, name, sources, broken, problems) for name in CATALOGUES}
     loaded: dict[str, list[Any]] = {folder: [] for folder in RECORD_FOLDERS}
     files = record_files(content_dir, problems)
-    for (folder, path), parsed in zip(files, map_in_order(_parse_record, files)):
+    for (folder, path), parsed in zip(files, map_in_order(_parse_record, files), strict=True):
         record = _load_record(folder, path, sources, problems, parsed)
         if record is not None:
             loaded[folder].append(record)

@@ -8,8 +8,8 @@ plain `mkdocs build`), and the stages receive immutable values and return new on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from .derive import derive_state
 from .errors import ContentError, Problem

@@ -9,10 +9,10 @@ A change takes effect at 00:00 UTC of its `effective` day (its `published` day w
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
 
 from .models import Announcement, ExistingCustomers
 from .moments import start_of_day

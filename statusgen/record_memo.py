@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 from .loader import CATALOGUES, RECORD_FOLDERS, load_records
-from .yamlsource import MAX_FILE_BYTES
 from .records import Records
+from .yamlsource import MAX_FILE_BYTES
 
 _last: tuple[str, Records] | None = None
 """The fingerprint of the last records loaded, and those records."""

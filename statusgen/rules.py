@@ -7,8 +7,10 @@ record's parts, lives here so the rules can be read in one place.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from itertools import pairwise
+from typing import Any
 
 from .messages import did_you_mean
 from .models import IncidentStatus
@@ -136,7 +138,9 @@ def _announcements(records: Records) -> Iterator[Violation]:
         where = ("announcements", announcement.id)
         if announcement.effective is not None and announcement.effective < announcement.published:
             yield Violation(*where, ("effective",), "the effective date comes before the published date")
-        named = [(("plans", index), plan_id) for index, plan_id in enumerate(announcement.plans)]
+        named: list[tuple[tuple[str | int, ...], str]] = [
+            (("plans", index), plan_id) for index, plan_id in enumerate(announcement.plans)
+        ]
         named += [(("pricing", index, "plan"), change.plan) for index, change in enumerate(announcement.pricing or ())]
         for loc, plan_id in named:
             if records.plans is None:
@@ -153,7 +157,7 @@ def _price_chains(records: Records) -> Iterator[Violation]:
     schedule = price_schedule(records.announcements)
     for plan_index, plan in enumerate(records.plans.plans):
         changes = schedule.get(plan.id, ())
-        for before, after in zip(changes, changes[1:]):
+        for before, after in pairwise(changes):
             if before.price_to != after.price_from:
                 yield Violation(
                     "announcements", after.announcement_id, ("pricing", after.index, "from"),

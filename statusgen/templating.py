@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import urls, wording
+from .markup import MarkdownRenderer
 from .moments import rfc3339
 from .publish import formatting
 from .settings import Settings
@@ -76,10 +77,12 @@ def _relative(context: Any, target: str) -> str:
 
 
 @jinja2.pass_context
-def _markdown(context: Any, text: str) -> Markup:
-    return context["markdown"].render(text)
+def _markdown(context: jinja2.runtime.Context, text: str) -> Markup:
+    renderer: MarkdownRenderer = context["markdown"]
+    return renderer.render(text)
 
 
 @jinja2.pass_context
-def _markdown_inline(context: Any, text: str) -> Markup:
-    return context["markdown"].render_inline(text)
+def _markdown_inline(context: jinja2.runtime.Context, text: str) -> Markup:
+    renderer: MarkdownRenderer = context["markdown"]
+    return renderer.render_inline(text)

@@ -8,10 +8,10 @@ Everything is half-open, [start, end), and in UTC.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
-from typing import Iterable, Iterator, Mapping
 
 from .models import ComponentStatus, Incident, IncidentStatus, Maintenance, MaintenanceStatus
 

@@ -9,9 +9,9 @@ spans and seconds. Percentages are rounded to 4 decimals, seconds to whole numbe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Sequence
 
 from .models import ComponentStatus
 from .moments import start_of_day

@@ -8,9 +8,9 @@ machine's locale: the same records give the same bytes on every build machine.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from enum import Enum
-from typing import Mapping
 
 from .models import ComponentStatus, ExistingCustomers
 from .models.announcements import DURATION_RE, RetentionAction

@@ -17,9 +17,6 @@ import feedparser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from broken_site import ANNOUNCEMENT, PLANS, write_site
-
-PLN = "content/plans.yml"
 from statusgen.errors import ContentError
 from statusgen.loader import load_records
 from statusgen.models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
@@ -29,6 +26,10 @@ from statusgen.records import Records
 from statusgen.rules import check_rules
 from statusgen.settings import Settings
 
+from sites import records as build
+from sites.files import ANNOUNCEMENT, PLANS, write_site
+
+PLN = "content/plans.yml"
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 COMPONENTS = ("api", "web", "db")
 SETTINGS = Settings(content_dir=Path("content"), site_name="Example", site_url="https://status.example.com/",
@@ -40,32 +41,27 @@ def stamp(moment: datetime) -> str:
 
 
 def model(record_type: Any, record_id: str, **data: Any) -> Any:
-    return record_type.model_validate(data).model_copy(update={"id": record_id, "body": f"Body of {record_id}."})
+    return build.record(record_type, record_id, f"Body of {record_id}.", **data)
 
 
 def catalogue() -> ComponentCatalogue:
-    return ComponentCatalogue.model_validate({
-        "groups": [{"id": "core", "name": "Core"}],
-        "components": [{"id": key, "name": key.upper(), "group": "core" if key != "db" else None} for key in COMPONENTS],
-    })
+    return build.catalogue(
+        *({"id": key, "name": key.upper(), "group": "core" if key != "db" else None} for key in COMPONENTS),
+        groups=({"id": "core", "name": "Core"},),
+    )
 
 
 def plans(team_price: Decimal) -> PlanCatalogue:
-    return PlanCatalogue.model_validate({"currency": "EUR", "plans": [
+    return build.plans(
         {"id": "free", "name": "Free", "price": 0, "period": "month"},
         {"id": "team", "name": "Team", "price": team_price, "period": "month", "per": "user"},
-    ]})
+        currency="EUR",
+    )
 
 
 def sorted_records(incidents, maintenance, postmortems, announcements, team_price) -> Records:
-    return Records(
-        components=catalogue(),
-        plans=plans(team_price),
-        incidents=tuple(sorted(incidents, key=lambda r: (r.started, r.id))),
-        maintenance=tuple(sorted(maintenance, key=lambda r: (r.scheduled_start, r.id))),
-        postmortems=tuple(sorted(postmortems, key=lambda r: (r.published, r.id))),
-        announcements=tuple(sorted(announcements, key=lambda r: (r.published, r.id))),
-    )
+    return build.records(*incidents, components=catalogue(), plans=plans(team_price), maintenance=maintenance,
+                         postmortems=postmortems, announcements=announcements)
 
 
 def incident_data(draw: st.DrawFn, started: datetime, updates: int, resolved: bool) -> dict[str, Any]:
@@ -101,10 +97,10 @@ def sites_and_futures(draw: st.DrawFn) -> tuple[Records, Records, datetime, date
         started = now - timedelta(days=draw(st.integers(0, 15)), hours=draw(st.integers(1, 20)))
         data = incident_data(draw, started, draw(st.integers(0, 3)), resolved=False)
         moments = [datetime.fromisoformat(update["at"].replace("Z", "+00:00")) for update in data["updates"]]
-        past = [update for update, moment in zip(data["updates"], moments) if moment <= now]
+        past = [update for update, moment in zip(data["updates"], moments, strict=True) if moment <= now]
         incidents.append(model(Incident, f"i{index}", **{**data, "updates": past}))
         # The same incident, with the updates written ahead and perhaps its resolution.
-        ahead = {**data, "updates": past + [update for update, moment in zip(data["updates"], moments) if moment > now]}
+        ahead = {**data, "updates": past + [update for update, moment in zip(data["updates"], moments, strict=True) if moment > now]}
         if draw(st.booleans()):
             last = max([now, *moments]) + timedelta(minutes=draw(st.integers(1, 600)))
             ahead["updates"] = ahead["updates"] + [{"at": stamp(last), "status": "resolved", "body": "Done."}]

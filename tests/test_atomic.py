@@ -13,47 +13,29 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from broken_site import INCIDENT, write_site
 from statusgen import pipeline
 from statusgen.cli import main
 from statusgen.swap import clear_leftovers
 
+from sites.files import INCIDENT, record_text, write_config, write_site
+
 NOW = "2021-10-04T18:00:00Z"
-MKDOCS = """\
-site_name: Atomic
-site_url: https://status.example.com/
-docs_dir: content
-theme:
-  name: statusgen
-plugins:
-  - statusgen
-"""
 STATUSGEN = [sys.executable, "-c", "from statusgen.cli import main; main()"]
 
 
 def generated_incident(number: int) -> str:
     day = f"2020-{1 + number // 28 % 12:02d}-{1 + number % 28:02d}"
-    return f"""---
-title: Generated incident {number}
-impact: minor
-components: [api]
-started: {day}T10:00:00Z
-resolved: {day}T11:00:00Z
-updates:
-  - at: {day}T10:10:00Z
-    status: investigating
-    body: Looking **into** it.
-  - at: {day}T11:00:00Z
-    status: resolved
-    body: Fixed.
----
-Summary of incident {number}.
-"""
+    return record_text({
+        "title": f"Generated incident {number}", "impact": "minor", "components": ["api"],
+        "started": f"{day}T10:00:00Z", "resolved": f"{day}T11:00:00Z",
+        "updates": [{"at": f"{day}T10:10:00Z", "status": "investigating", "body": "Looking **into** it."},
+                    {"at": f"{day}T11:00:00Z", "status": "resolved", "body": "Fixed."}],
+    }, f"Summary of incident {number}.\n")
 
 
 def make_site(root: Path, incidents: int = 0) -> Path:
     write_site(root, {f"content/incidents/gen-{n:04d}.md": generated_incident(n) for n in range(incidents)})
-    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    write_config(root, site_name="Atomic")
     return root
 
 

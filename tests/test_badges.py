@@ -7,8 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from interop_corpus import by_path, corpus_site
 from statusgen.publish.badges import COLOURS, badge_svg, render_badges, text_width
+
+from sites.corpus import by_path, corpus_site
 
 SVG = "{http://www.w3.org/2000/svg}"
 SHIELDS_COLOURS = {"brightgreen", "green", "yellowgreen", "yellow", "orange", "red", "blue", "lightgrey", "grey"}
@@ -78,5 +79,5 @@ def test_text_contrasts_with_its_background(colour):
     root = ET.fromstring(badge_svg("label", "message", colour))
     rects = [rect.get("fill") for rect in root.iter(f"{SVG}rect")]
     fills = [text.get("fill") for text in root.iter(f"{SVG}text")]
-    for background, foreground in zip(rects, fills):
+    for background, foreground in zip(rects, fills, strict=True):
         assert contrast(background, foreground) >= 4.5, (background, foreground)

@@ -15,12 +15,15 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
 from statusgen.cli import main
+from statusgen.pipeline import RENDER_STAGES
+
+from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import NOW, generate, stamp  # noqa: E402
+from stages import stage_times  # noqa: E402
 
 COUNT = 200
 
@@ -106,6 +109,14 @@ def test_feeds_and_api_parse(built: tuple[Path, Path]) -> None:
     assert len(incidents) == 50
     unresolved = json.loads((site / "api" / "v2" / "incidents" / "unresolved.json").read_text("utf-8"))
     assert len(unresolved["incidents"]) == 1  # the generator leaves the newest incident open
+
+
+def test_the_stage_timer_runs_every_stage(built: tuple[Path, Path]) -> None:
+    root, site = built
+    rows = {name: files for name, _, files in stage_times(root)}
+    assert list(rows) == ["load_records", "derive_state", *(stage.__name__ for stage in RENDER_STAGES), "render_sitemap"]
+    published = sum(1 for path in site.rglob("*") if path.is_file())
+    assert rows["render_pages"] > COUNT and sum(rows.values()) <= published
 
 
 def test_component_pages_list_only_recent_incidents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from icalendar import Calendar
 
-from interop_corpus import BASE_URL, MAINTENANCE, NOW, by_path, corpus_site
 from statusgen.publish.calendar import render_calendar
+
+from sites.corpus import BASE_URL, MAINTENANCE, NOW, by_path, corpus_site
 
 
 def ics(now: datetime = NOW) -> bytes:

@@ -16,8 +16,8 @@ from statusgen.authoring.ci import ACTION_REPOSITORY
 from statusgen.cli import main
 
 from ci_support import actionlint, expand, load_workflow, outputs, run_bash
-from conftest import REPO
-from test_ci_action import check_third_party_uses, step as action_step
+from test_ci_action import check_third_party_uses
+from test_ci_action import step as action_step
 
 WORKFLOW = ".github/workflows/status.yml"
 OUR_ACTION = f"{ACTION_REPOSITORY}@v{__version__}"

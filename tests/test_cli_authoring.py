@@ -13,7 +13,6 @@ import json
 import shutil
 from pathlib import Path
 
-import click
 import html5lib
 import pytest
 import yaml
@@ -195,27 +194,6 @@ def test_init_makes_a_site_that_builds(tmp_path: Path, monkeypatch: pytest.Monke
     assert (tmp_path / "status/site/announcements/2021-10-04-status-page-live/index.html").is_file()
     again = run("init", "status")
     assert again.exit_code == 1 and "already exists" in again.stderr
-
-
-def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    paths = []
-    for name, command in sorted(group.commands.items()):
-        if isinstance(command, click.Group):
-            paths.extend(command_paths(command, (*prefix, name)))
-        else:
-            paths.append((*prefix, name))
-    return paths
-
-
-def test_every_command_has_help_and_is_in_the_user_guide() -> None:
-    guide = (Path(__file__).parent.parent / "docs" / "user-guide.md").read_text(encoding="utf-8")
-    paths = command_paths(main)
-    assert ("new", "incident") in paths and ("import", "statuspage") in paths and ("resolve",) in paths
-    for path in paths:
-        result = run(*path, "--help")
-        assert result.exit_code == 0 and result.stdout.startswith("Usage:"), path
-        assert result.stdout.split("\n\n")[1].strip(), f"{path} has no description"
-        assert f"statusgen {' '.join(path)}" in guide, f"statusgen {' '.join(path)} is not in docs/user-guide.md"
 
 
 def test_update_with_status_resolved_closes_the_incident(site: Path) -> None:

@@ -7,8 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import feedparser
 import pytest
 from click.testing import CliRunner
@@ -31,11 +33,32 @@ def run(*args: str) -> object:
     return CliRunner().invoke(main, list(args))
 
 
-def test_every_command_has_help() -> None:
-    for name, command in main.commands.items():
-        assert command.help, f"statusgen {name} has no help text"
-        result = run(name, "--help")
-        assert result.exit_code == 0 and "Usage:" in result.output
+def command_tree(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    """Every command under `command`, groups and their subcommands included, with the words
+    that invoke it."""
+    yield path, command
+    if isinstance(command, click.Group):
+        for name, subcommand in sorted(command.commands.items()):
+            yield from command_tree(subcommand, (*path, name))
+
+
+def test_every_command_and_subcommand_has_help_and_is_documented() -> None:
+    guide = (REPO / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    tree = dict(command_tree(main))
+    # The walk reaches into the groups (a walk of the top level alone would pass what follows).
+    assert {("new", kind) for kind in ("incident", "maintenance", "postmortem", "announcement")} <= set(tree)
+    assert {("import",), ("import", "statuspage"), ("build",), ("update",), ("resolve",)} <= set(tree)
+    for path, command in tree.items():
+        words = " ".join(("statusgen", *path))
+        assert command.help and command.help.strip(), f"{words} has no help text"
+        result = CliRunner().invoke(main, [*path, "--help"], prog_name="statusgen")
+        assert result.exit_code == 0 and result.output.startswith(f"Usage: {words} "), (words, result.output)
+        assert result.output.split("\n\n")[1].strip(), f"{words} --help shows no description"
+        if path:
+            assert words in guide, f"{words} is not in docs/user-guide.md"
+        if len(path) == 1:
+            assert words in readme, f"{words} is not in README.md"
 
 
 def test_validate_summarises_what_it_read(example: Path) -> None:
@@ -76,7 +99,7 @@ def test_broken_record_names_file_and_line_and_keeps_the_site(example: Path) -> 
     for command in (["validate"], ["build", "--now", EXAMPLE_NOW, "--site-dir", str(site)]):
         result = run(*command, "-f", str(example / "mkdocs.yml"))
         assert result.exit_code == 1
-        line = text.splitlines().index(next(l for l in text.splitlines() if l.startswith("impact:"))) + 1
+        line = text.splitlines().index(next(row for row in text.splitlines() if row.startswith("impact:"))) + 1
         assert f"{incident.name}:{line}: impcat: unknown field 'impcat' (did you mean 'impact'?)" in result.output
         assert "Traceback" not in result.output
     assert {name: (site / name).read_bytes() for name in files_under(site)} == before

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
 
-from derive_builders import DAY, HOUR, at, catalogue, incident, maintenance, postmortem, records, settings, update
 from statusgen.derive import derive_state
 from statusgen.models import ComponentStatus, IncidentStatus, MaintenanceStatus
 from statusgen.publish.uptime_api import render_uptime_api
 from statusgen.state import Indicator
+
+from sites.records import DAY, HOUR, at, catalogue, incident, maintenance, postmortem, records, settings, update
 
 NOW = at("2021-10-04T18:00:00Z")
 COMPONENTS = catalogue(
@@ -163,7 +163,8 @@ def test_uptime_api_publishes_the_state_in_design_shape():
     assert render_uptime_api(given, derive_state(given, settings(3), NOW), settings(3)) == [output]
 
 
-def test_ten_thousand_incidents_are_fast_and_reproducible():
+def test_ten_thousand_incidents_add_up_and_are_reproducible():
+    # How long this takes is measured by benchmarks/stages.py, not asserted here.
     start = at("2018-01-01T00:00:00Z")
     many = [
         incident(f"i{n:05d}", components={"api": "major_outage", "db": "partial_outage"},
@@ -172,9 +173,7 @@ def test_ten_thousand_incidents_are_fast_and_reproducible():
     ]
     given = records(*many, components=COMPONENTS)
     now = start + timedelta(hours=3 * 10_000)
-    began = time.perf_counter()
     state = derive_state(given, settings(90), now)
-    assert time.perf_counter() - began < 5
     # One hour of outage in every three: 8 hours a day, for every day of the window.
     assert {day.major_outage_s for day in state.uptime["api"].days[:-1]} == {8 * HOUR}
     assert state.uptime["db"].days[0].uptime == round((DAY - 0.3 * 8 * HOUR) / DAY * 100, 4)

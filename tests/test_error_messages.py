@@ -12,12 +12,24 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from broken_site import ANNOUNCEMENT, BASE, COMPONENTS, DELETE, DIRECTORY, INCIDENT, MAINTENANCE, PLANS, POSTMORTEM
-from broken_site import replace, write_site
 from statusgen.cli import main
 from statusgen.errors import ContentError
 from statusgen.loader import load_records
 from statusgen.yamlsource import MAX_FILE_BYTES, MAX_VALUES
+
+from sites.files import (
+    ANNOUNCEMENT,
+    BASE,
+    COMPONENTS,
+    DELETE,
+    DIRECTORY,
+    INCIDENT,
+    MAINTENANCE,
+    PLANS,
+    POSTMORTEM,
+    replace,
+    write_site,
+)
 
 GOLDEN = Path(__file__).parent / "golden_errors"
 INC = "content/incidents/api-errors.md"

@@ -18,12 +18,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from broken_site import BASE, INCIDENT, PLANS, write_site
 from statusgen.errors import ContentError
 from statusgen.loader import load_records
 from statusgen.pipeline import build_outputs
 from statusgen.records import Records
 from statusgen.settings import Settings
+
+from sites.files import BASE, INCIDENT, PLANS, record_text, write_site
 
 FUZZ = settings(max_examples=int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 INC = "content/incidents/api-errors.md"
@@ -131,11 +132,11 @@ def valid_incidents(draw: st.DrawFn) -> str:
         "title": draw(text), "impact": draw(st.sampled_from(["none", "minor", "major", "critical"])),
         "components": draw(st.sampled_from([["api"], {"web": "major_outage"}, {"api": "degraded_performance"}])),
         "started": started.isoformat(),
-        "updates": [{"at": at.isoformat(), "status": status, "body": draw(text)} for at, status in zip(times, statuses)],
+        "updates": [{"at": at.isoformat(), "status": status, "body": draw(text)} for at, status in zip(times, statuses, strict=True)],
     }
     if resolved:
         data["resolved"] = times[-1].isoformat()
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True) + "---\n" + draw(text) + "\n"
+    return record_text(data, draw(text) + "\n")
 
 
 @settings(max_examples=max(15, int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "60")) // 4), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -19,17 +19,18 @@ from click.testing import CliRunner
 from statusgen.cli import main
 from statusgen.statuspage_import import plan_import, read_export
 
+from sites.files import write_config
+
 EXPORT = Path(__file__).parent / "fixtures" / "statuspage_export"
 FILES = sorted(str(path) for path in EXPORT.glob("*.json"))
 NOW = "2021-10-05T12:00:00Z"
-MKDOCS_YML = "site_name: Acme Registry Status\nsite_url: https://status.acme.example/\ndocs_dir: content\ntheme:\n  name: statusgen\nplugins:\n  - statusgen\n"
 
 
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "site"
     root.mkdir()
-    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    write_config(root, site_name="Acme Registry Status", site_url="https://status.acme.example/")
     (root / "content").mkdir()  # MkDocs wants its docs_dir to exist
     monkeypatch.chdir(root)
     return root
@@ -157,6 +158,15 @@ def test_existing_catalogue_keeps_its_text(site: Path) -> None:
     old, new = original.splitlines(keepends=True), merged.splitlines(keepends=True)
     assert {tag for tag, *_ in difflib.SequenceMatcher(None, old, new).get_opcodes()} == {"equal", "insert"}
     assert [c["id"] for c in yaml.safe_load(merged)["components"]].count("website") == 1
+    assert run("validate").exit_code == 0
+
+
+def test_a_catalogue_with_only_comments_gets_the_components(site: Path) -> None:
+    # Such a file reads as no mapping at all; the import starts one rather than crashing.
+    (site / "content" / "components.yml").write_text("# Components come with the import.\n")
+    result = run("import", "statuspage", *FILES)
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load((site / "content" / "components.yml").read_text())["components"]
     assert run("validate").exit_code == 0
 
 

@@ -24,6 +24,8 @@ import feedparser
 import html5lib
 import pytest
 
+from sites.files import write_config
+
 FIXTURES = Path(__file__).parent / "fixtures"
 BIN = Path(sys.executable).parent
 EPOCH = "1633348800"  # 2021-10-04T12:00:00Z
@@ -39,11 +41,8 @@ def docs_site(root: Path, theme: str) -> Path:
     (root / "docs/index.md").write_text("# Acme docs\n\nWelcome to the documentation.\n")
     (root / "docs/install.md").write_text("# Install\n\nRun the installer.\n")
     shutil.copytree(FIXTURES / "authoring_site/content", root / "status")
-    (root / "mkdocs.yml").write_text(
-        "site_name: Acme Docs\nsite_url: https://docs.acme.example/\n"
-        f"theme:\n  name: {theme}\n"
-        "plugins:\n  - statusgen:\n      content_dir: status\n      prefix: status/\n"
-    )
+    write_config(root, site_name="Acme Docs", site_url="https://docs.acme.example/", docs_dir=None,
+                 theme={"name": theme}, plugins=[{"statusgen": {"content_dir": "status", "prefix": "status/"}}])
     return root
 
 

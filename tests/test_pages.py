@@ -13,9 +13,11 @@ import sys
 import html5lib
 import pytest
 
-from page_fixtures import HOSTILE_TITLE, _record, render, site_records
 from statusgen import urls
-from statusgen.models import Incident
+
+from sites.files import write_config
+from sites.pages import HOSTILE_TITLE, render, site_records
+from sites.records import incident
 
 # Files of the status section made by the other render stages, which pages may link to.
 OTHER_STAGES = {urls.RSS_FEED, urls.ATOM_FEED, urls.JSON_FEED, urls.CALENDAR, urls.BADGE}
@@ -195,10 +197,10 @@ def test_history_is_newest_first_grouped_by_month_and_paginated():
 
 def test_front_page_costs_its_own_content_not_the_history():
     many = [
-        _record(Incident, f"2019-01-{day:02d}-old", "", title=f"Old {day}", impact="minor",
-                components=["builds"], started=f"2019-01-{day:02d}T10:00:00Z",
-                resolved=f"2019-01-{day:02d}T11:00:00Z",
-                updates=[{"at": f"2019-01-{day:02d}T11:00:00Z", "status": "resolved", "body": "x"}])
+        incident(f"2019-01-{day:02d}-old", title=f"Old {day}", impact="minor",
+                 components=["builds"], started=f"2019-01-{day:02d}T10:00:00Z",
+                 resolved=f"2019-01-{day:02d}T11:00:00Z",
+                 updates=[{"at": f"2019-01-{day:02d}T11:00:00Z", "status": "resolved", "body": "x"}])
         for day in range(1, 29)
     ]
     few = render()
@@ -301,10 +303,7 @@ def test_theme_layout_wraps_the_sites_other_markdown_pages(tmp_path):
     content.mkdir()
     (content / "components.yml").write_text("components:\n  - id: api\n    name: API\n")
     (content / "about.md").write_text("Who runs this <em>site</em>.\n")
-    (tmp_path / "mkdocs.yml").write_text(
-        "site_name: Example <Status>\nsite_url: https://status.example.com/\ndocs_dir: content\n"
-        "theme:\n  name: statusgen\nplugins:\n  - statusgen\n"
-    )
+    write_config(tmp_path, site_name="Example <Status>")
     environment = {**os.environ, "SOURCE_DATE_EPOCH": "1633370400"}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(tmp_path / "mkdocs.yml"),
                     "-d", str(tmp_path / "site")], check=True, env=environment, capture_output=True, timeout=120)

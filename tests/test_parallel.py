@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from statusgen import parallel
 from statusgen.loader import load_records
 from statusgen.pipeline import build_outputs
 from statusgen.settings import Settings
+
+from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
@@ -51,7 +52,7 @@ def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     forked = build_outputs(records, settings, NOW)
     assert [output.path for output in forked] == [output.path for output in serial]
-    assert all(a == b for a, b in zip(forked, serial))
+    assert all(a == b for a, b in zip(forked, serial, strict=True))
 
 
 def test_parallel_loading_reports_the_same_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

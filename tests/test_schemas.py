@@ -10,9 +10,20 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from interop_corpus import ANNOUNCEMENTS, BASE_URL, COMPONENTS, INCIDENTS, MAINTENANCE, PLANS, POSTMORTEMS, by_path, corpus_site
 from statusgen.models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
 from statusgen.publish.schemas import render_schemas, schema_files
+
+from sites.corpus import (
+    ANNOUNCEMENTS,
+    BASE_URL,
+    COMPONENTS,
+    INCIDENTS,
+    MAINTENANCE,
+    PLANS,
+    POSTMORTEMS,
+    by_path,
+    corpus_site,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 NAMES = {"incident.json", "maintenance.json", "postmortem.json", "announcement.json", "components.json", "plans.json"}

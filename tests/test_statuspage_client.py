@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from interop_corpus import BASE_URL, corpus_site
 from statusgen.publish.statuspage_api import render_statuspage_api
+
+from sites.corpus import BASE_URL, corpus_site
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from derive_builders import at, incident, maintenance, update
 from statusgen.models import ComponentStatus, IncidentStatus, MaintenanceStatus
 from statusgen.timeline import (
     build_timelines,
@@ -12,6 +11,8 @@ from statusgen.timeline import (
     incident_statuses_at,
     maintenance_state,
 )
+
+from sites.records import at, incident, maintenance, update
 
 NOW = at("2021-10-04T18:00:00Z")
 OK = ComponentStatus.OPERATIONAL

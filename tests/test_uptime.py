@@ -6,9 +6,10 @@ from datetime import date
 
 import pytest
 
-from derive_builders import DAY, HOUR, at, catalogue, incident, maintenance, records, settings
 from statusgen.derive import derive_state
 from statusgen.uptime import uptime_percent, uptime_window
+
+from sites.records import DAY, HOUR, at, catalogue, incident, maintenance, records, settings
 
 NOW = at("2021-10-04T18:00:00Z")
 TODAY = 18 * HOUR  # the span of the day containing now
@@ -98,7 +99,7 @@ CASES = {
 def test_daily_and_window_figures(items, expected):
     figures = uptime_of(*items)
     assert [day.date for day in figures.days] == [date(2021, 10, 2), date(2021, 10, 3), date(2021, 10, 4)]
-    for day, span, (major, partial, degraded) in zip(figures.days, SPANS, expected):
+    for day, span, (major, partial, degraded) in zip(figures.days, SPANS, expected, strict=True):
         assert (day.major_outage_s, day.partial_outage_s, day.degraded_performance_s) == (major, partial, degraded)
         assert day.span_s == span
         assert day.uptime == pct(span, major, partial)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from derive_builders import at, catalogue, incident, records, settings
 from statusgen.derive import derive_state
 from statusgen.models import ComponentStatus
+
+from sites.records import at, catalogue, incident, records, settings
 
 NOW = at("2021-10-04T18:00:00Z")
 WINDOW_OPENS = at("2021-10-02T00:00:00Z")

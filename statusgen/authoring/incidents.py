@@ -7,10 +7,11 @@ the whole site as it would be, and only then writes. Each returns the path it wr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Sequence, TypeVar
+from typing import TypeVar
 
 from ..messages import did_you_mean
 from ..models import ComponentStatus, Impact, Incident, IncidentStatus

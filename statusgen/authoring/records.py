@@ -7,9 +7,9 @@ with the new file, and only then writes it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Sequence
 
 from ..models import AnnouncementKind, Incident
 from ..wording import label

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from datetime import date
-from typing import Container
 
 MAX_SLUG = 60
 """Longest slug taken from a title; ids stay short enough to read in a URL."""

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -78,7 +79,7 @@ def _guess_indents(yaml_text: str) -> tuple[int, int, int]:
     mapping: int | None = None
     offset: int | None = None
     lines = [line for line in yaml_text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
-    for previous, line in zip(lines, lines[1:]):
+    for previous, line in pairwise(lines):
         stripped = line.lstrip(" ")
         indent = len(line) - len(stripped)
         key_indent = len(previous) - len(previous.lstrip(" -"))
@@ -113,7 +114,7 @@ def _restore_spacing(original: str, written: str) -> str:
     old, new = original.splitlines(keepends=True), written.splitlines(keepends=True)
     result: list[str] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "replace" and i2 - i1 == j2 - j1 and all(a.split() == b.split() for a, b in zip(old[i1:i2], new[j1:j2])):
+        if tag == "replace" and i2 - i1 == j2 - j1 and all(a.split() == b.split() for a, b in zip(old[i1:i2], new[j1:j2], strict=True)):
             result.extend(old[i1:i2])
         else:
             result.extend(new[j1:j2])

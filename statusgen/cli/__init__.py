@@ -10,8 +10,8 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .site import build_command, schema_command, serve_command, validate_command
 from . import importer, init, records
+from .site import build_command, schema_command, serve_command, validate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,4 +24,5 @@ main.add_command(build_command)
 main.add_command(validate_command)
 main.add_command(serve_command)
 main.add_command(schema_command)
-for command in (init.init_command, *records.COMMANDS, importer.import_group): main.add_command(command)
+for command in (init.init_command, *records.COMMANDS, importer.import_group):
+    main.add_command(command)

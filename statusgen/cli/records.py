@@ -6,10 +6,10 @@ so that `$EDITOR $(statusgen new incident ...)` works. Mistakes print cleanly an
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
 
 import click
 

@@ -6,10 +6,11 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Any, TextIO
 
 import click
 from mkdocs.commands import build as mkdocs_build
@@ -19,9 +20,9 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..clock import NowError, resolve_now
 from ..errors import ContentError
-from ..record_memo import load_records_once
 from ..plugin import StatusgenPlugin, settings_from_config
 from ..publish.schemas import schema_files
+from ..record_memo import load_records_once
 from ..records import Records
 from ..swap import staged_site
 
@@ -34,7 +35,7 @@ config_option = click.option(
 class UserError(click.ClickException):
     """A mistake of the user's: printed without a traceback, exit code 1."""
 
-    def show(self, file=None) -> None:  # noqa: ANN001 - Click's signature
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(self.format_message(), err=True)
 
 
@@ -76,7 +77,7 @@ def source_date_epoch(now: datetime) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def load_site_config(config_file: str, **overrides: object) -> tuple[MkDocsConfig, StatusgenPlugin]:
+def load_site_config(config_file: str, **overrides: Any) -> tuple[MkDocsConfig, StatusgenPlugin]:
     """mkdocs.yml, loaded and checked, with its statusgen plugin instance."""
     if not Path(config_file).is_file():
         raise UserError(f"error: {config_file}: no such file (give the site's mkdocs.yml with -f)")
@@ -157,7 +158,7 @@ def schema_command(directory: str) -> None:
         click.echo(str(target / name))
 
 
-class _CurrentStderr(logging.StreamHandler):
+class _CurrentStderr(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stderr is when a record is logged (Click's test runner swaps it)."""
 
     def emit(self, record: logging.LogRecord) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -76,7 +77,7 @@ class ComponentStatus(str, Enum):
 _STATUS_SEVERITY = {status: rank for rank, status in enumerate(ComponentStatus)}
 
 
-def worst_status(statuses) -> ComponentStatus:
+def worst_status(statuses: Iterable[ComponentStatus]) -> ComponentStatus:
     """The worst of some statuses; operational when there are none."""
     return max(statuses, key=lambda status: status.severity, default=ComponentStatus.OPERATIONAL)
 

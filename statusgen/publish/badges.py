@@ -9,15 +9,15 @@ does; a badge never loads a font or anything else from elsewhere.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Mapping
+from collections.abc import Mapping
 
 from .. import urls
 from ..models import ComponentStatus
 from ..outputs import OutputFile
 from ..records import Records
 from ..settings import Settings
-from ..wording import label
 from ..state import Indicator, SiteState
+from ..wording import label
 from .jsonout import dump_json
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -116,4 +116,5 @@ def badge_svg(label: str, message: str, colour: str) -> bytes:
     for text, centre, background in parts:
         attributes = {"x": f"{centre:g}", "y": "14", "fill": _text_colour(background)}
         ET.SubElement(group, f"{{{SVG_NS}}}text", attributes).text = text
-    return ET.tostring(svg, encoding="utf-8", xml_declaration=False) + b"\n"
+    document: bytes = ET.tostring(svg, encoding="utf-8", xml_declaration=False)
+    return document + b"\n"

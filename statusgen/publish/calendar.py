@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event, vText
 
 from .. import urls
-from ..models import Maintenance, MaintenanceStatus
+from ..models import Maintenance, MaintenanceStatus, MaintenanceUpdate
 from ..outputs import OutputFile
-from ..wording import label
 from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
+from ..wording import label
 
 PRODID = "-//statusgen//maintenance calendar//EN"
 
@@ -62,7 +62,7 @@ def _event(window: Maintenance, state: SiteState, settings: Settings, host: str,
     return event
 
 
-def _description(window: Maintenance, updates: list, names: dict[str, str]) -> str:
+def _description(window: Maintenance, updates: list[MaintenanceUpdate], names: dict[str, str]) -> str:
     """Plain text: calendars show DESCRIPTION as text, so the Markdown source is kept as is."""
     parts = [window.body.strip()] if window.body.strip() else []
     affected = ", ".join(names.get(key, key) for key in window.components)

@@ -9,20 +9,20 @@ picked, and only those are rendered.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Iterable, Iterator, Mapping
 
 from markupsafe import Markup
 
 from .. import urls
 from ..markup import MarkdownRenderer
-from ..models import Announcement, Incident, Maintenance, MaintenanceStatus, Postmortem
+from ..models import Announcement, Incident, IncidentUpdate, Maintenance, MaintenanceStatus, Postmortem
+from ..moments import start_of_day
 from ..records import Records
-from ..wording import label
 from ..settings import Settings
 from ..state import SiteState
-from ..moments import start_of_day
+from ..wording import label
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class ItemSource:
         for number, update in enumerate(incident.updates, start=1):
             item_id = f"{page}#{urls.update_anchor(number)}"
 
-            def build(update=update, item_id=item_id) -> FeedItem:
+            def build(update: IncidentUpdate = update, item_id: str = item_id) -> FeedItem:
                 return FeedItem(
                     id=item_id, url=item_id,
                     title=f"{incident.title} — {label(update.status)}",

@@ -8,18 +8,18 @@ records and the same "now" give the same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 from feedgen.feed import FeedGenerator
 
 from .. import urls
+from ..moments import rfc3339
 from ..outputs import OutputFile
 from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
 from .feed_items import FeedItem, ItemSource, maintenance_by_component
-from ..moments import rfc3339
 from .jsonout import dump_json
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -103,14 +103,16 @@ def rss_feed(items: Sequence[FeedItem], title: str, description: str, home: str,
     """An RSS 2.0 document of `items` (already newest first)."""
     feed = _generator(items, title, description, home, now)
     feed.link(_links(home, self_url), replace=True)
-    return feed.rss_str(pretty=True)
+    document: bytes = feed.rss_str(pretty=True)
+    return document
 
 
 def atom_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str, now: datetime) -> bytes:
     """An Atom document of `items` (already newest first)."""
     feed = _generator(items, title, description, home, now)
     feed.link(_links(home, self_url), replace=True)
-    return feed.atom_str(pretty=True)
+    document: bytes = feed.atom_str(pretty=True)
+    return document
 
 
 def json_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str) -> bytes:

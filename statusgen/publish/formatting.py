@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from ..models import ComponentStatus
 from .. import wording
+from ..models import ComponentStatus
 from ..moments import rfc3339
 from ..state import Indicator
 

@@ -7,8 +7,9 @@ incidents, no page scans the records again.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from .. import urls
 from ..markup import MarkdownRenderer

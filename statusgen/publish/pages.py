@@ -7,13 +7,13 @@ every incident; every other page costs what its own content costs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
-from typing import Iterator
 
 import jinja2
 
 from .. import urls
-from ..models import AnnouncementKind
+from ..models import Announcement, AnnouncementKind, Incident
 from ..outputs import OutputFile
 from ..parallel import map_in_order
 from ..records import Records
@@ -100,7 +100,7 @@ def history_pages(site: SiteView) -> Iterator[Page]:
     count = max((len(newest_first) + size - 1) // size, 1)
     for number in range(1, count + 1):
         chunk = newest_first[(number - 1) * size : number * size]
-        months: list[tuple[str, str, list]] = []
+        months: list[tuple[str, str, list[Incident]]] = []
         for incident in chunk:
             key = f"{incident.started:%Y-%m}"
             if not months or months[-1][0] != key:
@@ -143,7 +143,7 @@ def announcement_list_page(site: SiteView) -> Page:
 
 def pricing_page(site: SiteView) -> Page:
     """The plans side by side, each with the announcements that concern it."""
-    by_plan: dict[str, list] = {plan_id: [] for plan_id in site.plans}
+    by_plan: dict[str, list[Announcement]] = {plan_id: [] for plan_id in site.plans}
     general = []
     for announcement in site.records.announcements[::-1]:
         concerned = set(announcement.plans) | {change.plan for change in announcement.pricing or ()}

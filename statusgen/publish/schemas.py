@@ -7,12 +7,13 @@ schemas come from the same models that the build validates with, so they cannot 
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import BaseModel
 
-from ..models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
 from .. import urls
+from ..models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
 from ..outputs import OutputFile
 from ..records import Records
 from ..settings import Settings

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from ..models import ComponentStatus
+from ..moments import iso_ms, start_of_day
 from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
-from ..moments import iso_ms, start_of_day
 
 Json = dict[str, Any]
 
@@ -44,7 +45,7 @@ class ApiContext:
 
     @property
     def page_id(self) -> str:
-        return self.page["id"]
+        return str(self.page["id"])
 
 
 def build_context(records: Records, state: SiteState, settings: Settings) -> ApiContext:
@@ -91,8 +92,10 @@ def _change_times(records: Records, now: datetime) -> dict[str, Span]:
         note(incident.named_components, [incident.started, incident.resolved, *(update.at for update in incident.updates)])
     for window in records.maintenance:
         note(window.components, [window.announced_at, window.scheduled_start, window.scheduled_end, *(u.at for u in window.updates)])
-    for dated in (*records.postmortems, *records.announcements):
-        note((), [start_of_day(dated.published)])
+    published = [record.published for record in records.postmortems]
+    published += [record.published for record in records.announcements]
+    for day in published:
+        note((), [start_of_day(day)])
     return spans
 
 

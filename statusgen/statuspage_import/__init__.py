@@ -8,10 +8,11 @@ time; a newer export updates the records it already wrote, in place.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..authoring.workspace import Changes, apply_changes
 from .catalogue import merge_components

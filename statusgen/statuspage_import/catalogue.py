@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..authoring.yamlio import CommentedSeq, dump_yaml, load_yaml_rt
+from ..authoring.yamlio import CommentedMap, CommentedSeq, dump_yaml, load_yaml_rt
 from .convert import Catalogue
+from .export import Json
 from .render import catalogue_text, yaml_value
 
 HEADER = "Imported from Statuspage. Order here is display order."
@@ -28,13 +29,14 @@ def merge_components(path: Path, catalogue: Catalogue) -> str | None:
     original = path.read_bytes().decode("utf-8-sig")
     newline = "\r\n" if "\r\n" in original else "\n"
     text = original.replace("\r\n", "\n")
-    data = load_yaml_rt(text) or {}
-    changed = _append(data, "groups", catalogue.groups, before="components")
-    changed = _append(data, "components", catalogue.components) or changed
-    return dump_yaml(data, like=text).replace("\n", newline) if changed else original
+    # An existing file with nothing but comments reads as None: start an empty mapping then.
+    existing: CommentedMap = load_yaml_rt(text) or CommentedMap()
+    changed = _append(existing, "groups", catalogue.groups, before="components")
+    changed = _append(existing, "components", catalogue.components) or changed
+    return dump_yaml(existing, like=text).replace("\n", newline) if changed else original
 
 
-def _append(data: dict, key: str, items: tuple[dict, ...], before: str | None = None) -> bool:
+def _append(data: CommentedMap, key: str, items: tuple[Json, ...], before: str | None = None) -> bool:
     """Add the items whose id is new (ids of groups and components share one namespace)."""
     taken = {entry.get("id") for name in ("groups", "components") for entry in (data.get(name) or ()) if isinstance(entry, dict)}
     new = [item for item in items if item["id"] not in taken]

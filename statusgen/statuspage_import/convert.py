@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from markdownify import markdownify
 
@@ -82,7 +83,7 @@ def build_catalogue(export: Export) -> Catalogue:
     taken: set[str] = set()
     group_ids = {group["id"]: _claim(slugify(group.get("name") or "") or "group", taken) for group in groups}
     ids = _component_ids(members, group_ids, taken)
-    listed = []
+    listed: list[Json] = []
     for top in [item for item in by_position if item.get("group_id") not in group_ids]:
         if top.get("group") is True:
             listed.extend(item for item in members if item.get("group_id") == top["id"])

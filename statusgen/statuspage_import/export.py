@@ -9,9 +9,10 @@ incident is in summary.json and in incidents.json) is read once: the copy update
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 Json = dict[str, Any]
 

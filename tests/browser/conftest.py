@@ -16,9 +16,8 @@ from click.testing import CliRunner
 
 from statusgen.cli import main
 
-from conftest import EXAMPLE_NOW, REPO
-
 from .tools import ARTIFACTS, CHROMIUM_FLAGS, require
+from conftest import EXAMPLE_NOW, REPO
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -63,7 +64,7 @@ def test_heading_outline(trees: dict[str, Element]) -> None:
     for path, tree in trees.items():
         levels = [int(h.tag[1]) for h in tree.iter() if isinstance(h.tag, str) and re.fullmatch(r"h[1-6]", h.tag)]
         assert levels.count(1) == 1 and levels[0] == 1, f"{path}: headings {levels}"
-        jumps = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+        jumps = [(a, b) for a, b in pairwise(levels) if b > a + 1]
         assert not jumps, f"{path}: heading levels skip {jumps}"
         for heading in tree.iter():
             if isinstance(heading.tag, str) and re.fullmatch(r"h[1-6]", heading.tag):

@@ -1,16 +1,25 @@
-"""A small valid site, and a way to break one file of it, for the error-message and fuzz tests."""
+"""A site on disk: record files, mkdocs.yml, and a small valid site to break one file of.
+
+`write_site` writes the valid site (every record kind once) with some files changed, added,
+deleted or replaced by a folder; the error-message, fuzz and CLI tests break it one file at a
+time. `record_text` is how a record file is written from its front matter, `write_config`
+how a site's mkdocs.yml is.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping, Union
+from typing import Any
+
+import yaml
 
 DIRECTORY = object()
 """Put a folder where a file should be."""
 DELETE = None
 """Remove the file from the site."""
 
-FileContent = Union[str, bytes, object, None]
+FileContent = str | bytes | object | None
 
 COMPONENTS = """\
 groups:
@@ -117,9 +126,9 @@ BASE: dict[str, str] = {
 """Every file of the valid site, relative to the folder that holds content/."""
 
 
-def write_site(root: Path, changes: Mapping[str, FileContent] = {}) -> Path:
+def write_site(root: Path, changes: Mapping[str, FileContent] | None = None) -> Path:
     """Write the valid site under root with `changes` applied; returns root/content."""
-    files: dict[str, FileContent] = {**BASE, **changes}
+    files: dict[str, FileContent] = {**BASE, **(changes or {})}
     for relative, content in files.items():
         path = root / relative
         if content is DELETE:
@@ -139,3 +148,25 @@ def replace(text: str, old: str, new: str) -> str:
     assert old in text, f"{old!r} not in the base record"
     return text.replace(old, new, 1)
 
+
+def record_text(front_matter: Mapping[str, Any], body: str) -> str:
+    """A record file: the front matter as YAML between `---` lines, then the Markdown body."""
+    return "---\n" + yaml.safe_dump(dict(front_matter), allow_unicode=True, sort_keys=False) + "---\n" + body
+
+
+CONFIG: dict[str, Any] = {
+    "site_name": "Status",
+    "site_url": "https://status.example.com/",
+    "docs_dir": "content",
+    "theme": {"name": "statusgen"},
+    "plugins": ["statusgen"],
+}
+"""mkdocs.yml of a statusgen site whose records are in content/."""
+
+
+def write_config(root: Path, **settings: Any) -> Path:
+    """Write root/mkdocs.yml: CONFIG with `settings` changed (None leaves a key out); returns its path."""
+    values = {key: value for key, value in {**CONFIG, **settings}.items() if value is not None}
+    path = root / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(values, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from statusgen.derive import derive_state
-from statusgen.models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
+from statusgen.models import Announcement, ComponentCatalogue, Incident, Maintenance, Postmortem
 from statusgen.outputs import OutputFile
 from statusgen.records import Records
 from statusgen.settings import Settings
 from statusgen.state import SiteState
+
+from .records import RecordT, catalogue, plans, record, records
 
 NOW = datetime(2024, 6, 10, 12, 0, tzinfo=timezone.utc)
 BASE_URL = "https://status.example.org/"
@@ -95,22 +97,23 @@ ANNOUNCEMENTS: dict[str, dict[str, Any]] = {
 }
 
 
-def _records_of(model, data: dict[str, dict[str, Any]], body: str = "") -> list:
-    return [model.model_validate(front).model_copy(update={"id": key, "body": body or f"About {key}."})
-            for key, front in data.items()]
+def _records_of(kind: type[RecordT], data: dict[str, dict[str, Any]], body: str = "") -> list[RecordT]:
+    return [record(kind, key, body or f"About {key}.", **front) for key, front in data.items()]
+
+
+def corpus_components() -> ComponentCatalogue:
+    return catalogue(*COMPONENTS["components"], groups=tuple(COMPONENTS["groups"]))
 
 
 def corpus_records() -> Records:
     """The corpus as validated records, each tuple in the order the loader gives."""
-    incidents = sorted(_records_of(Incident, INCIDENTS), key=lambda r: (r.started, r.id))
-    windows = sorted(_records_of(Maintenance, MAINTENANCE), key=lambda r: (r.scheduled_start, r.id))
-    return Records(
-        components=ComponentCatalogue.model_validate(COMPONENTS),
-        plans=PlanCatalogue.model_validate(PLANS),
-        incidents=tuple(incidents),
-        maintenance=tuple(windows),
-        postmortems=tuple(_records_of(Postmortem, POSTMORTEMS, "The long story.")),
-        announcements=tuple(_records_of(Announcement, ANNOUNCEMENTS, "Free accounts: *six months*.")),
+    return records(
+        *_records_of(Incident, INCIDENTS),
+        components=corpus_components(),
+        plans=plans(*PLANS["plans"], currency=PLANS["currency"]),
+        maintenance=_records_of(Maintenance, MAINTENANCE),
+        postmortems=_records_of(Postmortem, POSTMORTEMS, "The long story."),
+        announcements=_records_of(Announcement, ANNOUNCEMENTS, "Free accounts: *six months*."),
     )
 
 
@@ -147,7 +150,7 @@ def by_path(outputs: list[OutputFile]) -> dict[str, bytes]:
 
 def many_incidents(count: int, updates_each: int = 3) -> Records:
     """A long history on one component, for the caps and the speed."""
-    incidents = []
+    incidents: list[Incident] = []
     for number in range(count):
         # One a day, the last on the day before NOW, so that all are over by then.
         start = (NOW - timedelta(days=count - number)).replace(hour=0)
@@ -158,5 +161,5 @@ def many_incidents(count: int, updates_each: int = 3) -> Records:
         updates.append({"at": start.replace(hour=23).isoformat(), "status": "resolved", "body": "Over."})
         front = {"title": f"Incident {number}", "impact": "minor", "components": ["web"],
                  "started": start.isoformat(), "resolved": start.replace(hour=23).isoformat(), "updates": updates}
-        incidents.append(Incident.model_validate(front).model_copy(update={"id": f"incident-{number:05d}"}))
-    return Records(components=ComponentCatalogue.model_validate(COMPONENTS), incidents=tuple(incidents))
+        incidents.append(record(Incident, f"incident-{number:05d}", **front))
+    return records(*incidents, components=corpus_components())

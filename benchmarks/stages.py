@@ -1,0 +1,72 @@
+"""Time each stage of a build on a synthetic site: load, derive, then every publisher.
+
+The unit tests assert what a long history costs in work (feeds render only the items they
+publish, the API builds only the incidents it lists); the seconds are measured here and
+printed, never asserted. Stages run in this process, in the order `build_outputs` runs them.
+
+    python benchmarks/stages.py 10000 [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import NOW, generate  # noqa: E402
+
+from statusgen.derive import derive_state  # noqa: E402
+from statusgen.loader import load_records  # noqa: E402
+from statusgen.pipeline import RENDER_STAGES  # noqa: E402
+from statusgen.publish.sitemap import render_sitemap  # noqa: E402
+from statusgen.settings import Settings  # noqa: E402
+
+
+def stage_times(root: Path) -> list[tuple[str, float, int]]:
+    """(stage, seconds, files written) for one build of the site at root, as of NOW."""
+    settings = Settings(content_dir=root / "content", site_name="Bench", site_url="https://status.example.com/")
+    rows = []
+    started = time.perf_counter()
+    records = load_records(settings.content_dir)
+    rows.append(("load_records", time.perf_counter() - started, 0))
+    started = time.perf_counter()
+    state = derive_state(records, settings, NOW)
+    rows.append(("derive_state", time.perf_counter() - started, 0))
+    outputs = []
+    for stage in RENDER_STAGES:
+        started = time.perf_counter()
+        files = stage(state.public, state, settings)
+        rows.append((stage.__name__, time.perf_counter() - started, len(files)))
+        outputs.extend(files)
+    started = time.perf_counter()
+    sitemap = render_sitemap(outputs, settings)
+    rows.append(("render_sitemap", time.perf_counter() - started, len(sitemap)))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Time each stage of a statusgen build.")
+    parser.add_argument("count", type=int, nargs="?", default=10_000, help="Number of incidents.")
+    parser.add_argument("--repeat", type=int, default=3, help="Builds to take the median of.")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="statusgen-stages-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
+    try:
+        root = generate(args.count, workdir)
+        runs = [stage_times(root) for _ in range(args.repeat)]
+        print(f"N = {args.count:,}, medians of {args.repeat}")
+        print(f"{'stage':<24} {'seconds':>8} {'files':>7}")
+        for index, (name, _, files) in enumerate(runs[0]):
+            seconds = statistics.median(run[index][1] for run in runs)
+            print(f"{name:<24} {seconds:8.3f} {files:7,}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
