@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .common import RecordId, StrictModel
+from .common import PlainDecimal, RecordId, StrictModel
 
 
 class AnnouncementKind(str, Enum):
@@ -73,8 +73,8 @@ class PriceChange(StrictModel):
     """One plan's price before and after."""
 
     plan: RecordId
-    from_: Decimal = Field(alias="from", ge=0, max_digits=12, decimal_places=2)
-    to: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    from_: PlainDecimal = Field(alias="from", ge=0, max_digits=12, decimal_places=2)
+    to: PlainDecimal = Field(ge=0, max_digits=12, decimal_places=2)
     existing_customers: ExistingCustomers
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import Enum
 
 from pydantic import Field
 
-from .common import RecordId, StrictModel
+from .common import PlainDecimal, RecordId, StrictModel
 
 
 class Period(str, Enum):
@@ -20,15 +19,12 @@ class PricedPer(str, Enum):
     USER = "user"
 
 
-Price = Decimal  # money is never a float: the YAML loader reads numbers with a point as Decimal
-
-
 class Plan(StrictModel):
     """One pricing tier."""
 
     id: RecordId
     name: str = Field(min_length=1)
-    price: Decimal = Field(ge=0, max_digits=12, decimal_places=2, description="Price per period.")
+    price: PlainDecimal = Field(ge=0, max_digits=12, decimal_places=2, description="Price per period.")
     period: Period
     per: PricedPer = Field(default=PricedPer.ACCOUNT, description="account (default) or user.")
     description: str | None = None
