@@ -20,8 +20,9 @@ from pydantic import BaseModel, ValidationError
 
 from .yaml12 import as_written
 
-WrittenText = Callable[[tuple[Any, ...]], "str | None"]
-"""The plain value at a location as its file has it (None when unknown): see yamlsource.written_at."""
+WrittenText = Callable[[tuple[Any, ...], bool], "str | None"]
+"""The plain value (or, when the flag is true, the key) at a location as its file has it,
+None when unknown: see yamlsource.written_at."""
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -43,8 +44,15 @@ def describe_validation_error(model: type[BaseModel], error: ValidationError,
     described = []
     for item in items:
         loc = _visible_loc(item["loc"])
-        converted = isinstance(item.get("input"), (bool, int, float, Decimal, date))
-        message = _message(model, item, loc, written(loc) if written is not None and converted else None)
+        if item["type"] == "invalid_key":
+            # pydantic names a key that is not text by its repr ("datetime.date(2021, 10, 1)"):
+            # name it as the file has it, and point at it.
+            key = item["input"]
+            text = (written(loc[:-1] + (key,), True) if written is not None else None) or str(key)
+            described.append((loc[:-1] + (text,), f"a key must be text, not {text}: put it in quotes", True))
+            continue
+        converted = item.get("input") is None or isinstance(item.get("input"), (bool, int, float, Decimal, date))
+        message = _message(model, item, loc, written(loc, False) if written is not None and converted else None)
         described.append((loc, message, item["type"] == "extra_forbidden"))
     return _merge_misspelt_keys(described)
 
@@ -160,8 +168,10 @@ def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...],
 
 
 def _show(value: Any, written: str | None = None) -> str:
-    if written is not None:
+    if written:
         text = written
+    elif value is None:
+        text = "nothing"  # `price:` or `price: ~`
     elif isinstance(value, (date, datetime)):
         text = value.isoformat()
     else:

@@ -100,7 +100,11 @@ def construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     sign = -1 if digits[0] == "-" else 1
     digits = digits.lstrip("+-")
     base = {"0b": 2, "0o": 8, "0x": 16}.get(digits[:2], 10)
-    value = sign * int(digits[2:] if base != 10 else digits, base)
+    if base != 10:
+        digits = digits[2:]
+    if not digits:
+        raise ValueError("it has no digits")  # `0x_`, `+_`
+    value = sign * int(digits, base)
     return _remember(value, text)  # type: ignore[no-any-return]
 
 

@@ -54,7 +54,7 @@ def _construct_checked(base: Any, what: str) -> Any:
         try:
             return base(loader, node)
         except (ValueError, OverflowError) as error:
-            reason = "it has too many digits" if "digits" in str(error) else str(error).split(";")[0].split(" (")[0]
+            reason = "it has too many digits" if "limit" in str(error) else str(error).split(";")[0].split(" (")[0]
             message = f"{_short(node.value)} is not a valid {what}: {reason}"
             raise ValueProblem(None, None, message, node.start_mark) from None
 

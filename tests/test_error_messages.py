@@ -126,9 +126,11 @@ CASES: dict[str, dict[str, object]] = {
     "non_text_key": inc("impact: major", "impact: major\n2021-10-01: note"),
     "non_text_key_hex": inc("impact: major", "impact: major\n0x1F: note"),
     "non_text_key_boolean": inc("impact: major", "impact: major\nTRUE: note"),
+    "non_text_key_nested": {COMP: replace(COMPONENTS, "name: Website", "name: Website\n    2021-10-01: launched\n    1_0: ten")},
     # YAML 1.2: a time of day is text, not sexagesimal minutes (18:30 was read as 1110).
     "time_of_day_for_timestamp": inc("at: 2021-10-01T10:30:00Z", "at: 18:30"),
     "number_written_in_hex_for_timestamp": inc("started: 2021-10-01T10:00:00Z", "started: 0x6156DD20"),
+    "number_without_digits": inc("started: 2021-10-01T10:00:00Z", "started: 0x_"),
     # Prices are non-negative decimals.
     "price_too_many_places": {PLN: replace(PLANS, "price: 7", "price: 4.999")},
     "price_negative": {PLN: replace(PLANS, "price: 7", "price: -1")},
@@ -144,6 +146,8 @@ CASES: dict[str, dict[str, object]] = {
     "price_underscores": {PLN: replace(PLANS, "price: 7", "price: 1_000")},
     "price_short_exponent": {PLN: replace(PLANS, "price: 7", "price: 7e2")},
     "price_quoted_exponent": {PLN: replace(PLANS, "price: 7", 'price: "7e2"')},
+    "price_empty": {PLN: replace(PLANS, "price: 7", "price:")},
+    "price_null": {PLN: replace(PLANS, "price: 7", "price: ~")},
     "price_negative_infinite": {PLN: replace(PLANS, "price: 7", "price: -.Inf")},
     "price_negative_leading_zeros": {PLN: replace(PLANS, "price: 7", "price: -007")},
     "price_too_many_places_written_oddly": {PLN: replace(PLANS, "price: 7", "price: 00.999")},
