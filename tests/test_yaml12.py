@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from broken_site import COMPONENTS, PLANS, replace, write_site
 from statusgen.loader import load_records
+from statusgen.models import Plan
 from statusgen.yaml12 import WrittenDecimal, WrittenFloat, WrittenInt, as_written
 from statusgen.yamlsource import RecordYamlError, decode, load_yaml, split_front_matter
 
@@ -132,3 +134,14 @@ def test_the_loader_reads_records_as_ruamel_yaml_1_2_does(text: str) -> None:
         return
     ours = load_yaml(front.yaml_text, front.first_line)
     assert _same(ours, theirs), (ours, theirs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?", fullmatch=True))
+def test_a_price_in_plain_notation_is_the_number_yaml_1_1_read(text: str) -> None:
+    # Sites written in plain notation publish exactly what they did before YAML 1.2.
+    plan = {"id": "team", "name": "Team", "period": "month"}
+    ours = Plan.model_validate({**plan, **load_yaml(f"price: {text}\n")}).price
+    before = yaml.load(f"price: {text}\n", Loader=yaml.CSafeLoader)["price"]
+    assert type(ours) is Decimal and ours == Decimal(text) and str(ours) == str(Decimal(text))
+    assert ours == (before if isinstance(before, int) else Decimal(text))

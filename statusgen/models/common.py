@@ -66,7 +66,9 @@ def _plain_decimal(value: object) -> object:
         return value  # not a number at all: the Decimal type says so
     if not _PLAIN_DECIMAL.fullmatch(text):
         raise ValueError(f"{text!r} {_notation_of(text)}: write a plain decimal such as 5 or 4.99")
-    return Decimal(text)
+    if isinstance(value, int):
+        return Decimal(int(value))  # `-0` and `+5` as the numbers they are: 0 and 5
+    return Decimal(value) if isinstance(value, Decimal) else Decimal(text)
 
 
 def _notation_of(text: str) -> str:
