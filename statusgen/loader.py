@@ -21,7 +21,7 @@ from .models.common import ID_RE
 from .parallel import map_in_order
 from .records import Records
 from .rules import Violation, check_rules
-from .yamlsource import MAX_FILE_BYTES, RecordYamlError, decode, line_of, load_yaml, split_front_matter
+from .yamlsource import MAX_FILE_BYTES, RecordYamlError, decode, line_of, load_yaml, split_front_matter, written_at
 
 RECORD_FOLDERS: dict[str, type[BaseModel]] = {
     "incidents": Incident,
@@ -49,6 +49,10 @@ class SourceFile:
     def problem(self, loc: tuple[Any, ...], message: str, key: bool = False) -> Problem:
         line = line_of(self.yaml_text, loc, self.first_line, key=key) if loc else self.first_line
         return Problem(self.display, line, field_path(loc), message)
+
+    def written(self, loc: tuple[Any, ...], key: bool = False) -> str | None:
+        """The plain value (or key) at `loc` as the file has it, for messages to quote."""
+        return written_at(self.yaml_text, loc, key)
 
 
 _RECORD_LIKE = (".md", ".markdown", ".mdown", ".mkd", ".txt", ".yml", ".yaml", ".json")
@@ -289,13 +293,14 @@ def _read(path: Path, markdown: bool, problems: list[Problem]) -> tuple[SourceFi
 def _validate(model: type[BaseModel], data: dict[str, Any], source: SourceFile, problems: list[Problem]) -> Any:
     non_text_keys = [key for key in data if not isinstance(key, str)]
     for key in non_text_keys:
-        problems.append(source.problem((key,), f"a key must be text, not {key}: put it in quotes", key=True))
+        written = source.written((key,), key=True) or str(key)
+        problems.append(source.problem((written,), f"a key must be text, not {written}: put it in quotes", key=True))
     if non_text_keys:
         return None
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        for loc, message, at_key in describe_validation_error(model, error):
+        for loc, message, at_key in describe_validation_error(model, error, source.written):
             problems.append(source.problem(loc, message, key=at_key))
         return None
 

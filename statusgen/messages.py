@@ -2,7 +2,8 @@
 
 Messages are chosen by the error's *type* (missing, extra_forbidden, enum...), never by
 rewording pydantic's English, which changes between releases. Unknown keys and values get a
-"did you mean" from the names the model accepts at that place.
+"did you mean" from the names the model accepts at that place. Values are quoted as the
+file has them (`0x10`, `TRUE`), not as YAML converted them (16, True).
 """
 
 from __future__ import annotations
@@ -10,13 +11,19 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+
+from .yaml12 import as_written
+
+WrittenText = Callable[[tuple[Any, ...], bool], "str | None"]
+"""The plain value (or, when the flag is true, the key) at a location as its file has it,
+None when unknown: see yamlsource.written_at."""
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -29,13 +36,24 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{matches[0]}'?)" if len(matches) == 1 else ""
 
 
-def describe_validation_error(model: type[BaseModel], error: ValidationError) -> list[tuple[tuple[Any, ...], str, bool]]:
-    """Each error as (location, message, points_at_key); location as pydantic gives it."""
+def describe_validation_error(model: type[BaseModel], error: ValidationError,
+                              written: WrittenText | None = None) -> list[tuple[tuple[Any, ...], str, bool]]:
+    """Each error as (location, message, points_at_key); location as pydantic gives it.
+
+    `written` gives the text of a value as the file has it, for the message to quote."""
     items = _prune_union_branches(error.errors(include_url=False))
     described = []
     for item in items:
         loc = _visible_loc(item["loc"])
-        message = _message(model, item, loc)
+        if item["type"] == "invalid_key":
+            # pydantic names a key that is not text by its repr ("datetime.date(2021, 10, 1)"):
+            # name it as the file has it, and point at it.
+            key = item["input"]
+            text = (written(loc[:-1] + (key,), True) if written is not None else None) or str(key)
+            described.append((loc[:-1] + (text,), f"a key must be text, not {text}: put it in quotes", True))
+            continue
+        converted = item.get("input") is None or isinstance(item.get("input"), (bool, int, float, Decimal, date))
+        message = _message(model, item, loc, written(loc, False) if written is not None and converted else None)
         described.append((loc, message, item["type"] == "extra_forbidden"))
     return _merge_misspelt_keys(described)
 
@@ -94,14 +112,15 @@ _PATTERNS = {
 }
 
 
-def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...]) -> str:
+def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...], written: str | None) -> str:
     kind = item["type"]
     value = item.get("input")
     context = item.get("ctx") or {}
+    shown = _show(value, written)
     if kind == "missing":
         return _MISSING
     if kind == "union_shape":
-        return f"expected {' or '.join(context['expected'])}, got {_kind_of(value)}"
+        return f"expected {' or '.join(context['expected'])}, got {_kind_of(value, shown)}"
     if kind == "extra_forbidden":
         name = loc[-1] if loc else "?"
         names = _field_names(model, loc[:-1])
@@ -109,65 +128,72 @@ def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...])
         return f"unknown field '{name}'{hint}"
     if kind == "enum":
         allowed = [member.strip(" '") for member in str(context.get("expected", "")).replace(" or ", ", ").split(",")]
-        return f"{_show(value)} is not one of: {', '.join(allowed)}{did_you_mean(str(value), allowed)}"
+        return f"{shown} is not one of: {', '.join(allowed)}{did_you_mean(str(value), allowed)}"
     if kind == "timezone_aware" and isinstance(value, date) and not isinstance(value, datetime):
-        return f"{value} is a date without a time: write a timestamp, e.g. {value}T00:00:00Z"
+        return f"{shown} is a date without a time: write a timestamp, e.g. {value}T00:00:00Z"
     if kind == "timezone_aware":
         return "timestamp has no offset: add one, e.g. 2020-07-05T19:00:00Z (UTC) or +02:00"
     if kind in ("datetime_parsing", "datetime_type", "datetime_from_date_parsing"):
-        return f"{_show(value)} is not a timestamp: use RFC 3339 with an offset, e.g. 2020-07-05T19:00:00Z"
+        return f"{shown} is not a timestamp: use RFC 3339 with an offset, e.g. 2020-07-05T19:00:00Z"
     if kind in ("date_parsing", "date_type", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        return f"{_show(value)} is not a date: use YYYY-MM-DD, e.g. 2020-08-12"
+        return f"{shown} is not a date: use YYYY-MM-DD, e.g. 2020-08-12"
     if kind == "string_pattern_mismatch" and "a-z0-9" in str(context.get("pattern", "")):
-        return f"{_show(value)} is not a valid id: use lower-case letters, digits and hyphens"
+        return f"{shown} is not a valid id: use lower-case letters, digits and hyphens"
     if kind == "string_pattern_mismatch" and context.get("pattern") in _PATTERNS:
-        return f"{_show(value)} is not {_PATTERNS[context['pattern']]}"
+        return f"{shown} is not {_PATTERNS[context['pattern']]}"
     if kind == "string_pattern_mismatch":
-        return f"{_show(value)} does not have the expected form ({context.get('pattern')})"
+        return f"{shown} does not have the expected form ({context.get('pattern')})"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"{_show(value)} must be at least {context.get('ge', context.get('gt'))}"
+        return f"{shown} must be at least {context.get('ge', context.get('gt'))}"
     if kind in ("decimal_parsing", "decimal_type"):
-        return f"{_show(value)} is not a number: write a decimal such as 5 or 4.99"
+        return f"{shown} is not a number: write a decimal such as 5 or 4.99"
     if kind == "decimal_max_places":
-        return f"{_show(value)} has more than {context.get('decimal_places')} decimal places"
+        return f"{shown} has more than {context.get('decimal_places')} decimal places"
     if kind == "value_error":
         return str(context.get("error", item["msg"]))
     if kind == "finite_number":
-        return f"{value} is not a finite number"
+        return f"{shown} is not a finite number"
     if kind == "string_too_short":
         return "expected some text"
     if kind == "string_type":
-        return f"expected text, got {_kind_of(value)}{_quote_hint(value)}"
+        return f"expected text, got {_kind_of(value, shown)}{_quote_hint(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping of keys to values, got {_kind_of(value)}"
+        return f"expected a mapping of keys to values, got {_kind_of(value, shown)}"
     if kind in ("list_type", "tuple_type"):
-        return f"expected a list, got {_kind_of(value)}"
+        return f"expected a list, got {_kind_of(value, shown)}"
     if kind in ("int_type", "int_parsing", "float_type", "float_parsing"):
-        return f"expected a number, got {_kind_of(value)}"
+        return f"expected a number, got {_kind_of(value, shown)}"
     if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_kind_of(value)}"
+        return f"expected true or false, got {_kind_of(value, shown)}"
     return str(item["msg"])
 
 
-def _show(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
+def _show(value: Any, written: str | None = None) -> str:
+    if written:
+        text = written
+    elif value is None:
+        text = "nothing"  # `price:` or `price: ~`
+    elif isinstance(value, (date, datetime)):
+        text = value.isoformat()
+    else:
+        text = repr(value) if isinstance(value, str) else as_written(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _kind_of(value: Any) -> str:
-    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", type(None): "nothing"}
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return f"the number {_show(value)}"
+def _kind_of(value: Any, shown: str) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", type(None): "nothing"}
+    if isinstance(value, bool):
+        return f"the true/false value {shown}"
+    if isinstance(value, (int, float, Decimal)):
+        return f"the number {shown}"
     if isinstance(value, (date, datetime)):
-        return f"the date {value.isoformat()}"
-    return names.get(type(value), f"{type(value).__name__} {_show(value)}")
+        return f"the date {shown}"
+    return names.get(type(value), f"{type(value).__name__} {shown}")
 
 
 def _quote_hint(value: Any) -> str:
-    # YAML 1.1 reads `no`, `on`, `404` and `2021-10-01` as values other than text.
-    if isinstance(value, bool):
-        return " (YAML reads yes, no, on and off as true/false: put the text in quotes)"
-    if isinstance(value, (int, float, Decimal, date)):
+    # Plain values that YAML reads as something other than text: `true`, `404`, `2021-10-01`.
+    if isinstance(value, (bool, int, float, Decimal, date)):
         return " (put it in quotes to make it text)"
     return ""
 

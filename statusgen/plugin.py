@@ -27,6 +27,7 @@ from . import urls
 from .clock import NowError, resolve_now
 from .errors import ContentError
 from .loader import is_record_path
+from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
 from .pipeline import build_site
 from .settings import Settings
@@ -58,6 +59,11 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self._fragments: dict[str, OutputFile] = {}
+
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
+        # MkDocs read mkdocs.yml as YAML 1.1: the options are given the meaning YAML 1.2, as
+        # in the records, gives the text (`uptime_days: 030` is 30, `prefix: on` is text).
+        return load_as_yaml12(super().load_config, options, config_file_path)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:

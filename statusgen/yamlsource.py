@@ -1,6 +1,7 @@
-"""Reading record files: front matter split, safe YAML, and line numbers for any field.
+"""Reading record files: front matter split, safe YAML 1.2, and line numbers for any field.
 
-Loading is the hot path (10,000 records), so YAML is parsed once with libyaml when it is
+Plain values mean what YAML 1.2 says (see yaml12.py): `02100` is 2100, `18:30` and `yes` are
+text. Loading is the hot path (10,000 records), so YAML is parsed once with libyaml when it is
 available and positions are looked up only for the few files that have a problem, by
 composing that file's YAML again and walking its nodes.
 """
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import yaml
 
+from .yaml12 import IMPLICIT_RESOLVERS, as_written, construct_float, construct_int
 from .yamlerrors import ValueProblem, describe_yaml_error, points_at_opening
 
 MAX_FILE_BYTES = 1_000_000
@@ -40,18 +41,10 @@ class RecordYamlError(Exception):
 
 
 class _RecordLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe YAML, plus: numbers with a point are Decimal (money is never a float), and a key
-    given twice in one mapping is an error rather than silently the last one."""
+    """Safe YAML read as YAML 1.2, plus: numbers with a point are Decimal (money is never a
+    float), and a key given twice in one mapping is an error rather than silently the last one."""
 
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    text = loader.construct_scalar(node).replace("_", "")
-    if text.lower().lstrip("+-") in (".inf", ".nan"):
-        return float(text.replace(".", "", 1)) if "inf" in text.lower() else float("nan")
-    try:
-        return Decimal(text)
-    except ArithmeticError:
-        raise ValueProblem(None, None, f"{_short(text)} is not a number statusgen can read", node.start_mark) from None
+    yaml_implicit_resolvers = IMPLICIT_RESOLVERS
 
 
 def _construct_checked(base: Any, what: str) -> Any:
@@ -61,7 +54,7 @@ def _construct_checked(base: Any, what: str) -> Any:
         try:
             return base(loader, node)
         except (ValueError, OverflowError) as error:
-            reason = "it has too many digits" if "digits" in str(error) else str(error).split(";")[0].split(" (")[0]
+            reason = "it has too many digits" if "limit" in str(error) else str(error).split(";")[0].split(" (")[0]
             message = f"{_short(node.value)} is not a valid {what}: {reason}"
             raise ValueProblem(None, None, message, node.start_mark) from None
 
@@ -78,7 +71,8 @@ def _construct_mapping_once(loader: yaml.SafeLoader, node: yaml.MappingNode) -> 
         except TypeError:
             raise ValueProblem(None, None, "a mapping key must be a plain value", key_node.start_mark) from None
         if duplicate:
-            raise ValueProblem(None, None, f"key {key!r} appears twice in this mapping", key_node.start_mark)
+            written = key_node.value if isinstance(key_node, yaml.ScalarNode) else key
+            raise ValueProblem(None, None, f"key {written!r} appears twice in this mapping", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node, deep=True)
 
@@ -87,12 +81,12 @@ def _short(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-_RecordLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_RecordLoader.add_constructor("tag:yaml.org,2002:float", _construct_checked(construct_float, "number"))
 _RecordLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping_once)
 _RecordLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", _construct_checked(yaml.SafeLoader.construct_yaml_timestamp, "date or time")
 )
-_RecordLoader.add_constructor("tag:yaml.org,2002:int", _construct_checked(yaml.SafeLoader.construct_yaml_int, "number"))
+_RecordLoader.add_constructor("tag:yaml.org,2002:int", _construct_checked(construct_int, "number"))
 
 
 @dataclass(frozen=True)
@@ -168,6 +162,16 @@ def load_yaml(yaml_text: str, first_line: int = 1) -> Any:
         loader.dispose()
 
 
+def plain_value(text: str) -> Any:
+    """What a plain (unquoted, untagged) scalar written as `text` means, read as records are."""
+    loader = _RecordLoader("")
+    try:
+        tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+        return loader.construct_object(yaml.ScalarNode(tag, text))
+    finally:
+        loader.dispose()
+
+
 def _check_nodes(root: yaml.Node, first_line: int, anchors: bool) -> None:
     # Aliases let a tiny file stand for billions of values, or for a value that contains
     # itself; every later stage walks them. Walk the node graph as the constructor would,
@@ -225,15 +229,32 @@ def line_of(yaml_text: str, loc: tuple[object, ...], first_line: int = 1, key: b
     """The 1-based file line of the value at `loc` (or of its key, with key=True).
 
     Falls back to the deepest node found, then to the first line of the YAML."""
+    path = _nodes_at(yaml_text, loc, key)
+    return (path[-1].start_mark.line if path else 0) + first_line
+
+
+def written_at(yaml_text: str, loc: tuple[object, ...], key: bool = False) -> str | None:
+    """The text of the plain value at `loc` (or of its key) exactly as the file has it.
+
+    Error messages quote this rather than the value YAML made of it (`0x10`, not 16)."""
+    path = _nodes_at(yaml_text, loc, key)
+    found = len(path) == len(loc) + 1
+    return path[-1].value if found and isinstance(path[-1], yaml.ScalarNode) and not path[-1].style else None
+
+
+def _nodes_at(yaml_text: str, loc: tuple[object, ...], key: bool) -> list[yaml.Node]:
+    """The nodes from the root towards `loc`, as far as the file has them."""
     try:
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        return first_line
-    best = node.start_mark.line if node is not None else 0
+        return []
+    if node is None:
+        return []
+    path = [node]
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
         if isinstance(node, yaml.MappingNode):
-            found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)), None)
+            found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and _is_key(k.value, part)), None)
             if found is None:
                 break
             node = found[0] if (last and key) else found[1]
@@ -241,5 +262,12 @@ def line_of(yaml_text: str, loc: tuple[object, ...], first_line: int = 1, key: b
             node = node.value[part]
         else:
             break
-        best = node.start_mark.line
-    return best + first_line
+        path.append(node)
+    return path
+
+
+def _is_key(text: str, part: object) -> bool:
+    """Whether a key written as `text` is the key `part` that the loader made of it."""
+    if isinstance(part, bool):
+        return text.lower() == str(part).lower()  # true, True and TRUE
+    return text == as_written(part)

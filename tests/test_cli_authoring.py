@@ -212,6 +212,7 @@ _TRICKY = st.sampled_from(["yes", "No", "on", "1:20", "0o7", "~", "null", "1e3",
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.text(alphabet=_CHARS, max_size=10) | _TRICKY, max_size=5).map("".join))
 def test_any_message_is_read_back_exactly(message: str) -> None:
-    # The loader speaks YAML 1.1 (PyYAML), the writer 1.2 (ruamel): `yes` or `1:20` must stay text.
+    # ruamel.yaml quotes what YAML 1.2, the loader's reading, would misread (`0o7`, `1e3`), and the
+    # writer also quotes what 1.1 tools misread (`yes`, `1:20`): every message stays text.
     written = dump_yaml(CommentedMap([("body", text(message))]))
     assert load_yaml(written)["body"] == message

@@ -23,8 +23,9 @@ from statusgen.loader import load_records
 from statusgen.pipeline import build_outputs
 from statusgen.records import Records
 from statusgen.settings import Settings
+from statusgen.yaml12 import IMPLICIT_RESOLVERS
 
-from sites.files import BASE, INCIDENT, PLANS, record_text, write_site
+from sites.files import BASE, INCIDENT, PLANS, write_site
 
 FUZZ = settings(max_examples=int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 INC = "content/incidents/api-errors.md"
@@ -43,7 +44,10 @@ field_names = st.sampled_from(["title", "impact", "components", "started", "reso
 
 
 class _Dumper(yaml.SafeDumper):
-    """Writes Decimals as YAML numbers, as a person would type a price."""
+    """Writes Decimals as YAML numbers, as a person would type a price, and quotes text as
+    YAML 1.2 (the loader's reading) requires: `0E0` is a number there, `yes` is text."""
+
+    yaml_implicit_resolvers = {first: list(resolvers) for first, resolvers in IMPLICIT_RESOLVERS.items()}
 
 
 _Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:float", str(value)))
@@ -136,7 +140,7 @@ def valid_incidents(draw: st.DrawFn) -> str:
     }
     if resolved:
         data["resolved"] = times[-1].isoformat()
-    return record_text(data, draw(text) + "\n")
+    return "---\n" + yaml.dump(data, Dumper=_Dumper, allow_unicode=True) + "---\n" + draw(text) + "\n"
 
 
 @settings(max_examples=max(15, int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "60")) // 4), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -2,8 +2,10 @@
 
 ruamel.yaml keeps what it read (comments, quoting, folded text); what we add is written in
 the style of the example records: plain RFC 3339 timestamps, plain dates, block text for
-multi-line Markdown. Values are quoted whenever PyYAML, which the loader uses and which
-speaks YAML 1.1, would read them as something other than text (`yes`, `on`, `1:20`).
+multi-line Markdown. Text is quoted whenever a YAML reader would take it for something else:
+ruamel.yaml quotes what YAML 1.2, which the loader speaks, would misread (`0o7`, `1e3`), and
+`text` adds what YAML 1.1 tools would (`yes`, `on`, `1:20`), so that a file statusgen writes
+means the same in an editor or an older tool.
 """
 
 from __future__ import annotations

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from .common import RecordId, StrictModel
+from .common import PlainDecimal, RecordId, StrictModel
 
 
 class AnnouncementKind(str, Enum):
@@ -60,8 +59,8 @@ class PriceChange(StrictModel):
     """One plan's price before and after."""
 
     plan: RecordId
-    from_: Decimal = Field(alias="from", ge=0, max_digits=12, decimal_places=2)
-    to: Decimal = Field(ge=0, max_digits=12, decimal_places=2)
+    from_: PlainDecimal = Field(alias="from", ge=0, max_digits=12, decimal_places=2)
+    to: PlainDecimal = Field(ge=0, max_digits=12, decimal_places=2)
     existing_customers: ExistingCustomers
 
 

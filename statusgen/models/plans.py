@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from enum import Enum
 
 from pydantic import Field
 
-from .common import RecordId, StrictModel
+from .common import PlainDecimal, RecordId, StrictModel
 
 
 class Period(str, Enum):
@@ -25,7 +24,7 @@ class Plan(StrictModel):
 
     id: RecordId
     name: str = Field(min_length=1)
-    price: Decimal = Field(
+    price: PlainDecimal = Field(
         ge=0, max_digits=12, decimal_places=2,
         description="Price per period after every announced change; pricing announcements give "
         "the earlier prices and the day each change takes effect.",
