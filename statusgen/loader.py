@@ -7,7 +7,6 @@ never stops the others from being read: the user gets the whole list at once.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from .models.common import ID_RE
 from .parallel import map_in_order
 from .records import Records
 from .rules import Violation, check_rules
+from .slugs import slugify
 from .yamlsource import MAX_FILE_BYTES, RecordYamlError, decode, line_of, load_yaml, split_front_matter, written_at
 
 RECORD_FOLDERS: dict[str, type[BaseModel]] = {
@@ -201,8 +201,9 @@ def _load_catalogue(content_dir: Path, name: str, sources: dict[tuple[str, str],
     if problem is not None:
         problems.append(Problem(_display(path), 0, "", problem))
     else:
-        source, data = _read(path, markdown=False, problems=problems)
-        if source is not None:
+        read = _read(path, markdown=False, problems=problems)
+        if read is not None:
+            source, data, _ = read
             sources[("catalogue", name)] = source
             catalogue = _validate(CATALOGUES[name], data, source, problems)
     if catalogue is None:
@@ -212,10 +213,7 @@ def _load_catalogue(content_dir: Path, name: str, sources: dict[tuple[str, str],
 
 def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceFile], problems: list[Problem],
                  parsed: tuple[SourceFile | None, Any, list[Problem]]) -> Any:
-    display = _display(path)
-    if path.suffix != ".md":
-        problems.append(Problem(display, 0, "", f"records in {folder}/ are Markdown files ending in .md"))
-        return None
+    display = _display(path)  # record_files yields only .md files
     record_id = path.stem
     if not ID_RE.fullmatch(record_id) or len(record_id) > MAX_ID_LENGTH:
         slug = _slug(record_id)
@@ -239,10 +237,10 @@ def _parse_record(job: tuple[str, Path]) -> tuple[SourceFile | None, Any, list[P
     files can be parsed on every core; the checks across files stay in _load_record."""
     folder, path = job
     problems: list[Problem] = []
-    source, data = _read(path, markdown=True, problems=problems)
-    if source is None:
+    read = _read(path, markdown=True, problems=problems)
+    if read is None:
         return None, None, problems
-    body = data.pop("\0body")
+    source, data, body = read
     reserved = [key for key in _RESERVED_KEYS if key in data]
     for key in reserved:
         problems.append(source.problem((key,), f"'{key}' cannot be set: a record's {key} is its {'file name' if key == 'id' else 'Markdown after the front matter'}", key=True))
@@ -254,12 +252,12 @@ def _parse_record(job: tuple[str, Path]) -> tuple[SourceFile | None, Any, list[P
 
 def _slug(name: str) -> str:
     """The valid id closest to a file name ('API Errors' -> 'api-errors'), or ''."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:MAX_ID_LENGTH].rstrip("-")
-    return slug if ID_RE.fullmatch(slug) else ""
+    return slugify(name, MAX_ID_LENGTH)
 
 
-def _read(path: Path, markdown: bool, problems: list[Problem]) -> tuple[SourceFile | None, Any]:
-    """Read and parse one file; on failure record the problem and return (None, None)."""
+def _read(path: Path, markdown: bool, problems: list[Problem]) -> tuple[SourceFile, dict[Any, Any], str] | None:
+    """Read and parse one file: its source, the YAML mapping, and the Markdown after the front
+    matter ('' for a catalogue). On failure record the problem and return None."""
     display = _display(path)
     try:
         size = path.stat().st_size
@@ -270,24 +268,22 @@ def _read(path: Path, markdown: bool, problems: list[Problem]) -> tuple[SourceFi
             front = split_front_matter(text)
             yaml_text, first_line, body = front.yaml_text, front.first_line, front.body
         else:
-            yaml_text, first_line, body = text, 1, None
+            yaml_text, first_line, body = text, 1, ""
         data = load_yaml(yaml_text, first_line)
     except RecordYamlError as error:
         problems.append(Problem(display, error.line, "", error.message))
-        return None, None
+        return None
     except OSError as error:
         problems.append(Problem(display, 0, "", f"cannot read the file: {error.strerror or error}"))
-        return None, None
+        return None
     if data is None:
         data = {}  # empty front matter: the model then names every required field
     if not isinstance(data, dict):
         what = "front matter" if markdown else "file"
         got = "a list" if isinstance(data, list) else "a single value"
         problems.append(Problem(display, first_line, "", f"the {what} must be a mapping of keys to values, not {got}"))
-        return None, None
-    if markdown:
-        data["\0body"] = body
-    return SourceFile(path, display, yaml_text, first_line), data
+        return None
+    return SourceFile(path, display, yaml_text, first_line), data, body
 
 
 def _validate(model: type[BaseModel], data: dict[str, Any], source: SourceFile, problems: list[Problem]) -> Any:

@@ -9,7 +9,6 @@ file has them (`0x10`, `TRUE`), not as YAML converted them (16, True).
 from __future__ import annotations
 
 import difflib
-import types
 import typing
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -141,8 +140,6 @@ def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...],
         return f"{shown} is not a valid id: use lower-case letters, digits and hyphens"
     if kind == "string_pattern_mismatch" and context.get("pattern") in _PATTERNS:
         return f"{shown} is not {_PATTERNS[context['pattern']]}"
-    if kind == "string_pattern_mismatch":
-        return f"{shown} does not have the expected form ({context.get('pattern')})"
     if kind in ("greater_than_equal", "greater_than"):
         return f"{shown} must be at least {context.get('ge', context.get('gt'))}"
     if kind in ("decimal_parsing", "decimal_type"):
@@ -161,10 +158,6 @@ def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...],
         return f"expected a mapping of keys to values, got {_kind_of(value, shown)}"
     if kind in ("list_type", "tuple_type"):
         return f"expected a list, got {_kind_of(value, shown)}"
-    if kind in ("int_type", "int_parsing", "float_type", "float_parsing"):
-        return f"expected a number, got {_kind_of(value, shown)}"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"expected true or false, got {_kind_of(value, shown)}"
     return str(item["msg"])
 
 
@@ -226,6 +219,4 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
         found = _model_in(argument)
         if found is not None:
             return found
-    if isinstance(annotation, types.UnionType):
-        return None
     return None

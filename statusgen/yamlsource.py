@@ -124,11 +124,20 @@ def split_front_matter(text: str) -> FrontMatter:
     if not text.strip():
         raise RecordYamlError("the file is empty: a record starts with front matter between '---' lines", 1)
     lines = text.split("\n")
-    if lines[0].rstrip() != "---":
+    end = front_matter_end(lines)
+    return FrontMatter("\n".join(lines[1:end]) + "\n", 2, "\n".join(lines[end + 1 :]).strip("\n"))
+
+
+def front_matter_end(lines: list[str]) -> int:
+    """The index of the line ('---' or '...') that closes the front matter opening `lines`.
+
+    The one definition of a record's fences, for the loader and for the commands that edit
+    records; raises RecordYamlError when there is no opening fence or nothing closes it."""
+    if not lines or lines[0].rstrip() != "---":
         raise RecordYamlError("no front matter: the first line of a record must be '---'", 1)
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
-            return FrontMatter("\n".join(lines[1:index]) + "\n", 2, "\n".join(lines[index + 1 :]).strip("\n"))
+            return index
     raise RecordYamlError("the front matter is not closed: add a line '---' after it", 1)
 
 

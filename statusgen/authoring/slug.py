@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Container
 from datetime import date
 
-MAX_SLUG = 60
-"""Longest slug taken from a title; ids stay short enough to read in a URL."""
+from ..slugs import MAX_SLUG, slugify
 
+__all__ = ["MAX_SLUG", "dated_id", "slugify", "unique_id"]
 
-def slugify(title: str, max_length: int = MAX_SLUG) -> str:
-    """'Image pulls failing (EU)!' -> 'image-pulls-failing-eu'; '' when nothing is left."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
-            break
-        slug = candidate
-    return slug or (words[0][:max_length] if words else "")
 
 
 def dated_id(day: date, title: str, taken: Container[str] = ()) -> str:

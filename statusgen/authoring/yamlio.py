@@ -25,6 +25,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
+from ..yamlsource import RecordYamlError, front_matter_end
+
 __all__ = ["CommentedMap", "CommentedSeq", "RecordText", "dump_yaml", "load_yaml_rt", "new_record_text", "stamp", "text"]
 
 
@@ -137,12 +139,11 @@ class RecordText:
         """Split a record's text; raises ValueError when it has no front matter."""
         newline = "\r\n" if "\r\n" in content else "\n"
         lines = content.replace("\r\n", "\n").split("\n")
-        if not lines or lines[0].rstrip() != "---":
-            raise ValueError("no front matter: the first line of a record must be '---'")
-        for index in range(1, len(lines)):
-            if lines[index].rstrip() in ("---", "..."):
-                return cls("\n".join(lines[1:index]) + "\n", "\n".join(lines[index:]), newline)
-        raise ValueError("the front matter is not closed: add a line '---' after it")
+        try:
+            end = front_matter_end(lines)
+        except RecordYamlError as error:
+            raise ValueError(error.message) from None
+        return cls("\n".join(lines[1:end]) + "\n", "\n".join(lines[end:]), newline)
 
     def with_yaml(self, yaml_text: str) -> str:
         """The whole record again, with new YAML between the fences."""
