@@ -17,6 +17,7 @@ from .models import ComponentStatus, Incident, IncidentStatus, Maintenance, Main
 
 _BY_SEVERITY = sorted(ComponentStatus, key=lambda status: status.severity)
 ACTIVE_MAINTENANCE = frozenset({MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING})
+"""The states of a window under way: its components are under maintenance."""
 
 
 @dataclass(frozen=True, order=True)

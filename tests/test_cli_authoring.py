@@ -11,6 +11,7 @@ import difflib
 import hashlib
 import json
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import html5lib
@@ -216,3 +217,16 @@ def test_any_message_is_read_back_exactly(message: str) -> None:
     # writer also quotes what 1.1 tools misread (`yes`, `1:20`): every message stays text.
     written = dump_yaml(CommentedMap([("body", text(message))]))
     assert load_yaml(written)["body"] == message
+
+
+def test_a_window_scheduled_with_announced_stays_off_the_site_until_then(site: Path) -> None:
+    window = ok("new", "maintenance", "Network move", "--start", "2021-10-20T02:00:00Z", "--end", "2021-10-20T03:00:00Z",
+                "-c", "registry", "--announced", "2021-10-06T09:00:00Z")
+    assert front_matter(window)["announced"] == datetime(2021, 10, 6, 9, tzinfo=timezone.utc)
+    page = site / "site/maintenance/2021-10-20-network-move/index.html"
+    assert run("build", "--now", "2021-10-06T08:59:59Z", "-q").exit_code == 0
+    assert not page.exists() and b"network-move" not in (site / "site/maintenance.ics").read_bytes()
+    assert run("build", "--now", "2021-10-06T09:00:00Z", "-q").exit_code == 0
+    assert page.is_file() and b"network-move" in (site / "site/maintenance.ics").read_bytes()
+    assert run("new", "maintenance", "X", "--start", "2021-10-20T02:00:00Z", "--end", "2021-10-20T03:00:00Z",
+               "-c", "registry", "--announced", "soon").exit_code == 1

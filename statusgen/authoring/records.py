@@ -24,8 +24,10 @@ DRAFT_NOTE = "Draft written by statusgen: replace every placeholder before you p
 
 def new_maintenance(
     content_dir: Path, title: str, start: datetime, end: datetime, components: Sequence[str], message: str | None = None,
+    announced: datetime | None = None,
 ) -> Path:
-    """Write `maintenance/<start date>-<slug>.md`; the path written."""
+    """Write `maintenance/<start date>-<slug>.md`; the path written. With `announced`, the
+    window stays off the site until then."""
     records = load_current(content_dir)
     if not components:
         raise AuthoringError("name at least one component under maintenance with --component ID")
@@ -40,6 +42,8 @@ def new_maintenance(
         "scheduled_start": stamp(start),
         "scheduled_end": stamp(end),
     }
+    if announced is not None:
+        front_matter["announced"] = stamp(announced)
     return _write(content_dir, f"maintenance/{record_id}.md", new_record_text(front_matter, message or ""))
 
 

@@ -113,12 +113,15 @@ def resolve_command(incident_id: str, message: str | None, at: str | None, confi
 @click.option("--end", required=True, metavar="TIME", help="Scheduled end (RFC 3339).")
 @click.option("-c", "--component", "components", multiple=True, metavar="ID", help="A component under maintenance (repeatable).")
 @click.option("-m", "--message", help="Markdown body: what happens and what users will notice.")
+@click.option("--announced", metavar="TIME", help="Make the window public only from this time (RFC 3339); default: at once.")
 @config_option
-def new_maintenance_command(title: str, start: str, end: str, components: tuple[str, ...], message: str | None, config_file: str) -> None:
+def new_maintenance_command(title: str, start: str, end: str, components: tuple[str, ...], message: str | None,
+                            announced: str | None, config_file: str) -> None:
     """Schedule a maintenance window: writes maintenance/<date>-<slug>.md."""
     with authoring_errors():
         content_dir = content_dir_of(config_file)
-        path = authoring.new_maintenance(content_dir, title, moment(start, "--start"), moment(end, "--end"), components, message)
+        path = authoring.new_maintenance(content_dir, title, moment(start, "--start"), moment(end, "--end"), components, message,
+                                         announced=moment(announced, "--announced") if announced else None)
         echo_path(path)
 
 

@@ -16,6 +16,7 @@ from ..models import (
     MaintenanceUpdate,
 )
 from ..moments import iso_ms
+from ..timeline import ACTIVE_MAINTENANCE
 from .statuspage_objects import ApiContext, Json, stable_id
 
 # Statuspage knows no "cancelled" maintenance (a called-off window is deleted there); updates
@@ -27,7 +28,6 @@ _MAINTENANCE_STATUS = {
     MaintenanceStatus.COMPLETED: "completed",
     MaintenanceStatus.CANCELLED: "completed",
 }
-_UNDER_WAY = frozenset({MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING})
 
 
 def incident_object(incident: Incident, ctx: ApiContext) -> Json:
@@ -155,7 +155,7 @@ def _maintenance_updates(
     result = []
     under_way = False
     for number, (key, status, body, at) in enumerate(steps):
-        now_under_way = status in _UNDER_WAY
+        now_under_way = status in ACTIVE_MAINTENANCE
         affected = []
         if number == 0 or now_under_way != under_way:
             old, new = (ComponentStatus.UNDER_MAINTENANCE if flag else ComponentStatus.OPERATIONAL
