@@ -24,7 +24,7 @@ from statusgen.models import Plan
 from statusgen.yaml12 import WrittenDecimal, WrittenFloat, WrittenInt, as_written
 from statusgen.yamlsource import RecordYamlError, decode, load_yaml, split_front_matter
 
-from sites.files import ANNOUNCEMENT, COMPONENTS, PLANS, replace, write_site
+from sites.files import ANNOUNCEMENT, COMPONENTS, PLANS, record_text, replace, write_site
 
 READ_AS = [
     # The examples: YAML 1.1 read these as 1088, 1110, True and 1000.
@@ -148,3 +148,10 @@ def test_a_price_in_plain_notation_is_the_number_yaml_1_1_read(text: str) -> Non
     before = yaml.load(f"price: {text}\n", Loader=yaml.CSafeLoader)["price"]
     assert type(ours) is Decimal and ours == Decimal(text) and str(ours) == str(Decimal(text))
     assert ours == (before if isinstance(before, int) else Decimal(text))
+
+
+@pytest.mark.parametrize("text", ["0E0", "0o7", "1e3", "yes", "on", "1:20", "18:30", "=", "0x1F", "TRUE"])
+def test_test_sites_write_text_the_loader_reads_back_as_text(text: str) -> None:
+    # tests/sites writes records with PyYAML: it must quote what YAML 1.2 would read as a number.
+    front = split_front_matter(record_text({"title": text}, "Body.\n"))
+    assert load_yaml(front.yaml_text, front.first_line) == {"title": text}

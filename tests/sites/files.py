@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from statusgen.yaml12 import IMPLICIT_RESOLVERS
+
 DIRECTORY = object()
 """Put a folder where a file should be."""
 DELETE = None
@@ -149,9 +151,19 @@ def replace(text: str, old: str, new: str) -> str:
     return text.replace(old, new, 1)
 
 
+class RecordDumper(yaml.SafeDumper):
+    """PyYAML's writer, quoting any text that YAML 1.2 (the loader's reading: `0E0`, `0o7`) or
+    YAML 1.1 (other tools': `yes`, `1:20`) would read as something else."""
+
+    yaml_implicit_resolvers = {
+        first: IMPLICIT_RESOLVERS.get(first, []) + yaml.SafeDumper.yaml_implicit_resolvers.get(first, [])
+        for first in {*IMPLICIT_RESOLVERS, *yaml.SafeDumper.yaml_implicit_resolvers}
+    }
+
+
 def record_text(front_matter: Mapping[str, Any], body: str) -> str:
     """A record file: the front matter as YAML between `---` lines, then the Markdown body."""
-    return "---\n" + yaml.safe_dump(dict(front_matter), allow_unicode=True, sort_keys=False) + "---\n" + body
+    return "---\n" + yaml.dump(dict(front_matter), Dumper=RecordDumper, allow_unicode=True, sort_keys=False) + "---\n" + body
 
 
 CONFIG: dict[str, Any] = {

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .files import record_text, write_config, write_site
+from .files import RecordDumper, record_text, write_config, write_site
 
 TEXT = (
     "<script>alert('xss')</script> \"><img src=x onerror=alert('xss')> '><svg onload=alert('xss')> "
@@ -68,8 +68,8 @@ def write_hostile_site(root: Path) -> Path:
     ]}
     update = {"status": "investigating", "body": MARKDOWN}
     files = {
-        "content/components.yml": yaml.safe_dump(components, allow_unicode=True),
-        "content/plans.yml": yaml.safe_dump(plans, allow_unicode=True),
+        "content/components.yml": yaml.dump(components, Dumper=RecordDumper, allow_unicode=True),
+        "content/plans.yml": yaml.dump(plans, Dumper=RecordDumper, allow_unicode=True),
         "content/incidents/api-errors.md": record({
             "title": TEXT, "impact": "major", "components": {"api": "partial_outage"},
             "started": "2021-10-01T10:00:00Z", "resolved": "2021-10-01T12:00:00Z",
