@@ -36,6 +36,10 @@ from .templating import templates_dir
 log = get_plugin_logger(__name__)
 
 
+class _CheckedByNotify(base.BaseConfigOption[Any]):
+    """Any value: MkDocs only has to know the key."""
+
+
 class StatusgenConfig(base.Config):
     """The `statusgen` block of mkdocs.yml."""
 
@@ -49,6 +53,9 @@ class StatusgenConfig(base.Config):
     """Most entries per feed."""
     incidents_per_page = option.Type(int, default=25)
     """Incidents per page of the history."""
+    notify = _CheckedByNotify()
+    """Channels and reminders of `statusgen notify`; read and checked by notify itself
+    (notify/config_file.py), at YAML 1.2 and with line numbers, never by a build."""
 
 
 class StatusgenPlugin(BasePlugin[StatusgenConfig]):
