@@ -15,11 +15,22 @@ from typing import Any
 import html5lib
 import pytest
 from click.testing import CliRunner
-from test_statuspage_api import AFFECTED, COMPONENT_STATUS, INCIDENT, MAINTENANCE, STATUS, assert_shape, statuspage_id, text, timestamp
+
+from statusgen.cli import main
 
 from notify_receivers import HttpReceiver, certificates, http_receiver, smtp_receiver
 from sites.files import write_config, write_site
-from statusgen.cli import main
+from test_statuspage_api import (
+    AFFECTED,
+    COMPONENT_STATUS,
+    INCIDENT,
+    MAINTENANCE,
+    STATUS,
+    assert_shape,
+    statuspage_id,
+    text,
+    timestamp,
+)
 
 BEFORE = "2021-09-01T00:00:00Z"
 """The site has only its maintenance window (public always: no `announced`)."""

@@ -15,7 +15,18 @@ from statusgen.notify.state_file import NotifyState
 from statusgen.public_view import as_of
 from statusgen.publish.feed_items import ItemSource
 
-from sites.records import announcement, at, catalogue, incident, maintenance, plans, postmortem, records, settings, update
+from sites.records import (
+    announcement,
+    at,
+    catalogue,
+    incident,
+    maintenance,
+    plans,
+    postmortem,
+    records,
+    settings,
+    update,
+)
 
 BASE = "https://status.example.com/"
 COMPONENTS = catalogue({"id": "api", "group": "hub"}, {"id": "web", "group": "hub"}, {"id": "dns"},
@@ -176,7 +187,6 @@ EVERYTHING = site(incidents=[TWO_UPDATES, NO_UPDATES], maintenance=[WINDOW], pos
                                  announcement("team-price", published="2021-10-07", kind="pricing",
                                               pricing=[{"plan": "team", "from": 7, "to": 9, "existing_customers": "next_renewal"}])])
 LATER = at("2021-10-20T00:00:00Z")
-KNOWN = NotifyState({})
 
 
 def sent_keys(channel: dict[str, Any]) -> list[str]:

@@ -96,15 +96,18 @@ def read_notify_config(config_file: Path, records: Records) -> NotifyConfig | No
         raise NotifyConfigError([block.problem((), f"cannot be read: {error}")]) from None
     problems: list[Problem] = []
     outline = _validate(NotifyOutline, value, (), block, problems)
-    if outline is None:
-        raise NotifyConfigError(problems)
-    channels = [_channel(raw, index, block, problems) for index, raw in enumerate(outline.channels)]
-    checked = [channel for channel in channels if channel is not None]
+    raw_channels = value.get("channels") if isinstance(value, dict) else None
+    # A mistake in the outline (a reminder, say) does not hide the channels' own problems.
+    channels = [(index, _channel(raw, index, block, problems)) for index, raw in enumerate(raw_channels or [])
+                if isinstance(raw, dict)] if isinstance(raw_channels, list) else []
+    checked = [(index, channel) for index, channel in channels if channel is not None]
+    problems += _duplicate_ids(raw_channels if isinstance(raw_channels, list) else [], block)
     problems += _cross_check(checked, records, block)
-    if problems:
+    if problems or outline is None:
         raise NotifyConfigError(problems)
     places = {field_path(loc): block.place(loc) for loc in _string_fields(value)}
-    return NotifyConfig(state=outline.state, reminders=outline.reminders, channels=tuple(checked), places=places)
+    return NotifyConfig(state=outline.state, reminders=outline.reminders,
+                        channels=tuple(channel for _, channel in checked), places=places)
 
 
 def _value_of(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -139,18 +142,25 @@ def _channel(raw: dict[str, object], index: int, block: _Block, problems: list[P
     return channel
 
 
-def _cross_check(channels: list[Channel], records: Records, block: _Block) -> list[Problem]:
+def _duplicate_ids(raw_channels: list[Any], block: _Block) -> list[Problem]:
+    seen: set[object] = set()
+    problems = []
+    for index, raw in enumerate(raw_channels):
+        channel_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(channel_id, str) and channel_id in seen:
+            problems.append(block.problem(("channels", index, "id"), f"{channel_id!r} names two channels: each needs its own id"))
+        seen.add(channel_id)
+    return problems
+
+
+def _cross_check(channels: list[tuple[int, Channel]], records: Records, block: _Block) -> list[Problem]:
     """What the models cannot check alone: unique ids, names that exist, usable addresses."""
     problems = []
     components = [component.id for component in records.components.components]
     components += [group.id for group in records.components.groups]
     plans = [plan.id for plan in records.plans.plans] if records.plans else []
-    seen: set[str] = set()
-    for index, channel in enumerate(channels):
-        at = ("channels", _position(block, channel.id, index))
-        if channel.id in seen:
-            problems.append(block.problem((*at, "id"), f"{channel.id!r} names two channels: each needs its own id"))
-        seen.add(channel.id)
+    for index, channel in channels:
+        at = ("channels", index)
         for name, known, what in (("components", components, "component or group in components.yml"),
                                   ("plans", plans, "plan in plans.yml")):
             for position, wanted in enumerate(getattr(channel, name) or ()):
@@ -159,18 +169,6 @@ def _cross_check(channels: list[Channel], records: Records, block: _Block) -> li
                     problems.append(block.problem((*at, name, position), message))
         problems += [block.problem((*at, *loc), message) for loc, message in channel_problems(channel)]
     return problems
-
-
-def _position(block: _Block, channel_id: str, fallback: int) -> int:
-    """The channel's index in the file (channels that failed validation are not in the list)."""
-    if isinstance(block.node, yaml.MappingNode):
-        channels = _value_of(block.node, "channels")
-        if isinstance(channels, yaml.SequenceNode):
-            for index, item in enumerate(channels.value):
-                found = _value_of(item, "id")
-                if isinstance(found, yaml.ScalarNode) and found.value == channel_id:
-                    return index
-    return fallback
 
 
 def channel_problems(channel: Channel, filled_in: bool = False) -> list[tuple[tuple[str | int, ...], str]]:
