@@ -73,10 +73,11 @@ def due_messages(public: Records, reminders: Reminders, now: datetime) -> list[M
 
 def _incidents(incidents: Sequence[Incident]) -> Iterator[Message]:
     for incident in incidents:
+        components = incident.named_components
         for path, at, number in incident_entries(incident):
             if number is not None and incident.updates[number - 1].status is IncidentStatus.RESOLVED and incident.resolved:
                 at = max(at, incident.resolved)  # a resolving update is public from `resolved`
-            yield Message(path, "incident", at, incident, update=number, components=incident.named_components)
+            yield Message(path, "incident", at, incident, update=number, components=components)
 
 
 def _maintenance(windows: Sequence[Maintenance], durations: Sequence[str], now: datetime) -> Iterator[Message]:
