@@ -27,8 +27,8 @@ from statusgen.notify.config import NotifyConfig, Reminders, WebhookChannel  # n
 from statusgen.notify.due import due_messages  # noqa: E402
 from statusgen.notify.planner import plan  # noqa: E402
 from statusgen.notify.state_file import NotifyState  # noqa: E402
-from statusgen.public_view import as_of  # noqa: E402
 from statusgen.pipeline import RENDER_STAGES  # noqa: E402
+from statusgen.public_view import as_of  # noqa: E402
 from statusgen.publish.sitemap import render_sitemap  # noqa: E402
 from statusgen.record_memo import fingerprint  # noqa: E402
 from statusgen.settings import Settings  # noqa: E402
