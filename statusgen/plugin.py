@@ -99,6 +99,9 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             raise PluginError(str(error)) from None
         for file in [file for file in files if is_record_path(settings.content_dir, Path(file.abs_src_path or ""))]:
             files.remove(file)
+        theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
+        for file in [file for file in files if _is_notify_template(file, theme_folders)]:
+            files.remove(file)  # message templates of `statusgen notify`, not files of the site
         if not settings.standalone:
             # The other theme's sitemap already lists every page, statusgen's included.
             outputs = [output for output in outputs if output.path != urls.SITEMAP]
@@ -157,6 +160,12 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         if self.settings is not None and self.settings.content_dir.is_dir():
             server.watch(str(self.settings.content_dir))
         return server
+
+
+def _is_notify_template(file: File, theme_folders: tuple[str, ...]) -> bool:
+    """A theme folder's notify/ file (MkDocs would copy its .txt templates as static files)."""
+    source = str(Path(file.abs_src_path or "/").resolve())
+    return file.src_uri.startswith("notify/") and source.startswith(theme_folders)
 
 
 def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -> Settings:

@@ -117,9 +117,14 @@ def test_values_are_read_as_yaml_1_2(tmp_path):
     assert code == 2 and "notify.channels.0.url: 'on' is not an http(s) URL" in output
 
 
-def test_a_plain_build_ignores_the_block(tmp_path):
+def test_a_plain_build_ignores_the_block_and_publishes_no_message_template(tmp_path):
     write_site(tmp_path)
-    (tmp_path / "mkdocs.yml").write_text(HEAD + "        channels:\n          - {id: ops, type: webhook, url: 'https://h.example/'}\n")
-    result = CliRunner().invoke(main, ["build", "-f", str(tmp_path / "mkdocs.yml"), "--now", "2021-10-06T00:00:00Z", "-q"])
+    head = HEAD.replace("  name: statusgen\n", "  name: statusgen\n  custom_dir: custom\n")
+    (tmp_path / "mkdocs.yml").write_text(head + "        channels:\n          - {id: ops, type: webhook, url: 'https://h.example/'}\n")
+    (tmp_path / "custom" / "notify").mkdir(parents=True)
+    (tmp_path / "custom" / "notify" / "subject.txt").write_text("{{ message.title }}\n")
+    result = CliRunner().invoke(main, ["build", "-f", "mkdocs.yml", "--now", "2021-10-06T00:00:00Z", "-q"])
     assert result.exit_code == 0, result.output
     assert "notify" not in result.output
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert not (tmp_path / "site" / "notify").exists()  # neither the packaged templates nor the site's
