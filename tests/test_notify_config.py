@@ -128,3 +128,18 @@ def test_a_plain_build_ignores_the_block_and_publishes_no_message_template(tmp_p
     assert "notify" not in result.output
     assert (tmp_path / "site" / "index.html").is_file()
     assert not (tmp_path / "site" / "notify").exists()  # neither the packaged templates nor the site's
+
+
+def test_validate_reports_a_broken_notify_block_too(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(HEAD + "        channels:\n          - id: ops\n            type: webhok\n"
+                                         "            url: https://hooks.example.com/x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "-f", "mkdocs.yml"], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "mkdocs.yml:11: notify.channels.0.type: 'webhok' is not one of: webhook, apprise, email (did you mean 'webhook'?)",
+        "1 problem found in notify's configuration.",
+    ]
+    (tmp_path / "mkdocs.yml").write_text(HEAD + "        channels:\n          - id: ops\n            type: webhook\n"
+                                         "            url: https://hooks.example.com/x\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["validate", "-f", "mkdocs.yml"], catch_exceptions=False).exit_code == 0
