@@ -19,3 +19,6 @@ class OutputFile:
     """Set on HTML pages: another MkDocs theme that wraps the page needs its title."""
     in_sitemap: bool = False
     """True for pages a search engine should list."""
+    at_site_root: bool = False
+    """True for the files a host or crawler reads only at the site's root (robots.txt,
+    _headers): `path` is then relative to the site root, the prefix is not added."""

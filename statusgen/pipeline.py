@@ -17,8 +17,10 @@ from .outputs import OutputFile
 from .publish.badges import render_badges
 from .publish.calendar import render_calendar
 from .publish.feeds import render_feeds
+from .publish.host_headers import render_host_headers
 from .publish.pages import render_pages
 from .publish.plans_api import render_plans_api
+from .publish.robots import render_robots
 from .publish.schemas import render_schemas
 from .publish.sitemap import render_sitemap
 from .publish.statuspage_api import render_statuspage_api
@@ -56,6 +58,8 @@ def build_outputs(records: Records, settings: Settings, now: datetime) -> list[O
     state = derive_state(records, settings, now)
     outputs = [output for stage in RENDER_STAGES for output in stage(state.public, state, settings)]
     outputs.extend(render_sitemap(outputs, settings))
+    outputs.extend(render_robots(settings))
+    outputs.extend(render_host_headers(outputs, settings))  # last: its rules cover every other file
     _refuse_collisions(outputs)
     return outputs
 

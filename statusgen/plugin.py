@@ -11,6 +11,7 @@ wraps it.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,12 @@ from mkdocs.structure.pages import Page
 from . import urls
 from .clock import NowError, resolve_now
 from .errors import ContentError
+from .headers import site_policy
 from .loader import is_record_path
 from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
 from .pipeline import build_site
+from .publish.stylesheet import STYLESHEET_TEMPLATE, Stylesheet, load_stylesheet
 from .settings import Settings
 from .templating import templates_dir
 
@@ -66,6 +69,14 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self._fragments: dict[str, OutputFile] = {}
+        self._serving = False
+        self._stylesheet: Stylesheet | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Under `serve` MkDocs injects its reload script into every page: only then may the
+        # pages' Content-Security-Policy let it run. (Defining this event also keeps the
+        # plugin across the rebuilds of one `serve`; on_config recomputes its settings.)
+        self._serving = command == "serve"
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
         # MkDocs read mkdocs.yml as YAML 1.1: the options are given the meaning YAML 1.2, as
@@ -75,7 +86,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:
             log.warning("statusgen: site_url is not set in mkdocs.yml; feeds and the API will link to http://localhost/")
-        self.settings = settings_from_config(config, self.config)
+        self.settings = replace(settings_from_config(config, self.config), live_reload=self._serving)
+        self._stylesheet = load_stylesheet(self.settings)
         if self.settings.standalone:
             # The theme's templates are statusgen/templates/ (see statusgen/theme/__init__.py).
             position = 1 if config.theme.custom_dir else 0
@@ -83,7 +95,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             # statusgen writes its own sitemap, listing its pages as well as MkDocs' ones.
             config.theme.static_templates.discard(urls.SITEMAP)
         else:
-            config.extra_css.append(self.settings.prefix + urls.STYLESHEET)
+            config.extra_css.append(self.settings.prefix + self._stylesheet.path)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -97,11 +109,16 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             raise PluginError(error.report()) from None
         except NowError as error:
             raise PluginError(str(error)) from None
+        self._fragments = {}  # under serve the plugin lives across rebuilds: no page of the last one stays
         for file in [file for file in files if is_record_path(settings.content_dir, Path(file.abs_src_path or ""))]:
             files.remove(file)
         theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
         for file in [file for file in files if _is_notify_template(file, theme_folders)]:
             files.remove(file)  # message templates of `statusgen notify`, not files of the site
+        # The theme's copy of the stylesheet source is published fingerprinted, by its content, instead.
+        source = files.get_file_from_path(STYLESHEET_TEMPLATE)
+        if source is not None and str(Path(source.abs_src_path or "/").resolve()).startswith(theme_folders):
+            files.remove(source)
         if not settings.standalone:
             # The other theme's sitemap already lists every page, statusgen's included.
             outputs = [output for output in outputs if output.path != urls.SITEMAP]
@@ -112,8 +129,14 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
         taken = {file.dest_uri: file for file in files}
         for output in outputs:
-            path = settings.prefix + output.path
-            if path in taken:
+            path = output.path if output.at_site_root else settings.prefix + output.path
+            if output.at_site_root and path in taken:
+                merged = _beside_the_sites_own(output, taken[path])
+                if merged is None:
+                    continue
+                files.remove(taken[path])
+                output = merged
+            elif path in taken:
                 if not str(Path(taken[path].abs_src_path or "/").resolve()).startswith(theme_folders):
                     raise PluginError(f"statusgen: {taken[path].src_uri} and the status section's {output.path} would both be published at {path}")
                 files.remove(taken[path])  # a theme's file (its stylesheet, its sitemap) gives way to statusgen's
@@ -131,10 +154,12 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         # section: it gets the paths from urls.py with the prefix already applied.
         settings = self.settings
         assert settings is not None
+        assert self._stylesheet is not None
         env.globals["status_section"] = {
             "home": settings.prefix or "./",
             "history": settings.prefix + urls.INCIDENT_HISTORY,
-            "stylesheet": settings.prefix + urls.STYLESHEET,
+            "stylesheet": settings.prefix + self._stylesheet.path,
+            "content_security_policy": site_policy(settings, (self._stylesheet.inline_source,), in_meta=True),
             "feeds": [(settings.prefix + feed.path, feed.media_type, feed.label) for feed in urls.FEEDS],
         }
         return env
@@ -166,6 +191,14 @@ def _is_notify_template(file: File, theme_folders: tuple[str, ...]) -> bool:
     """A theme folder's notify/ file (MkDocs would copy its .txt templates as static files)."""
     source = str(Path(file.abs_src_path or "/").resolve())
     return file.src_uri.startswith("notify/") and source.startswith(theme_folders)
+
+
+def _beside_the_sites_own(output: OutputFile, own: File) -> OutputFile | None:
+    """What to publish when the site's docs already hold a root file statusgen writes: the
+    site's robots.txt is kept as it is; its _headers comes first, statusgen's rules after."""
+    if output.path != urls.HOST_HEADERS:
+        return None
+    return replace(output, content=own.content_bytes.rstrip(b"\n") + b"\n\n" + output.content)
 
 
 def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -> Settings:

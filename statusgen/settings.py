@@ -31,6 +31,9 @@ class Settings:
     another MkDocs theme wraps in its chrome (the status section mounted in a docs site)."""
     template_dirs: tuple[Path, ...] = field(default_factory=tuple)
     """User template folders, searched before the packaged templates."""
+    live_reload: bool = False
+    """True under `statusgen serve` / `mkdocs serve`: the pages' Content-Security-Policy lets
+    the preview's reload script run. Never set for a build that is published."""
 
     @property
     def base_url(self) -> str:

@@ -16,7 +16,8 @@ POSTMORTEMS = "postmortems/"
 ANNOUNCEMENTS = "announcements/"
 PRICING = "pricing/"
 NOT_FOUND = "404.html"
-STYLESHEET = "assets/statusgen.css"
+ASSETS = "assets/"
+"""Folder of the fingerprinted assets (long-cached: a changed file gets a new name)."""
 RSS_FEED = "feed.xml"
 ATOM_FEED = "atom.xml"
 JSON_FEED = "feed.json"
@@ -24,6 +25,10 @@ CALENDAR = "maintenance.ics"
 BADGE = "badge.svg"
 BADGE_ENDPOINT = "badge.json"
 SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+"""At the site root (not the section's): crawlers read it only there."""
+HOST_HEADERS = "_headers"
+"""At the site root: the response headers, in the format Netlify and Cloudflare Pages read."""
 STATUSPAGE_API = "api/v2/"
 """Folder of Statuspage's API v2 files (summary.json, incidents/unresolved.json...)."""
 UPTIME_API = "api/uptime.json"
@@ -86,6 +91,11 @@ def component_badge(component_id: str) -> str:
 
 def component_badge_endpoint(component_id: str) -> str:
     return f"components/{component_id}/badge.json"
+
+
+def stylesheet(fingerprint: str) -> str:
+    """The stylesheet under a name that changes whenever its content does."""
+    return f"{ASSETS}statusgen.{fingerprint}.css"
 
 
 def schema(file_name: str) -> str:

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import urls
+from ..headers import site_policy
 from ..markup import MarkdownRenderer
 from ..models import Component, ComponentStatus, Group, Incident, Plan
 from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
 from .formatting import INDICATOR_STATUS, favicon_uri
+from .stylesheet import Stylesheet
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,10 @@ class SiteView:
     indicator_status: ComponentStatus
     nav: tuple[tuple[str, str], ...]
     """(label, path) of the header's links, in order."""
+    stylesheet: str
+    """Path of the fingerprinted stylesheet in the section."""
+    content_security_policy: str | None
+    """The pages' policy for their <meta http-equiv>; None under another theme (its pages)."""
 
     def component_name(self, component_id: str) -> str:
         """The display name of a component id (validation guarantees it exists)."""
@@ -74,7 +80,7 @@ class SiteView:
         return plan.name if plan else plan_id
 
 
-def build_site_view(records: Records, state: SiteState, settings: Settings) -> SiteView:
+def build_site_view(records: Records, state: SiteState, settings: Settings, stylesheet: Stylesheet) -> SiteView:
     """Compute once the lookups that pages would otherwise each rebuild."""
     nav = [("Status", urls.HOME), ("History", urls.INCIDENT_HISTORY)]
     if records.postmortems:
@@ -96,6 +102,8 @@ def build_site_view(records: Records, state: SiteState, settings: Settings) -> S
         favicon=favicon_uri(state.indicator),
         indicator_status=INDICATOR_STATUS[state.indicator],
         nav=tuple(nav),
+        stylesheet=stylesheet.path,
+        content_security_policy=site_policy(settings, (stylesheet.inline_source,), in_meta=True),
     )
 
 

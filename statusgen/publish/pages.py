@@ -29,8 +29,8 @@ from .record_pages import (
     maintenance_page,
     postmortem_page,
 )
+from .stylesheet import load_stylesheet
 
-STYLESHEET_TEMPLATE = "assets/statusgen.css"
 SITE_WIDE_KINDS = frozenset({AnnouncementKind.POLICY, AnnouncementKind.RETENTION, AnnouncementKind.PRICING})
 """Announcements of these kinds that name no plan apply to every plan on the pricing page."""
 
@@ -38,12 +38,12 @@ SITE_WIDE_KINDS = frozenset({AnnouncementKind.POLICY, AnnouncementKind.RETENTION
 def render_pages(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
     """Every HTML page of the site, plus its stylesheet."""
     environment = make_environment(settings)
-    site = build_site_view(records, state, settings)
-    stylesheet, _, _ = environment.loader.get_source(environment, STYLESHEET_TEMPLATE)  # type: ignore[union-attr]
-    outputs = [OutputFile(urls.STYLESHEET, stylesheet.encode("utf-8"))]
+    stylesheet = load_stylesheet(settings)
+    site = build_site_view(records, state, settings, stylesheet)
+    outputs = [OutputFile(stylesheet.path, stylesheet.text.encode("utf-8"))]
     outputs.extend(map_in_order(partial(render_page, environment, site), list(all_pages(site))))
     if settings.standalone:
-        outputs.append(render_page(environment, site, not_found_page(site, stylesheet)))
+        outputs.append(render_page(environment, site, not_found_page(site, stylesheet.text)))
     return outputs
 
 

@@ -1,0 +1,97 @@
+"""How every file of a status site should be served: caching, CORS and a script-free policy.
+
+One definition, read by everything that writes host configuration: `_headers` (Netlify and
+Cloudflare Pages, publish/host_headers.py) and the user guide's nginx, Caddy and S3 settings
+(host_configs.py). A file is one of three kinds:
+- a page (HTML): short caching, so a CDN never shows "All Systems Operational" for long after
+  an outage began;
+- data (feeds, API, badges, calendar, schemas, sitemap, metrics: every file that is not a page
+  or an asset): short caching, and `Access-Control-Allow-Origin: *`, so widgets and other
+  browser clients read it from any origin, as they read Statuspage's API;
+- an asset under assets/, whose name carries a hash of its content: cached for a year.
+Every response also gets nosniff and a Referrer-Policy; a standalone site (statusgen's theme)
+also gets its Content-Security-Policy. Mounted under another theme, the pages are that
+theme's (Material runs scripts): statusgen then sets no policy on them.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from . import urls
+from .settings import Settings
+
+SHORT_CACHE = "public, max-age=60"
+"""Status documents: a minute in any cache at most."""
+LONG_CACHE = "public, max-age=31536000, immutable"
+"""Fingerprinted assets: a new content is a new name, so the old one never changes."""
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+ANY_ORIGIN = "*"
+
+
+class FileKind(Enum):
+    """How a file of the status section is served."""
+
+    PAGE = "page"
+    DATA = "data"
+    ASSET = "asset"
+
+
+def file_kind(path: str) -> FileKind:
+    """The kind of a path of the section: a file ("feed.xml") or a page URL ("incidents/")."""
+    if path.startswith(urls.ASSETS):
+        return FileKind.ASSET
+    if path == "" or path.endswith(("/", ".html")):
+        return FileKind.PAGE
+    return FileKind.DATA
+
+
+def common_headers(policy: str | None) -> dict[str, str]:
+    """The headers every response of the section gets, whatever its kind."""
+    headers = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": REFERRER_POLICY}
+    if policy is not None:
+        headers["Content-Security-Policy"] = policy
+    return headers
+
+
+def kind_headers(kind: FileKind) -> dict[str, str]:
+    """The headers that depend on the kind of file: caching, and CORS for data."""
+    headers = {"Cache-Control": LONG_CACHE if kind is FileKind.ASSET else SHORT_CACHE}
+    if kind is FileKind.DATA:
+        headers["Access-Control-Allow-Origin"] = ANY_ORIGIN
+    return headers
+
+
+def headers_for(path: str, policy: str | None) -> dict[str, str]:
+    """Every header a response for `path` (a path of the section) should carry."""
+    return {**common_headers(policy), **kind_headers(file_kind(path))}
+
+
+def content_security_policy(inline_styles: tuple[str, ...], *, live_reload: bool, in_meta: bool) -> str:
+    """The pages' policy: no script, no plugin, nothing from another origin.
+
+    `inline_styles` are CSP sources ('sha256-...') of the <style> elements a page may carry
+    (the 404 page inlines the stylesheet); the favicon is a data: image. Under `serve` the
+    preview's reload script (inline, polling its server) is let through, and only there. A
+    <meta> policy cannot hold frame-ancestors (browsers ignore it there): the header does."""
+    directives = [
+        ("default-src", "'none'"),
+        ("script-src", "'unsafe-inline'" if live_reload else "'none'"),
+        ("style-src", " ".join(("'self'", *inline_styles))),
+        ("img-src", "'self' data:"),
+        ("object-src", "'none'"),
+        ("base-uri", "'none'"),
+        ("form-action", "'none'"),
+    ]
+    if live_reload:
+        directives.append(("connect-src", "'self'"))
+    if not in_meta:
+        directives.append(("frame-ancestors", "'none'"))
+    return "; ".join(f"{name} {value}" for name, value in directives)
+
+
+def site_policy(settings: Settings, inline_styles: tuple[str, ...], *, in_meta: bool) -> str | None:
+    """The policy of a site's pages, or None when another theme makes them (mounted mode)."""
+    if not settings.standalone:
+        return None
+    return content_security_policy(inline_styles, live_reload=settings.live_reload, in_meta=in_meta)
