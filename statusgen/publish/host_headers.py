@@ -35,6 +35,8 @@ def render_host_headers(outputs: list[OutputFile], settings: Settings) -> list[O
     stylesheet = load_stylesheet(settings)
     policy = headers.site_policy(settings, (stylesheet.inline_source,), in_meta=False)
     rules = host_rules([output.path for output in outputs if not output.at_site_root], settings.prefix, policy)
+    # Files at the site root beside the section (robots.txt) are data, served fresh.
+    rules.extend(_kind_rule("/" + output.path, file_kind(output.path)) for output in outputs if output.at_site_root)
     return [OutputFile(urls.HOST_HEADERS, render_rules(rules).encode("utf-8"), at_site_root=True)]
 
 
