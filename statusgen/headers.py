@@ -67,17 +67,11 @@ def headers_for(path: str, policy: str | None) -> dict[str, str]:
     return {**common_headers(policy), **kind_headers(file_kind(path))}
 
 
-def content_security_policy(inline_styles: tuple[str, ...], *, live_reload: bool, in_meta: bool) -> str:
-    """The pages' policy: no script, no plugin, nothing from another origin.
-
-    `inline_styles` are CSP sources ('sha256-...') of the <style> elements a page may carry
-    (the 404 page inlines the stylesheet); the favicon is a data: image. Under `serve` the
-    preview's reload script (inline, polling its server) is let through, and only there. A
-    <meta> policy cannot hold frame-ancestors (browsers ignore it there): the header does."""
+def _policy(style_sources: tuple[str, ...], *, live_reload: bool, in_meta: bool) -> str:
     directives = [
         ("default-src", "'none'"),
         ("script-src", "'unsafe-inline'" if live_reload else "'none'"),
-        ("style-src", " ".join(("'self'", *inline_styles))),
+        ("style-src", " ".join(style_sources)),
         ("img-src", "'self' data:"),
         ("object-src", "'none'"),
         ("base-uri", "'none'"),
@@ -90,8 +84,28 @@ def content_security_policy(inline_styles: tuple[str, ...], *, live_reload: bool
     return "; ".join(f"{name} {value}" for name, value in directives)
 
 
-def site_policy(settings: Settings, inline_styles: tuple[str, ...], *, in_meta: bool) -> str | None:
+def page_policy(inline_styles: tuple[str, ...], *, live_reload: bool) -> str:
+    """The policy every page carries in its <meta>: no script, no plugin, nothing from another
+    origin; styles from the site and the <style> elements whose CSP sources ('sha256-...') are
+    given (the 404 page inlines the stylesheet); images from the site and data: (the favicon).
+    Under `serve` the preview's reload script (inline, polling its server) is let through, and
+    only there."""
+    return _policy(("'self'", *inline_styles), live_reload=live_reload, in_meta=True)
+
+
+HOST_POLICY = _policy(("'self'", "'unsafe-inline'"), live_reload=False, in_meta=False)
+"""The policy hosts send as a header (`_headers`, and the user guide's nginx, Caddy and
+CloudFront settings). A browser enforces both it and the page's <meta>, so it differs from
+the pages' policy only where that helps: it adds frame-ancestors (ignored in a <meta>), and
+it allows inline styles without naming the stylesheet's hash, so that a host's configuration
+stays right when the stylesheet changes; each page's own policy still admits only that hash."""
+
+
+def site_page_policy(settings: Settings, inline_styles: tuple[str, ...]) -> str | None:
     """The policy of a site's pages, or None when another theme makes them (mounted mode)."""
-    if not settings.standalone:
-        return None
-    return content_security_policy(inline_styles, live_reload=settings.live_reload, in_meta=in_meta)
+    return page_policy(inline_styles, live_reload=settings.live_reload) if settings.standalone else None
+
+
+def site_host_policy(settings: Settings) -> str | None:
+    """The policy header of a site's responses, or None when mounted under another theme."""
+    return HOST_POLICY if settings.standalone else None

@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page
 from . import urls
 from .clock import NowError, resolve_now
 from .errors import ContentError
-from .headers import site_policy
+from .headers import site_page_policy
 from .loader import is_record_path
 from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
@@ -159,7 +159,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             "home": settings.prefix or "./",
             "history": settings.prefix + urls.INCIDENT_HISTORY,
             "stylesheet": settings.prefix + self._stylesheet.path,
-            "content_security_policy": site_policy(settings, (self._stylesheet.inline_source,), in_meta=True),
+            "content_security_policy": site_page_policy(settings, (self._stylesheet.inline_source,)),
             "feeds": [(settings.prefix + feed.path, feed.media_type, feed.label) for feed in urls.FEEDS],
         }
         return env

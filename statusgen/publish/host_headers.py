@@ -17,7 +17,6 @@ from .. import headers, urls
 from ..headers import FileKind, file_kind
 from ..outputs import OutputFile
 from ..settings import Settings
-from .stylesheet import load_stylesheet
 
 PLACEHOLDER = ":id"
 
@@ -32,8 +31,7 @@ class Rule:
 
 def render_host_headers(outputs: list[OutputFile], settings: Settings) -> list[OutputFile]:
     """`_headers` for the files of a build (the last stage: it sees every other output)."""
-    stylesheet = load_stylesheet(settings)
-    policy = headers.site_policy(settings, (stylesheet.inline_source,), in_meta=False)
+    policy = headers.site_host_policy(settings)
     rules = host_rules([output.path for output in outputs if not output.at_site_root], settings.prefix, policy)
     # Files at the site root beside the section (robots.txt) are data, served fresh.
     rules.extend(_kind_rule("/" + output.path, file_kind(output.path)) for output in outputs if output.at_site_root)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import urls
-from ..headers import site_policy
+from ..headers import site_page_policy
 from ..markup import MarkdownRenderer
 from ..models import Component, ComponentStatus, Group, Incident, Plan
 from ..records import Records
@@ -103,7 +103,7 @@ def build_site_view(records: Records, state: SiteState, settings: Settings, styl
         indicator_status=INDICATOR_STATUS[state.indicator],
         nav=tuple(nav),
         stylesheet=stylesheet.path,
-        content_security_policy=site_policy(settings, (stylesheet.inline_source,), in_meta=True),
+        content_security_policy=site_page_policy(settings, (stylesheet.inline_source,)),
     )
 
 
