@@ -117,7 +117,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             files.remove(file)  # message templates of `statusgen notify`, not files of the site
         # The theme's copy of the stylesheet source is published fingerprinted, by its content, instead.
         source = files.get_file_from_path(STYLESHEET_TEMPLATE)
-        if source is not None and str(Path(source.abs_src_path or "/").resolve()).startswith(theme_folders):
+        if source is not None and _from_theme(source, config):
             files.remove(source)
         if not settings.standalone:
             # The other theme's sitemap already lists every page, statusgen's included.
@@ -126,7 +126,6 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         return files
 
     def _add_outputs(self, outputs: list[OutputFile], files: Files, config: MkDocsConfig, settings: Settings) -> None:
-        theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
         taken = {file.dest_uri: file for file in files}
         for output in outputs:
             path = output.path if output.at_site_root else settings.prefix + output.path
@@ -137,7 +136,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
                 files.remove(taken[path])
                 output = merged
             elif path in taken:
-                if not str(Path(taken[path].abs_src_path or "/").resolve()).startswith(theme_folders):
+                if not _from_theme(taken[path], config):
                     raise PluginError(f"statusgen: {taken[path].src_uri} and the status section's {output.path} would both be published at {path}")
                 files.remove(taken[path])  # a theme's file (its stylesheet, its sitemap) gives way to statusgen's
             if settings.standalone or output.title is None:
@@ -185,6 +184,12 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         if self.settings is not None and self.settings.content_dir.is_dir():
             server.watch(str(self.settings.content_dir))
         return server
+
+
+def _from_theme(file: File, config: MkDocsConfig) -> bool:
+    """True for a file the theme (or its custom_dir) brought, rather than the site's docs."""
+    folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
+    return str(Path(file.abs_src_path or "/").resolve()).startswith(folders)
 
 
 def _is_notify_template(file: File, theme_folders: tuple[str, ...]) -> bool:
