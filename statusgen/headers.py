@@ -62,11 +62,6 @@ def kind_headers(kind: FileKind) -> dict[str, str]:
     return headers
 
 
-def headers_for(path: str, policy: str | None) -> dict[str, str]:
-    """Every header a response for `path` (a path of the section) should carry."""
-    return {**common_headers(policy), **kind_headers(file_kind(path))}
-
-
 def _policy(style_sources: tuple[str, ...], *, live_reload: bool, in_meta: bool) -> str:
     directives = [
         ("default-src", "'none'"),
