@@ -68,12 +68,14 @@ def _policy(style_sources: tuple[str, ...], *, live_reload: bool, in_meta: bool)
         ("script-src", "'unsafe-inline'" if live_reload else "'none'"),
         ("style-src", " ".join(style_sources)),
         ("img-src", "'self' data:"),
+        # No script of the page's own can run, so this admits only tools that fetch from inside
+        # the page: Lighthouse and PageSpeed Insights read robots.txt so (under serve, the
+        # reload script polls its server).
+        ("connect-src", "'self'"),
         ("object-src", "'none'"),
         ("base-uri", "'none'"),
         ("form-action", "'none'"),
     ]
-    if live_reload:
-        directives.append(("connect-src", "'self'"))
     if not in_meta:
         directives.append(("frame-ancestors", "'none'"))
     return "; ".join(f"{name} {value}" for name, value in directives)
@@ -83,8 +85,7 @@ def page_policy(inline_styles: tuple[str, ...], *, live_reload: bool) -> str:
     """The policy every page carries in its <meta>: no script, no plugin, nothing from another
     origin; styles from the site and the <style> elements whose CSP sources ('sha256-...') are
     given (the 404 page inlines the stylesheet); images from the site and data: (the favicon).
-    Under `serve` the preview's reload script (inline, polling its server) is let through, and
-    only there."""
+    Under `serve` the preview's reload script (inline) is let through, and only there."""
     return _policy(("'self'", *inline_styles), live_reload=live_reload, in_meta=True)
 
 
