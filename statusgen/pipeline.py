@@ -21,8 +21,8 @@ from .publish.metrics import render_metrics
 from .publish.pages import render_pages
 from .publish.plans_api import render_plans_api
 from .publish.schemas import render_schemas
-from .publish.sla_api import render_sla_api
 from .publish.sitemap import render_sitemap
+from .publish.sla_api import render_sla_api
 from .publish.statuspage_api import render_statuspage_api
 from .publish.uptime_api import render_uptime_api
 from .record_memo import load_records_once
