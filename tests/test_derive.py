@@ -161,7 +161,7 @@ def test_uptime_api_publishes_the_state_in_design_shape():
         figures = state.uptime[component["id"]]
         assert component["uptime"] == figures.uptime
         assert [day["uptime"] for day in component["days"]] == [day.uptime for day in figures.days]
-    assert render_uptime_api(given, derive_state(given, settings(3), NOW), settings(3)) == [output]
+    assert render_uptime_api(given, derive_state(given, settings(3), NOW), settings(3)) == [output, *history]
 
 
 def test_ten_thousand_incidents_add_up_and_are_reproducible():
