@@ -29,10 +29,12 @@ from generate import NOW, generate  # noqa: E402
 from statusgen.derive import derive_state  # noqa: E402
 from statusgen.loader import load_records  # noqa: E402
 from statusgen.measured import measure  # noqa: E402
-from statusgen.pipeline import (
-    RENDER_STAGES,  # noqa: E402
-    build_outputs,  # noqa: E402
-)
+from statusgen.notify.config import NotifyConfig, Reminders, WebhookChannel  # noqa: E402
+from statusgen.notify.due import due_messages  # noqa: E402
+from statusgen.notify.planner import plan  # noqa: E402
+from statusgen.notify.state_file import NotifyState  # noqa: E402
+from statusgen.pipeline import RENDER_STAGES, build_outputs  # noqa: E402
+from statusgen.public_view import as_of  # noqa: E402
 from statusgen.publish.history_pages import sla_page, uptime_page  # noqa: E402
 from statusgen.publish.metrics import render_metrics  # noqa: E402
 from statusgen.publish.page_context import build_site_view  # noqa: E402
@@ -60,6 +62,7 @@ def stage_times(root: Path) -> list[tuple[str, float, int]]:
     started = time.perf_counter()
     state = derive_state(records, settings, NOW)
     rows.append(("derive_state", time.perf_counter() - started, 0))
+    rows.append(notify_plan_time(records))
     outputs = []
     for stage in RENDER_STAGES:
         started = time.perf_counter()
@@ -97,6 +100,22 @@ def history_times(records: Records, settings: Settings) -> list[tuple[str, float
             ("history: files", file_seconds, len(files)),
             ("history: total", figures + page_seconds + file_seconds, len(pages) + len(files)),
             ("build_outputs", build_seconds, len(everything))]
+
+
+def notify_plan_time(records: object) -> tuple[str, float, int]:
+    """What `statusgen notify` spends deciding what is due, beyond reading the records: the
+    public view, every message of the history, and one channel's state holding all but the
+    newest (the steady state of a site that notifies on every run)."""
+    reminders = Reminders(maintenance=["P1D", "PT1H"], announcement=["P7D"])
+    channel = WebhookChannel.model_validate({"id": "ops", "type": "webhook", "url": "https://hooks.example.com/"})
+    config = NotifyConfig(state="s.json", reminders=reminders, channels=(channel,))
+    keys = [message.key for message in due_messages(as_of(records, NOW), reminders, NOW)]  # type: ignore[arg-type]
+    state = NotifyState().recorded("ops", sent=keys[:-1])
+    started = time.perf_counter()
+    decided = plan(as_of(records, NOW), state, config, NOW)  # type: ignore[arg-type]
+    seconds = time.perf_counter() - started
+    assert len(decided.deliveries) == 1  # the newest message, the one the state lacks
+    return "notify: as_of + plan", seconds, 0
 
 
 def main() -> None:

@@ -158,6 +158,12 @@ def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...],
         return f"{shown} is not a finite number"
     if kind == "string_too_short":
         return "expected some text"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"expected a whole number, got {_kind_of(value, shown)}"
+    if kind == "too_short":
+        return f"expected at least {context.get('min_length', 1)} entr{'y' if context.get('min_length', 1) == 1 else 'ies'}"
+    if kind == "less_than_equal":
+        return f"{shown} must be at most {context.get('le')}"
     if kind == "string_type":
         return f"expected text, got {_kind_of(value, shown)}{_quote_hint(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):

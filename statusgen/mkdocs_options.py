@@ -89,26 +89,33 @@ def _kind_of(value: Any) -> str:
 
 
 def _written_options(path: Path) -> dict[str, Written]:
-    """Option name -> how each plain scalar under `plugins: - statusgen:` is written in the
-    file, or in the file it inherits from when it has no `plugins` of its own (MkDocs
-    replaces the whole list, it does not merge it)."""
+    """Option name -> how each plain scalar under `plugins: - statusgen:` is written in the file."""
+    block, found_in = statusgen_block(path, lambda text: yaml.compose(text, Loader=yaml.SafeLoader))
+    display = display_path(found_in)
+    return {name: Written(text, f"{display}:{line}") for name, (text, line) in _plain_scalars(block).items()}
+
+
+def statusgen_block(path: Path, compose: Callable[[str], yaml.Node | None]) -> tuple[yaml.Node | None, Path]:
+    """The options node of `statusgen` under `plugins:` in mkdocs.yml, composed by `compose`,
+    and the file it is in: mkdocs.yml, or the file it inherits from when it has no `plugins`
+    of its own (MkDocs replaces the whole list, it does not merge it). None when there is none."""
     for _ in range(_MAX_INHERIT):
         try:
-            root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
+            root = compose(path.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            return {}  # MkDocs has read it already: whatever is wrong, it has said so
+            return None, path  # MkDocs has read it already: whatever is wrong, it has said so
         plugins = _value_of(root, "plugins")
         if plugins is not None:
-            display = _display(path)
-            return {name: Written(text, f"{display}:{line}") for name, (text, line) in _plain_scalars(_statusgen_block(plugins)).items()}
+            return _statusgen_block(plugins), path
         inherit = _value_of(root, "INHERIT")
         if not isinstance(inherit, yaml.ScalarNode):
-            return {}
+            return None, path
         path = path.parent / inherit.value
-    return {}
+    return None, path
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A file as the user would type it: relative to the working folder when inside it."""
     relative = os.path.relpath(path.resolve(), Path.cwd())
     return str(path) if relative.startswith("..") else relative
 

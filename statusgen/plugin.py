@@ -36,6 +36,10 @@ from .templating import templates_dir
 log = get_plugin_logger(__name__)
 
 
+class _CheckedByNotify(base.BaseConfigOption[Any]):
+    """Any value: MkDocs only has to know the key."""
+
+
 class StatusgenConfig(base.Config):
     """The `statusgen` block of mkdocs.yml."""
 
@@ -51,6 +55,9 @@ class StatusgenConfig(base.Config):
     """Most entries per feed."""
     incidents_per_page = option.Type(int, default=25)
     """Incidents per page of the history."""
+    notify = _CheckedByNotify()
+    """Channels and reminders of `statusgen notify`; read and checked by notify itself
+    (notify/config_file.py), at YAML 1.2 and with line numbers, never by a build."""
 
 
 class StatusgenPlugin(BasePlugin[StatusgenConfig]):
@@ -94,6 +101,9 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             raise PluginError(str(error)) from None
         for file in [file for file in files if is_record_path(settings.content_dir, Path(file.abs_src_path or ""))]:
             files.remove(file)
+        theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
+        for file in [file for file in files if _is_notify_template(file, theme_folders)]:
+            files.remove(file)  # message templates of `statusgen notify`, not files of the site
         if not settings.standalone:
             # The other theme's sitemap already lists every page, statusgen's included.
             outputs = [output for output in outputs if output.path != urls.SITEMAP]
@@ -152,6 +162,12 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         if self.settings is not None and self.settings.content_dir.is_dir():
             server.watch(str(self.settings.content_dir))
         return server
+
+
+def _is_notify_template(file: File, theme_folders: tuple[str, ...]) -> bool:
+    """A theme folder's notify/ file (MkDocs would copy its .txt templates as static files)."""
+    source = str(Path(file.abs_src_path or "/").resolve())
+    return file.src_uri.startswith("notify/") and source.startswith(theme_folders)
 
 
 def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -> Settings:

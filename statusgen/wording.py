@@ -82,3 +82,14 @@ def describe_duration(value: str) -> str:
             count = int(amount)
             parts.append(f"{count} {unit if count != 1 else unit[:-1]}")
     return ", ".join(parts)
+
+
+def describe_span(span: timedelta) -> str:
+    """A span for readers, in its largest whole units: 36 hours -> '1 day, 12 hours'."""
+    seconds = int(span.total_seconds())
+    parts = []
+    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        amount, seconds = divmod(seconds, size)
+        if amount:
+            parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
+    return ", ".join(parts) or "now"

@@ -181,6 +181,21 @@ def plain_value(text: str) -> Any:
         loader.dispose()
 
 
+def compose(text: str) -> yaml.Node | None:
+    """The node graph of a YAML document, plain scalars resolved as records read them (YAML
+    1.2); tags written in the file (`!ENV`, `!!python/name:`) stay as written, unconstructed."""
+    return yaml.compose(text, Loader=_RecordLoader)
+
+
+def node_value(node: yaml.Node) -> Any:
+    """The value of a node made by `compose`, constructed as a record's values are."""
+    loader = _RecordLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def _check_nodes(root: yaml.Node, first_line: int, anchors: bool) -> None:
     # Aliases let a tiny file stand for billions of values, or for a value that contains
     # itself; every later stage walks them. Walk the node graph as the constructor would,

@@ -11,6 +11,7 @@ import click
 
 from .. import __version__
 from . import importer, init, records
+from .notify import notify_command
 from .site import build_command, schema_command, serve_command, validate_command
 
 
@@ -24,5 +25,6 @@ main.add_command(build_command)
 main.add_command(validate_command)
 main.add_command(serve_command)
 main.add_command(schema_command)
+main.add_command(notify_command)
 for command in (init.init_command, *records.COMMANDS, importer.import_group):
     main.add_command(command)

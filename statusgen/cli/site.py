@@ -20,6 +20,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..clock import NowError, resolve_now
 from ..errors import ContentError
+from ..notify.config_file import NotifyConfigError, read_notify_config
 from ..plugin import StatusgenPlugin, settings_from_config
 from ..publish.schemas import schema_files
 from ..record_memo import load_records_once
@@ -121,11 +122,20 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
 @click.command("validate")
 @config_option
 def validate_command(config_file: str) -> None:
-    """Check every record and report every problem at once (exit 1 if any)."""
+    """Check every record, and notify's configuration when there is one; report every problem
+    at once (exit 1 if any)."""
     _quiet_mkdocs(True)
     with user_errors():
         config, plugin = load_site_config(config_file)
         records = validated_records(config, plugin)
+    try:
+        # Checked here too, so that review (the pre-commit hook, CI on pull requests) catches
+        # a broken channel before the first `statusgen notify` after merging does.
+        read_notify_config(Path(config_file), records)
+    except NotifyConfigError as error:
+        count = len(error.problems)
+        raise UserError("\n".join(str(problem) for problem in error.problems)
+                        + f"\n{count} problem{'s' if count != 1 else ''} found in notify's configuration.") from None
     counts = {
         "components": len(records.components.components), "incidents": len(records.incidents),
         "maintenance windows": len(records.maintenance), "post-mortems": len(records.postmortems),

@@ -82,21 +82,20 @@ class ItemSource:
             yield from self.announcement(announcement)
 
     def incident(self, incident: Incident) -> Iterator[Candidate]:
-        """One candidate per update; N counts the updates oldest first.
+        """One candidate per entry of `incident_entries`: an update's item carries its body;
+        the item of an incident without updates, its summary."""
+        page = urls.absolute(self._base, urls.incident(incident.id))  # the entry of an incident without updates
+        for path, published, number in incident_entries(incident):
+            item_id = urls.absolute(self._base, path)
+            if number is None:
+                yield Candidate(published, item_id, lambda: FeedItem(
+                    id=page, url=page, title=incident.title, published=incident.started,
+                    updated=incident.resolved or incident.started,
+                    content_html=str(self._renderer.render(incident.body)), tags=("incident", incident.impact.value),
+                ))
+                continue
 
-        An incident opened without any update still is news: it gets one item of its own,
-        for the incident page, with its summary as the content."""
-        page = urls.absolute(self._base, urls.incident(incident.id))
-        if not incident.updates:
-            yield Candidate(incident.started, page, lambda: FeedItem(
-                id=page, url=page, title=incident.title, published=incident.started,
-                updated=incident.resolved or incident.started,
-                content_html=str(self._renderer.render(incident.body)), tags=("incident", incident.impact.value),
-            ))
-        for number, update in enumerate(incident.updates, start=1):
-            item_id = f"{page}#{urls.update_anchor(number)}"
-
-            def build(update: IncidentUpdate = update, item_id: str = item_id) -> FeedItem:
+            def build(update: IncidentUpdate = incident.updates[number - 1], item_id: str = item_id) -> FeedItem:
                 return FeedItem(
                     id=item_id, url=item_id,
                     title=f"{incident.title} — {label(update.status)}",
@@ -105,7 +104,7 @@ class ItemSource:
                     tags=("incident", incident.impact.value),
                 )
 
-            yield Candidate(update.at, item_id, build)
+            yield Candidate(published, item_id, build)
 
     def maintenance(self, window: Maintenance) -> Iterator[Candidate]:
         """One candidate per window, dated when it was announced (without `announced`, its
@@ -156,6 +155,23 @@ class ItemSource:
                             tags=("announcement", announcement.kind.value))
 
         yield Candidate(published, page, build)
+
+
+def update_entry(page: str, number: int) -> str:
+    """The entry of a record's Nth update (1-based, oldest first): its page and the update's
+    anchor. With the section's base URL in front, the feed entry's id (and notify's message id)."""
+    return f"{page}#{urls.update_anchor(number)}"
+
+
+def incident_entries(incident: Incident) -> list[tuple[str, datetime, int | None]]:
+    """(path, time, update number) of each entry an incident has in the feeds, oldest first.
+
+    One per update, N counting the updates oldest first. An incident opened without any
+    update still is news: it has one entry of its own, its page, dated by `started`."""
+    page = urls.incident(incident.id)
+    if not incident.updates:
+        return [(page, incident.started, None)]
+    return [(update_entry(page, number), update.at, number) for number, update in enumerate(incident.updates, start=1)]
 
 
 def maintenance_by_component(windows: Iterable[Maintenance]) -> Mapping[str, tuple[Maintenance, ...]]:
