@@ -146,8 +146,6 @@ def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...],
         return f"{shown} must be more than {context.get('gt')}"
     if kind == "less_than_equal":
         return f"{shown} must be at most {context.get('le')}"
-    if kind == "too_short":
-        return "expected at least one item: leave the key out instead of an empty list"
     if kind in ("decimal_parsing", "decimal_type"):
         return f"{shown} is not a number: write a decimal such as 5 or 4.99"
     if kind == "decimal_max_places":
