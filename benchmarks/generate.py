@@ -92,7 +92,10 @@ def write_catalogues(content: Path) -> None:
         "currency: USD\nplans:\n"
         "  - id: free\n    name: Free\n    price: 0\n    period: month\n"
         "  - id: pro\n    name: Pro\n    price: 5\n    period: month\n"
+        "    sla: {target: 99.5, credits: [{below: 99.5, credit: 10}]}\n"
         "  - id: team\n    name: Team\n    price: 9\n    period: month\n    per: user\n"
+        f"    sla: {{target: 99.9, components: [{', '.join(c for c, _ in COMPONENTS[:4])}],"
+        " credits: [{below: 99.9, credit: 10}, {below: 99.0, credit: 25}]}\n"
     )
 
 

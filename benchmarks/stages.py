@@ -4,6 +4,11 @@ The unit tests assert what a long history costs in work (feeds render only the i
 publish, the API builds only the incidents it lists); the seconds are measured here and
 printed, never asserted. Stages run in this process, in the order `build_outputs` runs them.
 
+The last lines price the uptime history (issue 13) against the whole build: every uptime
+figure (`measured.measure`: timelines over the whole history, the window, months, calendars,
+groups, SLAs, an upper bound since the 90-day window was computed before it too), the two
+pages it adds and the files it adds (api/uptime-monthly.json and .csv, api/sla.json, metrics).
+
     python benchmarks/stages.py 10000 [--repeat 3]
 """
 
@@ -23,15 +28,25 @@ from generate import NOW, generate  # noqa: E402
 
 from statusgen.derive import derive_state  # noqa: E402
 from statusgen.loader import load_records  # noqa: E402
+from statusgen.measured import measure  # noqa: E402
 from statusgen.notify.config import NotifyConfig, Reminders, WebhookChannel  # noqa: E402
 from statusgen.notify.due import due_messages  # noqa: E402
 from statusgen.notify.planner import plan  # noqa: E402
 from statusgen.notify.state_file import NotifyState  # noqa: E402
-from statusgen.pipeline import RENDER_STAGES  # noqa: E402
+from statusgen.pipeline import RENDER_STAGES, build_outputs  # noqa: E402
 from statusgen.public_view import as_of  # noqa: E402
+from statusgen.publish.history_pages import sla_page, uptime_page  # noqa: E402
+from statusgen.publish.metrics import render_metrics  # noqa: E402
+from statusgen.publish.page_context import build_site_view  # noqa: E402
+from statusgen.publish.pages import render_page  # noqa: E402
 from statusgen.publish.sitemap import render_sitemap  # noqa: E402
+from statusgen.publish.sla_api import render_sla_api  # noqa: E402
+from statusgen.publish.uptime_api import render_uptime_api  # noqa: E402
 from statusgen.record_memo import fingerprint  # noqa: E402
+from statusgen.records import Records  # noqa: E402
 from statusgen.settings import Settings  # noqa: E402
+from statusgen.templating import make_environment  # noqa: E402
+from statusgen.uptime import uptime_window  # noqa: E402
 
 
 def stage_times(root: Path) -> list[tuple[str, float, int]]:
@@ -57,7 +72,34 @@ def stage_times(root: Path) -> list[tuple[str, float, int]]:
     started = time.perf_counter()
     sitemap = render_sitemap(outputs, settings)
     rows.append(("render_sitemap", time.perf_counter() - started, len(sitemap)))
+    rows.extend(history_times(records, settings))
     return rows
+
+
+HISTORY_ROWS = ("history: measure", "history: pages", "history: files", "history: total", "build_outputs")
+
+
+def history_times(records: Records, settings: Settings) -> list[tuple[str, float, int]]:
+    """The uptime history's share of a build: its figures, pages and files, then a whole build."""
+    state = derive_state(records, settings, NOW)
+    started = time.perf_counter()
+    measure(state.public, uptime_window(NOW, settings.uptime_days), settings.uptime_months, NOW)
+    figures = time.perf_counter() - started
+    started = time.perf_counter()
+    environment, site = make_environment(settings), build_site_view(state.public, state, settings)
+    pages = [render_page(environment, site, page) for page in (uptime_page(site), sla_page(site))]
+    page_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    files = [*render_uptime_api(state.public, state, settings), *render_sla_api(state.public, state, settings),
+             *render_metrics(state.public, state, settings)]
+    file_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    everything = build_outputs(records, settings, NOW)
+    build_seconds = time.perf_counter() - started
+    return [("history: measure", figures, 0), ("history: pages", page_seconds, len(pages)),
+            ("history: files", file_seconds, len(files)),
+            ("history: total", figures + page_seconds + file_seconds, len(pages) + len(files)),
+            ("build_outputs", build_seconds, len(everything))]
 
 
 def notify_plan_time(records: object) -> tuple[str, float, int]:
@@ -87,9 +129,14 @@ def main() -> None:
         runs = [stage_times(root) for _ in range(args.repeat)]
         print(f"N = {args.count:,}, medians of {args.repeat}")
         print(f"{'stage':<24} {'seconds':>8} {'files':>7}")
+        medians = {}
         for index, (name, _, files) in enumerate(runs[0]):
-            seconds = statistics.median(run[index][1] for run in runs)
+            seconds = medians[name] = statistics.median(run[index][1] for run in runs)
             print(f"{name:<24} {seconds:8.3f} {files:7,}")
+        # The whole build as `statusgen build` runs it: loading the records, then build_outputs.
+        whole = medians["load_records"] + medians["build_outputs"]
+        print(f"uptime history: {medians['history: total']:.3f} s of a {whole:.3f} s build "
+              f"({100 * medians['history: total'] / whole:.1f}%; the budget is 10%)")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

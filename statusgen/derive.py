@@ -8,24 +8,23 @@ the same state.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
+from .measured import measure
 from .models import ComponentStatus, Impact, Incident, Maintenance, MaintenanceStatus, worst_status
-from .moments import start_of_day
 from .prices import price_schedule, upcoming_prices
 from .public_view import as_of
 from .records import Records
 from .settings import Settings
-from .state import ComponentUptime, IncidentFigures, Indicator, SiteState
+from .state import IncidentFigures, Indicator, SiteState
 from .timeline import (
     ACTIVE_MAINTENANCE,
-    build_timelines,
     incident_open_at,
     incident_status_at,
     incident_statuses_at,
     maintenance_state,
 )
-from .uptime import component_uptime, uptime_window
+from .uptime import uptime_window
 from .wording import INDICATOR_SENTENCES
 
 _LEVELS = (Indicator.NONE, Indicator.MINOR, Indicator.MAJOR, Indicator.CRITICAL)
@@ -66,6 +65,7 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
     component_status = current_statuses(component_ids, open_incidents, active, now)
     indicator = overall_indicator(component_status.values(), open_incidents, bool(active))
     window = uptime_window(now, settings.uptime_days)
+    figures = measure(records, window, settings.uptime_months, now)
     return SiteState(
         now=now,
         public=records,
@@ -81,7 +81,11 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
         upcoming_maintenance=upcoming,
         window_start=window[0],
         window_end=window[1],
-        uptime=_uptime(records, window, now),
+        uptime=figures.uptime,
+        group_uptime=figures.group_uptime,
+        component_history=figures.component_history,
+        group_history=figures.group_history,
+        sla=figures.sla,
         postmortem_for={postmortem.incident: postmortem for postmortem in records.postmortems},
         incidents_by_component=_incidents_by_component(component_ids, records.incidents),
         upcoming_prices=upcoming_prices(price_schedule(records.announcements), now),
@@ -155,24 +159,6 @@ def _group_statuses(
         if component.group is not None:
             members.setdefault(component.group, []).append(component_status[component.id])
     return {group_id: worst_status(statuses) for group_id, statuses in members.items()}
-
-
-def _uptime(records: Records, window: tuple[date, date], now: datetime) -> dict[str, ComponentUptime]:
-    window_opens = start_of_day(window[0])
-    # Only records overlapping the window can change its figures; skipping the rest keeps
-    # a long history cheap. Open incidents run until now.
-    incidents = [
-        incident
-        for incident in records.incidents
-        if incident.started < now and (incident.resolved is None or incident.resolved > window_opens)
-    ]
-    maintenance = [window for window in records.maintenance if window.scheduled_start < now]
-    components = records.components.components
-    timelines = build_timelines((component.id for component in components), incidents, maintenance, now)
-    return {
-        component.id: component_uptime(component.id, timelines[component.id], component.since, window, now)
-        for component in components
-    }
 
 
 def _incidents_by_component(

@@ -27,6 +27,9 @@ LONG_CACHE = "public, max-age=31536000, immutable"
 """Fingerprinted assets: a new content is a new name, so the old one never changes."""
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 ANY_ORIGIN = "*"
+CONTENT_TYPES = {urls.METRICS: "text/plain; version=0.0.4; charset=utf-8"}
+"""Files whose name says nothing of their type: hosts must be told (Prometheus 3 refuses a
+scrape answered as application/octet-stream)."""
 
 
 class FileKind(Enum):

@@ -36,6 +36,7 @@ def nginx() -> str:
         f"    root {SITE_ROOT};",
         "    error_page 404 /404.html;",
         f"    location = /{urls.HOST_HEADERS} {{ return 404; }}",
+        *(f'    location = /{path} {{ default_type "{value}"; }}' for path, value in headers.CONTENT_TYPES.items()),
         "    add_header Cache-Control $statusgen_cache_control always;",
         "    add_header Access-Control-Allow-Origin $statusgen_allow_origin always;",
         *(f'    add_header {name} "{value}" always;' for name, value in common.items()),
@@ -69,6 +70,7 @@ def caddy() -> str:
         f'\theader @fresh Cache-Control "{headers.SHORT_CACHE}"',
         f"\t@data not path /{urls.ASSETS}* */ *.html",
         f'\theader @data Access-Control-Allow-Origin "{headers.ANY_ORIGIN}"',
+        *(f'\theader /{path} Content-Type "{value}"' for path, value in headers.CONTENT_TYPES.items()),
         "}",
     ]
     return "\n".join(lines) + "\n"
@@ -81,6 +83,8 @@ def s3_sync() -> str:
         f'aws s3 sync site/{urls.ASSETS} {BUCKET}/{urls.ASSETS} --cache-control "{headers.LONG_CACHE}"\n'
         f'aws s3 sync site/ {BUCKET}/ --delete --exclude "{urls.ASSETS}*" --exclude "{urls.HOST_HEADERS}" \\\n'
         f'    --cache-control "{headers.SHORT_CACHE}"\n'
+        + "".join(f'aws s3 cp site/{path} {BUCKET}/{path} --cache-control "{headers.SHORT_CACHE}" '
+                  f'--content-type "{value}"\n' for path, value in headers.CONTENT_TYPES.items())
     )
 
 

@@ -140,8 +140,12 @@ def _message(model: type[BaseModel], item: dict[str, Any], loc: tuple[Any, ...],
         return f"{shown} is not a valid id: use lower-case letters, digits and hyphens"
     if kind == "string_pattern_mismatch" and context.get("pattern") in _PATTERNS:
         return f"{shown} is not {_PATTERNS[context['pattern']]}"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"{shown} must be at least {context.get('ge', context.get('gt'))}"
+    if kind == "greater_than_equal":
+        return f"{shown} must be at least {context.get('ge')}"
+    if kind == "greater_than":
+        return f"{shown} must be more than {context.get('gt')}"
+    if kind == "less_than_equal":
+        return f"{shown} must be at most {context.get('le')}"
     if kind in ("decimal_parsing", "decimal_type"):
         return f"{shown} is not a number: write a decimal such as 5 or 4.99"
     if kind == "decimal_max_places":

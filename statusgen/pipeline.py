@@ -18,11 +18,13 @@ from .publish.badges import render_badges
 from .publish.calendar import render_calendar
 from .publish.feeds import render_feeds
 from .publish.host_headers import render_host_headers
+from .publish.metrics import render_metrics
 from .publish.pages import render_pages
 from .publish.plans_api import render_plans_api
 from .publish.robots import render_robots
 from .publish.schemas import render_schemas
 from .publish.sitemap import render_sitemap
+from .publish.sla_api import render_sla_api
 from .publish.statuspage_api import render_statuspage_api
 from .publish.uptime_api import render_uptime_api
 from .record_memo import load_records_once
@@ -40,6 +42,8 @@ RENDER_STAGES: tuple[RenderStage, ...] = (
     render_statuspage_api,
     render_uptime_api,
     render_plans_api,
+    render_sla_api,
+    render_metrics,
     render_calendar,
     render_badges,
     render_schemas,

@@ -52,6 +52,8 @@ class StatusgenConfig(base.Config):
     """Mount the status section under this path, e.g. `status/`."""
     uptime_days = option.Type(int, default=90)
     """Days in the uptime window."""
+    uptime_months = option.Type(int, default=12)
+    """Calendar months on the uptime page (/uptime/), ending with the month of now."""
     feed_items = option.Type(int, default=50)
     """Most entries per feed."""
     incidents_per_page = option.Type(int, default=25)
@@ -208,7 +210,7 @@ def _beside_the_sites_own(output: OutputFile, own: File) -> OutputFile | None:
 
 def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -> Settings:
     """Settings for the core from mkdocs.yml (its folder is where relative paths start)."""
-    for name in ("uptime_days", "feed_items", "incidents_per_page"):
+    for name in ("uptime_days", "uptime_months", "feed_items", "incidents_per_page"):
         if plugin_config[name] < 1:
             raise PluginError(f"statusgen: {name} must be at least 1 (mkdocs.yml has {plugin_config[name]})")
     root = Path(config.config_file_path or ".").resolve().parent
@@ -221,6 +223,7 @@ def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -
         site_url=site_url if site_url.endswith("/") else site_url + "/",
         prefix=prefix + "/" if prefix else "",
         uptime_days=plugin_config.uptime_days,
+        uptime_months=plugin_config.uptime_months,
         feed_items=plugin_config.feed_items,
         history_page_size=plugin_config.incidents_per_page,
         standalone=config.theme.name == "statusgen",

@@ -39,7 +39,7 @@ class Violation:
 
 def check_rules(records: Records) -> list[Violation]:
     """Every cross-record rule, applied to all records; the violations found."""
-    checks = (_catalogue_ids, _incidents, _maintenance, _postmortems, _announcements, _price_chains)
+    checks = (_catalogue_ids, _incidents, _maintenance, _postmortems, _announcements, _price_chains, _service_levels)
     return [violation for check in checks for violation in check(records)]
 
 
@@ -173,3 +173,38 @@ def _price_chains(records: Records) -> Iterator[Violation]:
                 f"gives its price as {plan.price}: `price` is the price after every change",
                 see=(*PLANS, ("plans", plan_index, "price")),
             )
+
+
+def _service_levels(records: Records) -> Iterator[Violation]:
+    """A plan's SLA names known components, each once; its credits are listed by `below`,
+    highest first, each threshold once, at or under the target, and a lower threshold never
+    earns a smaller credit (so the table reads one way only)."""
+    if records.plans is None:
+        return
+    component_ids = [component.id for component in records.components.components]
+    for plan_index, plan in enumerate(records.plans.plans):
+        if plan.sla is None:
+            continue
+        sla_loc = ("plans", plan_index, "sla")
+        seen: set[str] = set()
+        for index, component_id in enumerate(plan.sla.components or ()):
+            loc = (*sla_loc, "components", index)
+            if component_id not in component_ids:
+                yield _unknown(*PLANS, loc, "component", component_id, component_ids)
+            elif component_id in seen:
+                yield Violation(*PLANS, loc, f"component '{component_id}' is listed twice")
+            seen.add(component_id)
+        target = plan.sla.target
+        for index, credit in enumerate(plan.sla.credits):
+            loc = (*sla_loc, "credits", index)
+            if credit.below > target:
+                yield Violation(*PLANS, (*loc, "below"), f"a credit below {credit.below} would be due in months that meet the target of {target}")
+            if index == 0:
+                continue
+            before = plan.sla.credits[index - 1]
+            if credit.below == before.below:
+                yield Violation(*PLANS, (*loc, "below"), f"two credits below {credit.below}: each threshold once")
+            elif credit.below > before.below:
+                yield Violation(*PLANS, (*loc, "below"), f"credits are listed by `below`, highest first: {credit.below} comes after {before.below}")
+            elif credit.credit < before.credit:
+                yield Violation(*PLANS, (*loc, "credit"), f"a lower uptime earns a smaller credit here ({credit.credit}) than below {before.below} ({before.credit})")

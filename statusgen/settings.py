@@ -20,6 +20,8 @@ class Settings:
     """Path under the site root where the status section is mounted, '' or ending in '/'."""
     uptime_days: int = 90
     """Length of the uptime window, in UTC calendar days ending with today."""
+    uptime_months: int = 12
+    """Calendar months on the uptime page, ending with the month of now."""
     feed_items: int = 50
     """Most entries in each feed (newest first)."""
     history_page_size: int = 25

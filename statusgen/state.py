@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import Enum
 
 from .models import ComponentStatus, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Postmortem
@@ -43,13 +44,76 @@ class DayUptime:
 
 @dataclass(frozen=True)
 class ComponentUptime:
-    """A component's daily figures over the window, and the window's figure."""
+    """A component's (or a group's) daily figures over the window, and the window's figure."""
 
     component_id: str
+    """The component's id, or the group's."""
     days: tuple[DayUptime, ...]
     """Oldest first, one per day of the window."""
     uptime: float | None
     """Over the whole window (sum of spans); None when no day has a span."""
+
+
+@dataclass(frozen=True)
+class MonthUptime:
+    """One UTC calendar month of a component or group, as api/uptime-monthly.json shows it."""
+
+    month: date
+    """The month's first day."""
+    uptime: float | None
+    """Percent, rounded to 4 decimals; None when the month has no span."""
+    span_s: int
+    """Seconds of the month that count (after `since`, before now): the sum of its days' spans."""
+    major_outage_s: int
+    partial_outage_s: int
+    degraded_performance_s: int
+    under_maintenance_s: int
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    """A month of the uptime calendar: its figure and each of its days'."""
+
+    figures: MonthUptime
+    days: tuple[DayUptime, ...]
+    """Every day of the month, oldest first (None figures before `since` and after now)."""
+
+
+@dataclass(frozen=True)
+class UptimeHistory:
+    """A component's or group's figures per month, from its first month to the month of now."""
+
+    months: tuple[MonthUptime, ...]
+    """Oldest first; empty when it counts only from a month after now's."""
+    calendar: tuple[CalendarMonth, ...]
+    """The last `uptime_months` of those months with their days, oldest first."""
+
+
+@dataclass(frozen=True)
+class SlaMonth:
+    """One month of a plan's SLA: the uptime of its components as a group against the target."""
+
+    month: date
+    uptime: float | None
+    met: bool | None
+    """uptime >= target (the published, rounded figure); None when the month has no span."""
+    credit: Decimal
+    """Percent of the month's fee: the largest credit whose `below` exceeds the uptime, else 0."""
+    complete: bool
+    """False for the month of now, whose figure can still change."""
+
+
+@dataclass(frozen=True)
+class PlanSla:
+    """A plan's service level as plans.yml states it, and how each month measured up."""
+
+    plan_id: str
+    target: Decimal
+    components: tuple[str, ...]
+    """The components measured, as one group (every component when plans.yml names none)."""
+    credits: tuple[tuple[Decimal, Decimal], ...]
+    """(below, credit) pairs, as plans.yml lists them (`below` descending)."""
+    months: tuple[SlaMonth, ...]
 
 
 @dataclass(frozen=True)
@@ -94,6 +158,14 @@ class SiteState:
     """First and last UTC day of the uptime window (the last contains now)."""
     uptime: Mapping[str, ComponentUptime]
     """Every component id -> its uptime over the window."""
+    group_uptime: Mapping[str, ComponentUptime]
+    """Every group with members -> its uptime over the window (its members' worst status)."""
+    component_history: Mapping[str, UptimeHistory]
+    """Every component id -> its figures per month and its uptime calendar."""
+    group_history: Mapping[str, UptimeHistory]
+    """Every group with members -> its figures per month and its uptime calendar."""
+    sla: Mapping[str, PlanSla]
+    """Plan id -> its SLA and months, for the plans that have one, in plans.yml's order."""
     postmortem_for: Mapping[str, Postmortem]
     """Incident id -> its post-mortem, for the incidents that have one."""
     incidents_by_component: Mapping[str, tuple[Incident, ...]]

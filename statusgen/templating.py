@@ -51,6 +51,8 @@ def make_environment(settings: Settings) -> jinja2.Environment:
         duration=formatting.duration_tag,
         human_duration=wording.human_duration,
         percent=formatting.percent,
+        exact_percent=formatting.exact_percent,
+        short_month=formatting.short_month,
         month=formatting.month_label,
         level=formatting.uptime_level,
         label=wording.label,

@@ -8,7 +8,7 @@ Everything is half-open, [start, end), and in UTC.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
@@ -66,8 +66,14 @@ def incident_segments(incident: Incident, until: datetime) -> Iterator[Segment]:
 
 
 def _segment(component_id: str, start: datetime, end: datetime, status: ComponentStatus) -> Iterator[Segment]:
+    start, end = whole_second(start), whole_second(end)
     if end > start and status is not ComponentStatus.OPERATIONAL:
         yield Segment(component_id, start, end, status)
+
+
+def whole_second(moment: datetime) -> datetime:
+    """The moment without its fraction of a second: the timelines' resolution."""
+    return moment.replace(microsecond=0) if moment.microsecond else moment
 
 
 def incident_statuses_at(incident: Incident, moment: datetime) -> dict[str, ComponentStatus]:
@@ -179,3 +185,18 @@ def build_timelines(
         for segment in maintenance_segments(window, now):
             by_component.get(segment.component_id, []).append(segment)
     return {component_id: merge_segments(segments) for component_id, segments in by_component.items()}
+
+
+def group_timeline(members: Iterable[tuple[Sequence[StatusInterval], datetime | None]]) -> tuple[StatusInterval, ...]:
+    """The timeline of a group: at each instant, the worst status of its members.
+
+    `members` gives each member's merged intervals and the moment it counts from (its
+    `since`, None for always); a member's status before it counts is not the group's.
+    """
+    segments = [
+        Segment("", max(interval.start, counts_from) if counts_from else interval.start, interval.end, interval.status)
+        for intervals, counts_from in members
+        for interval in intervals
+        if counts_from is None or interval.end > counts_from
+    ]
+    return merge_segments(segments)

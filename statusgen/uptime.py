@@ -1,25 +1,29 @@
-"""Daily uptime per component over the window, from its merged status timeline.
+"""Uptime figures from a status timeline: per day, per month, over the window.
 
-The rules are DESIGN.md's "Derived facts": UTC calendar days; the window is `days` days
-ending with the day that contains now; a day's span is the part of it after the component's
-`since` date began and before now; uptime = (T - (major + 0.3 x partial)) / T x 100, with
-degraded performance and maintenance counting as up. The window's figure uses the summed
-spans and seconds. Percentages are rounded to 4 decimals, seconds to whole numbers.
+The one place where seconds are counted. The rules are DESIGN.md's "Derived facts" and
+"Uptime history": UTC calendar days and months; a period's span is the part of it after the
+subject (a component or a group) starts to count and before now; uptime = (T - (major + 0.3 x
+partial)) / T x 100, with degraded performance and maintenance counting as up. A longer
+figure (the window, a month) uses the summed spans and seconds. Timelines are whole seconds
+(timeline.py), so a month's seconds are exactly the sum of its days'. Percentages are
+rounded to 4 decimals.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from .models import ComponentStatus
 from .moments import start_of_day
-from .state import ComponentUptime, DayUptime
-from .timeline import StatusInterval
+from .state import CalendarMonth, ComponentUptime, DayUptime, MonthUptime, UptimeHistory
+from .timeline import StatusInterval, whole_second
 
 PARTIAL_OUTAGE_WEIGHT = 0.3
 """Share of a partial outage's time counted as down (Instatus' documented weighting)."""
+SECOND = timedelta(seconds=1)
 
 
 def uptime_window(now: datetime, days: int) -> tuple[date, date]:
@@ -36,16 +40,16 @@ def uptime_percent(span_s: float, major_s: float, partial_s: float) -> float | N
 
 
 @dataclass
-class _Tally:
-    """Seconds per status within one span; exact (fractions kept) until published."""
+class Tally:
+    """Whole seconds per status within one period."""
 
-    span: float = 0.0
-    major: float = 0.0
-    partial: float = 0.0
-    degraded: float = 0.0
-    maintenance: float = 0.0
+    span: int = 0
+    major: int = 0
+    partial: int = 0
+    degraded: int = 0
+    maintenance: int = 0
 
-    def add(self, status: ComponentStatus, seconds: float) -> None:
+    def add(self, status: ComponentStatus, seconds: int) -> None:
         if status is ComponentStatus.MAJOR_OUTAGE:
             self.major += seconds
         elif status is ComponentStatus.PARTIAL_OUTAGE:
@@ -55,70 +59,140 @@ class _Tally:
         elif status is ComponentStatus.UNDER_MAINTENANCE:
             self.maintenance += seconds
 
-    def absorb(self, other: _Tally) -> None:
+    def absorb(self, other: Tally) -> None:
         self.span += other.span
         self.major += other.major
         self.partial += other.partial
         self.degraded += other.degraded
         self.maintenance += other.maintenance
 
+    @property
+    def uptime(self) -> float | None:
+        return uptime_percent(self.span, self.major, self.partial)
+
+
+def tally_periods(
+    intervals: Sequence[StatusInterval], counts_from: datetime | None, bounds: Sequence[datetime], now: datetime
+) -> list[Tally]:
+    """Seconds per status in each period [bounds[i], bounds[i + 1]), counted from `counts_from`
+    (None: always) and before now.
+
+    `intervals` must be sorted and non-overlapping (as `timeline.merge_segments` makes them),
+    `bounds` ascending. Periods and intervals are walked together from the first interval that
+    ends after the first bound, so the cost is linear in periods plus the intervals they cover.
+    """
+    now = whole_second(now)
+    cursor = bisect_right(intervals, bounds[0], key=lambda interval: interval.end) if bounds else 0
+    tallies = []
+    for opens, closes in zip(bounds, bounds[1:], strict=False):
+        start = opens if counts_from is None else max(opens, counts_from)
+        end = min(closes, now)
+        tally = Tally()
+        if end > start:
+            # Intervals that end before this period can never overlap a later one either.
+            while cursor < len(intervals) and intervals[cursor].end <= start:
+                cursor += 1
+            tally.span = (end - start) // SECOND
+            index = cursor
+            while index < len(intervals) and intervals[index].start < end:
+                interval = intervals[index]
+                overlap = (min(interval.end, end) - max(interval.start, start)) // SECOND
+                if overlap > 0:
+                    tally.add(interval.status, overlap)
+                index += 1
+        tallies.append(tally)
+    return tallies
+
+
+def day_bounds(first: date, last: date) -> list[datetime]:
+    """Midnight of every day from `first` to `last`, and of the day after: the days' bounds."""
+    return [start_of_day(first + timedelta(days=offset)) for offset in range((last - first).days + 2)]
+
+
+def next_month(month: date) -> date:
+    """The first day of the month after `month`'s."""
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def month_range(first: date, last: date) -> list[date]:
+    """The first day of every month from `first`'s to `last`'s (empty when first is later)."""
+    months: list[date] = []
+    month = first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
 
 def component_uptime(
     component_id: str,
     intervals: Sequence[StatusInterval],
-    since: date | None,
+    counts_from: datetime | None,
     window: tuple[date, date],
     now: datetime,
 ) -> ComponentUptime:
-    """One component's daily figures over the window and the window's figure.
-
-    `intervals` must be sorted and non-overlapping (as `timeline.merge_segments` makes them).
-    Days and intervals are walked together, so the cost is linear in days plus intervals.
-    """
+    """A component's (or group's) daily figures over the window and the window's figure."""
     first_day, last_day = window
-    counts_from = start_of_day(since) if since is not None else None
-    days: list[DayUptime] = []
-    total = _Tally()
-    cursor = 0
-    for offset in range((last_day - first_day).days + 1):
-        day = first_day + timedelta(days=offset)
-        start = start_of_day(day) if counts_from is None else max(start_of_day(day), counts_from)
-        end = min(start_of_day(day + timedelta(days=1)), now)
-        tally = _Tally()
-        if end > start:
-            # Intervals that end before this span can never overlap a later one either.
-            while cursor < len(intervals) and intervals[cursor].end <= start:
-                cursor += 1
-            _tally_span(tally, intervals, cursor, start, end)
-            total.absorb(tally)
-        days.append(_day_figures(day, tally))
+    tallies = tally_periods(intervals, counts_from, day_bounds(first_day, last_day), now)
+    total = Tally()
+    for tally in tallies:
+        total.absorb(tally)
     return ComponentUptime(
         component_id=component_id,
-        days=tuple(days),
-        uptime=uptime_percent(total.span, total.major, total.partial),
+        days=tuple(day_figures(first_day + timedelta(days=offset), tally) for offset, tally in enumerate(tallies)),
+        uptime=total.uptime,
     )
 
 
-def _tally_span(
-    tally: _Tally, intervals: Sequence[StatusInterval], cursor: int, start: datetime, end: datetime
-) -> None:
-    tally.span = (end - start).total_seconds()
-    index = cursor
-    while index < len(intervals) and intervals[index].start < end:
-        interval = intervals[index]
-        overlap = (min(interval.end, end) - max(interval.start, start)).total_seconds()
-        if overlap > 0:
-            tally.add(interval.status, overlap)
-        index += 1
+def uptime_history(
+    intervals: Sequence[StatusInterval], counts_from: datetime | None, first_month: date, now: datetime, calendar_months: int
+) -> UptimeHistory:
+    """Figures for every month from `first_month` to the month of now, and the days of the
+    last `calendar_months` of them."""
+    today = now.astimezone(timezone.utc).date()
+    months = month_range(first_month, today)
+    bounds = [start_of_day(month) for month in months]
+    if months:
+        bounds.append(start_of_day(next_month(months[-1])))
+    figures = tuple(
+        month_figures(month, tally)
+        for month, tally in zip(months, tally_periods(intervals, counts_from, bounds, now), strict=True)
+    )
+    recent = figures[-calendar_months:] if calendar_months > 0 else ()
+    calendar: list[CalendarMonth] = []
+    if recent:
+        first_day, last_day = recent[0].month, next_month(recent[-1].month) - timedelta(days=1)
+        days = [
+            day_figures(first_day + timedelta(days=offset), tally)
+            for offset, tally in enumerate(tally_periods(intervals, counts_from, day_bounds(first_day, last_day), now))
+        ]
+        start = 0
+        for month in recent:
+            length = (next_month(month.month) - month.month).days
+            calendar.append(CalendarMonth(month, tuple(days[start : start + length])))
+            start += length
+    return UptimeHistory(months=figures, calendar=tuple(calendar))
 
 
-def _day_figures(day: date, tally: _Tally) -> DayUptime:
+def day_figures(day: date, tally: Tally) -> DayUptime:
     return DayUptime(
         date=day,
-        uptime=uptime_percent(tally.span, tally.major, tally.partial),
-        major_outage_s=round(tally.major),
-        partial_outage_s=round(tally.partial),
-        degraded_performance_s=round(tally.degraded),
-        under_maintenance_s=round(tally.maintenance),
-        span_s=round(tally.span),
+        uptime=tally.uptime,
+        major_outage_s=tally.major,
+        partial_outage_s=tally.partial,
+        degraded_performance_s=tally.degraded,
+        under_maintenance_s=tally.maintenance,
+        span_s=tally.span,
+    )
+
+
+def month_figures(month: date, tally: Tally) -> MonthUptime:
+    return MonthUptime(
+        month=month,
+        uptime=tally.uptime,
+        span_s=tally.span,
+        major_outage_s=tally.major,
+        partial_outage_s=tally.partial,
+        degraded_performance_s=tally.degraded,
+        under_maintenance_s=tally.maintenance,
     )

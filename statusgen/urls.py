@@ -15,6 +15,9 @@ INCIDENT_HISTORY = "incidents/"
 POSTMORTEMS = "postmortems/"
 ANNOUNCEMENTS = "announcements/"
 PRICING = "pricing/"
+UPTIME = "uptime/"
+"""The uptime calendar: the last `uptime_months` months of every component and group."""
+SLA = "sla/"
 NOT_FOUND = "404.html"
 ASSETS = "assets/"
 """Folder of the fingerprinted assets (long-cached: a changed file gets a new name)."""
@@ -32,11 +35,16 @@ HOST_HEADERS = "_headers"
 STATUSPAGE_API = "api/v2/"
 """Folder of Statuspage's API v2 files (summary.json, incidents/unresolved.json...)."""
 UPTIME_API = "api/uptime.json"
+UPTIME_MONTHLY_API = "api/uptime-monthly.json"
+UPTIME_MONTHLY_CSV = "api/uptime-monthly.csv"
+SLA_API = "api/sla.json"
+METRICS = "metrics"
+"""Prometheus' text exposition format, at the section root."""
 PLANS_API = "api/plans.json"
 SCHEMAS = "schema/"
 """Folder of the records' JSON Schemas (incident.json...)."""
 
-SECTION_PAGES = frozenset({HOME, INCIDENT_HISTORY, POSTMORTEMS, ANNOUNCEMENTS, PRICING})
+SECTION_PAGES = frozenset({HOME, INCIDENT_HISTORY, POSTMORTEMS, ANNOUNCEMENTS, PRICING, UPTIME, SLA})
 """Pages that may appear in another theme's nav; every per-record page stays out of it."""
 
 
@@ -96,6 +104,16 @@ def component_badge_endpoint(component_id: str) -> str:
 def stylesheet(fingerprint: str) -> str:
     """The stylesheet under a name that changes whenever its content does."""
     return f"{ASSETS}statusgen.{fingerprint}.css"
+
+
+def uptime_anchor(kind: str, subject_id: str) -> str:
+    """Fragment of a component's or group's calendar on the uptime page: "component-api"."""
+    return f"{kind}-{subject_id}"
+
+
+def sla_anchor(plan_id: str) -> str:
+    """Fragment of a plan's months on the SLA page."""
+    return f"plan-{plan_id}"
 
 
 def schema(file_name: str) -> str:

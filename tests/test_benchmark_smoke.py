@@ -23,7 +23,7 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from generate import NOW, generate, stamp  # noqa: E402
-from stages import stage_times  # noqa: E402
+from stages import HISTORY_ROWS, stage_times  # noqa: E402
 
 COUNT = 200
 
@@ -115,9 +115,11 @@ def test_the_stage_timer_runs_every_stage(built: tuple[Path, Path]) -> None:
     root, site = built
     rows = {name: files for name, _, files in stage_times(root)}
     assert list(rows) == ["load_records", "record_memo.fingerprint", "derive_state", "notify: as_of + plan",
-                          *(stage.__name__ for stage in RENDER_STAGES), "render_sitemap"]
+                          *(stage.__name__ for stage in RENDER_STAGES), "render_sitemap", *HISTORY_ROWS]
     published = sum(1 for path in site.rglob("*") if path.is_file())
-    assert rows["render_pages"] > COUNT and sum(rows.values()) <= published
+    stages = sum(files for name, files in rows.items() if name not in HISTORY_ROWS)
+    assert rows["render_pages"] > COUNT and stages <= published
+    assert rows["build_outputs"] == stages and rows["history: pages"] == 2  # /uptime/ and /sla/
 
 
 def test_component_pages_list_only_recent_incidents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -132,9 +132,13 @@ def test_plain_mkdocs_build_matches_statusgen_build(example: Path) -> None:
     assert not compare_trees(example / "by-mkdocs", example / "by-statusgen", update=False)
 
 
-def test_plugin_options_are_checked(example: Path) -> None:
+@pytest.mark.parametrize(("written", "message"), [
+    ("uptime_days: 0", "uptime_days must be at least 1"),
+    ("uptime_days: 90\n      uptime_months: 0", "uptime_months must be at least 1"),
+])
+def test_plugin_options_are_checked(example: Path, written: str, message: str) -> None:
     config = example / "mkdocs.yml"
-    config.write_text(config.read_text().replace("uptime_days: 90", "uptime_days: 0"))
+    config.write_text(config.read_text().replace("uptime_days: 90", written))
     result = run("build", "-q", "-f", str(config), "--now", EXAMPLE_NOW, "--site-dir", str(example / "site"))
-    assert result.exit_code == 1 and "uptime_days must be at least 1" in result.output
+    assert result.exit_code == 1 and message in result.output
     assert not (example / "site").exists()

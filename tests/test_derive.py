@@ -144,10 +144,11 @@ def test_uptime_api_publishes_the_state_in_design_shape():
                       resolved="2021-10-03T11:00:00Z")
     given = records(closed, components=COMPONENTS)
     state = derive_state(given, settings(3), NOW)
-    (output,) = render_uptime_api(given, state, settings(3))
+    output, *history = render_uptime_api(given, state, settings(3))
+    assert [item.path for item in history] == ["api/uptime-monthly.json", "api/uptime-monthly.csv"]
     assert output.path == "api/uptime.json" and output.content.endswith(b"}\n")
     document = json.loads(output.content)
-    assert list(document) == ["now", "days", "start", "end", "components"]
+    assert list(document) == ["now", "days", "start", "end", "components", "groups"]
     assert (document["now"], document["days"], document["start"], document["end"]) == (
         "2021-10-04T18:00:00Z", 3, "2021-10-02", "2021-10-04")
     assert [component["id"] for component in document["components"]] == ["api", "db", "web"]
@@ -160,7 +161,7 @@ def test_uptime_api_publishes_the_state_in_design_shape():
         figures = state.uptime[component["id"]]
         assert component["uptime"] == figures.uptime
         assert [day["uptime"] for day in component["days"]] == [day.uptime for day in figures.days]
-    assert render_uptime_api(given, derive_state(given, settings(3), NOW), settings(3)) == [output]
+    assert render_uptime_api(given, derive_state(given, settings(3), NOW), settings(3)) == [output, *history]
 
 
 def test_ten_thousand_incidents_add_up_and_are_reproducible():

@@ -44,6 +44,21 @@ def inc(old: str, new: str) -> dict[str, str]:
     return {INC: replace(INCIDENT, old, new)}
 
 
+SLA = PLANS + """\
+    sla:
+      target: 99.9
+      components: [api]
+      credits:
+        - {below: 99.9, credit: 10}
+        - {below: 99.0, credit: 25}
+"""
+
+
+def sla(old: str, new: str) -> dict[str, str]:
+    """plans.yml with the team plan's SLA changed."""
+    return {PLN: replace(SLA, old, new)}
+
+
 def billion_laughs() -> str:
     lines = ["---", "title: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     lines += [f"x{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 10)]
@@ -178,6 +193,23 @@ CASES: dict[str, dict[str, object]] = {
     "group_and_component_share_id": {COMP: replace(COMPONENTS, "id: web", "id: hub")},
     "duplicate_plan": {PLN: replace(PLANS, "id: team", "id: free")},
     "two_postmortems": {"content/postmortems/another-review.md": POSTMORTEM},
+    # Service levels in plans.yml.
+    "sla_target_above_100": sla("target: 99.9", "target: 100.5"),
+    "sla_target_zero": sla("target: 99.9", "target: 0"),
+    "sla_target_text": sla("target: 99.9", "target: three nines"),
+    "sla_credit_above_100": sla("credit: 25", "credit: 150"),
+    "sla_credit_negative": sla("credit: 10", "credit: -10"),
+    "sla_threshold_zero": sla("below: 99.0", "below: 0"),
+    "sla_credits_out_of_order": sla("{below: 99.9, credit: 10}\n        - {below: 99.0, credit: 25}",
+                                    "{below: 99.0, credit: 25}\n        - {below: 99.9, credit: 10}"),
+    "sla_duplicate_threshold": sla("below: 99.0", "below: 99.9"),
+    "sla_threshold_above_target": sla("below: 99.9, credit: 10", "below: 99.95, credit: 10"),
+    "sla_smaller_credit_for_lower_uptime": sla("credit: 25", "credit: 5"),
+    "sla_unknown_component": sla("components: [api]", "components: [api, wbe]"),
+    "sla_component_listed_twice": sla("components: [api]", "components: [api, web, api]"),
+    "sla_no_components": sla("components: [api]", "components: []"),
+    "sla_unknown_key": sla("credits:", "credit:"),
+    "sla_missing_target": sla("      target: 99.9\n", ""),
     # Ordering and time rules.
     "resolved_before_started": inc("resolved: 2021-10-01T12:00:00Z", "resolved: 2021-10-01T09:00:00Z"),
     "update_before_started": inc("at: 2021-10-01T10:30:00Z", "at: 2021-10-01T09:30:00Z"),
@@ -225,6 +257,14 @@ def test_broken_record_message(case: str, tmp_path: Path, monkeypatch: pytest.Mo
 def test_the_valid_site_loads(tmp_path: Path) -> None:
     records = load_records(write_site(tmp_path))
     assert [len(records.incidents), len(records.maintenance), len(records.postmortems), len(records.announcements)] == [1, 1, 1, 1]
+
+
+def test_the_valid_site_with_an_sla_loads(tmp_path: Path) -> None:
+    records = load_records(write_site(tmp_path, {PLN: SLA}))
+    assert records.plans is not None
+    team_sla = records.plans.plans[1].sla
+    assert team_sla is not None and team_sla.components == ("api",)
+    assert [(str(credit.below), str(credit.credit)) for credit in team_sla.credits] == [("99.9", "10"), ("99.0", "25")]
 
 
 def test_every_golden_file_has_a_case() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statusgen import headers, host_configs
+from statusgen import headers, host_configs, urls
 from statusgen.cli import main
 
 from browser.tools import require
@@ -48,7 +48,10 @@ def test_the_guide_shows_the_generated_settings(language: str) -> None:
 
 def test_s3_and_cloudfront_settings_carry_the_rules() -> None:
     commands = [shlex.split(line) for line in host_configs.s3_sync().replace("\\\n", "").splitlines()]
-    assert [c[c.index("--cache-control") + 1] for c in commands] == [headers.LONG_CACHE, headers.SHORT_CACHE]
+    assert [c[c.index("--cache-control") + 1] for c in commands] == [headers.LONG_CACHE, headers.SHORT_CACHE,
+                                                                      *[headers.SHORT_CACHE] * len(headers.CONTENT_TYPES)]
+    typed = {c[3].removeprefix("site/"): c[c.index("--content-type") + 1] for c in commands if "--content-type" in c}
+    assert typed == headers.CONTENT_TYPES
     assert commands[0][3].endswith("/assets/") and "assets/*" in commands[1]  # assets first, then the rest
     policy = json.loads(host_configs.cloudfront_policy())
     assert policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"] == headers.HOST_POLICY
@@ -108,6 +111,9 @@ def _same_as_headers_file(site: Path, base: str) -> None:
         assert status == 200, (path, status)
         expected = headers_for_path(rules, path)
         assert {name: sent.get(name) for name in COMPARED} == {name: expected.get(name) for name in COMPARED}, path
+        if "content-type" in expected:  # a file whose name says nothing of its type (metrics)
+            assert sent.get("content-type") == expected["content-type"], path
+    assert "content-type" in headers_for_path(rules, "/" + urls.METRICS) or not (site / urls.METRICS).exists()
     assert _get(base + "_headers")[0] == 404
     status, sent = _get(base + "no/such/page/")
     assert status == 404 and sent["content-security-policy"] == headers.HOST_POLICY

@@ -47,6 +47,7 @@ def load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: str, files: d
 @pytest.mark.parametrize(("written", "name", "expected"), [
     ("uptime_days: 030", "uptime_days", 30),        # YAML 1.1: octal, 24
     ("uptime_days: 0x1E", "uptime_days", 30),
+    ("uptime_months: 024", "uptime_months", 24),     # YAML 1.1: octal, 20
     ("feed_items: 1_000", "feed_items", 1000),
     ("prefix: on", "prefix", "on"),                 # YAML 1.1: True, refused as a prefix
     ("prefix: 18:30", "prefix", "18:30"),           # YAML 1.1: 1110
@@ -81,6 +82,7 @@ def test_an_inherited_block_is_read_as_yaml_1_2(tmp_path: Path, monkeypatch: pyt
 CASES = {
     "uptime_days_time_of_day": "      uptime_days: 18:30\n",
     "uptime_days_written_with_point": "      uptime_days: 30.0\n",
+    "uptime_months_text": "      uptime_months: a year\n",
     "prefix_number": "      prefix: 2021\n",
     "prefix_boolean": "      prefix: TRUE\n",
 }

@@ -20,7 +20,8 @@ from sites.pages import HOSTILE_TITLE, render, site_records
 from sites.records import incident
 
 # Files of the status section made by the other render stages, which pages may link to.
-OTHER_STAGES = {urls.RSS_FEED, urls.ATOM_FEED, urls.JSON_FEED, urls.CALENDAR, urls.BADGE}
+OTHER_STAGES = {urls.RSS_FEED, urls.ATOM_FEED, urls.JSON_FEED, urls.CALENDAR, urls.BADGE,
+                urls.UPTIME_MONTHLY_API, urls.UPTIME_MONTHLY_CSV, urls.SLA_API}
 OTHER_STAGE_PATTERN = re.compile(r"^components/[a-z0-9-]+/(feed\.xml|badge\.svg)$")
 
 
@@ -90,7 +91,8 @@ def test_every_page_has_the_head_and_landmarks_a_reader_needs(trees):
 
 
 def test_every_timestamp_is_a_time_element_with_a_machine_readable_value(trees):
-    stamp = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$|^PT\d+H\d+M\d+S$")
+    # A day, a UTC moment, a duration, or a month (HTML's month string, as the uptime pages use).
+    stamp = re.compile(r"^\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2}Z)?)?$|^PT\d+H\d+M\d+S$")
     for path, tree in trees.items():
         for element in tree.iter("time"):
             assert stamp.match(element.get("datetime", "")), (path, element.get("datetime"))

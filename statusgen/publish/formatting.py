@@ -64,6 +64,20 @@ def percent(value: float | None) -> str:
     return f"{text[:-3] if text.endswith('.00') else text}%"
 
 
+def exact_percent(value: float | Decimal | None) -> str:
+    """'99.8996%': the published figure to its 4 decimals, where a verdict hangs on them (an
+    SLA met or missed); trailing zeros dropped ('100%', '99.9%'); 'no data' without a figure."""
+    if value is None:
+        return "no data"
+    text = f"{Decimal(repr(value)) if isinstance(value, float) else value:.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def short_month(month: date) -> str:
+    """'Oct 2021', a column heading of the uptime table."""
+    return f"{MONTHS[month.month - 1][:3]} {month.year}"
+
+
 def money(amount: Decimal, currency: str) -> str:
     """'$5', '$7.50', '12 EUR': whole amounts without decimals, a symbol for the common ones."""
     text = f"{amount:.2f}"

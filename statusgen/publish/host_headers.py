@@ -50,7 +50,10 @@ def host_rules(paths: Iterable[str], prefix: str, policy: str | None) -> list[Ru
     for entry, kinds in sorted(entries.items()):
         if kinds != {FileKind.ASSET}:
             pattern = root + entry + ("*" if entry.endswith("/") else "")
-            rules.append(_kind_rule(pattern, FileKind.DATA if kinds == {FileKind.DATA} else FileKind.PAGE))
+            rule = _kind_rule(pattern, FileKind.DATA if kinds == {FileKind.DATA} else FileKind.PAGE)
+            if entry in headers.CONTENT_TYPES:
+                rule = Rule(rule.pattern, (*rule.headers, ("Content-Type", headers.CONTENT_TYPES[entry])))
+            rules.append(rule)
     # Data inside a folder of pages (components/ID/feed.xml): CORS by a pattern, caching by the folder's rule.
     inner_data = sorted({_placeholder_pattern(path) for path in paths
                          if file_kind(path) is FileKind.DATA and len(entries[_top_entry(path)]) > 1})

@@ -82,7 +82,7 @@ class SiteView:
 
 def build_site_view(records: Records, state: SiteState, settings: Settings, stylesheet: Stylesheet) -> SiteView:
     """Compute once the lookups that pages would otherwise each rebuild."""
-    nav = [("Status", urls.HOME), ("History", urls.INCIDENT_HISTORY)]
+    nav = [("Status", urls.HOME), ("History", urls.INCIDENT_HISTORY), ("Uptime", urls.UPTIME)]
     if records.postmortems:
         nav.append(("Post-mortems", urls.POSTMORTEMS))
     if records.announcements:

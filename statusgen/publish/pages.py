@@ -21,6 +21,7 @@ from ..settings import Settings
 from ..state import SiteState
 from ..templating import make_environment
 from .formatting import month_label
+from .history_pages import sla_page, uptime_page
 from .page_context import Page, SiteView, build_site_view, page_context
 from .record_pages import (
     announcement_page,
@@ -63,6 +64,7 @@ def all_pages(site: SiteView) -> Iterator[Page]:
     records = site.records
     yield home_page(site)
     yield from history_pages(site)
+    yield uptime_page(site)
     for incident in records.incidents:
         yield incident_page(site, incident)
     yield postmortem_list_page(site)
@@ -75,6 +77,8 @@ def all_pages(site: SiteView) -> Iterator[Page]:
         yield announcement_page(site, announcement)
     if records.plans is not None:
         yield pricing_page(site)
+    if site.state.sla:
+        yield sla_page(site)
     for component in records.components.components:
         yield component_page(site, component)
 

@@ -62,7 +62,7 @@ def artifacts() -> Path:
 
 def sample_pages(site_dir: Path) -> dict[str, str]:
     """One page of each kind, by name: the paths the browser tests visit."""
-    pages = {"front": "", "history": "incidents/", "pricing": "pricing/"}
+    pages = {"front": "", "history": "incidents/", "pricing": "pricing/", "uptime": "uptime/", "sla": "sla/"}
     for name, folder in (("incident", "incidents"), ("postmortem", "postmortems"),
                          ("component", "components"), ("announcement", "announcements")):
         records = sorted(p.parent.name for p in (site_dir / folder).glob("*/index.html"))

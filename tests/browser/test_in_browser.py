@@ -23,7 +23,7 @@ BUDGET_GZIP_BYTES = 14_000
 """The front page's critical path (HTML, CSS, images): about what a first round trip carries."""
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-AXE_PAGES = ("front", "incident", "postmortem", "pricing", "history", "component", "announcement")
+AXE_PAGES = ("front", "incident", "postmortem", "pricing", "history", "component", "announcement", "uptime", "sla")
 
 
 @pytest.fixture
@@ -120,6 +120,9 @@ SHOTS = [
     ("incident-phone", "incident", "light", PHONE, "screen"),
     ("pricing-dark", "pricing", "dark", DESKTOP, "screen"),
     ("not-found-phone", "404", "light", PHONE, "screen"),
+    ("uptime-phone", "uptime", "light", PHONE, "screen"),
+    ("uptime-dark", "uptime", "dark", DESKTOP, "screen"),
+    ("sla-phone", "sla", "dark", PHONE, "screen"),
 ]
 
 

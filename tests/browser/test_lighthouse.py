@@ -1,4 +1,4 @@
-"""Lighthouse, from npm, on the four pages issue 7 names, against the local server."""
+"""Lighthouse, from npm, on the four pages issue 7 names and the uptime and SLA pages, against the local server."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .tools import CHROMIUM_FLAGS, LIGHTHOUSE_CLI, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAGES = ("front", "incident", "postmortem", "pricing")
+PAGES = ("front", "incident", "postmortem", "pricing", "uptime", "sla")
 MINIMUM = {"accessibility": 1.0, "performance": 0.95, "best-practices": 0.95, "seo": 0.90}
 
 
