@@ -36,11 +36,14 @@ from statusgen.notify.state_file import NotifyState  # noqa: E402
 from statusgen.pipeline import RENDER_STAGES, build_outputs  # noqa: E402
 from statusgen.public_view import as_of  # noqa: E402
 from statusgen.publish.history_pages import sla_page, uptime_page  # noqa: E402
+from statusgen.publish.host_headers import render_host_headers  # noqa: E402
 from statusgen.publish.metrics import render_metrics  # noqa: E402
 from statusgen.publish.page_context import build_site_view  # noqa: E402
 from statusgen.publish.pages import render_page  # noqa: E402
+from statusgen.publish.robots import render_robots  # noqa: E402
 from statusgen.publish.sitemap import render_sitemap  # noqa: E402
 from statusgen.publish.sla_api import render_sla_api  # noqa: E402
+from statusgen.publish.stylesheet import load_stylesheet  # noqa: E402
 from statusgen.publish.uptime_api import render_uptime_api  # noqa: E402
 from statusgen.record_memo import fingerprint  # noqa: E402
 from statusgen.records import Records  # noqa: E402
@@ -72,6 +75,11 @@ def stage_times(root: Path) -> list[tuple[str, float, int]]:
     started = time.perf_counter()
     sitemap = render_sitemap(outputs, settings)
     rows.append(("render_sitemap", time.perf_counter() - started, len(sitemap)))
+    outputs.extend(sitemap)
+    started = time.perf_counter()
+    outputs.extend(render_robots(settings))
+    outputs.extend(render_host_headers(outputs, settings))
+    rows.append(("robots.txt, _headers", time.perf_counter() - started, 2))
     rows.extend(history_times(records, settings))
     return rows
 
@@ -86,7 +94,7 @@ def history_times(records: Records, settings: Settings) -> list[tuple[str, float
     measure(state.public, uptime_window(NOW, settings.uptime_days), settings.uptime_months, NOW)
     figures = time.perf_counter() - started
     started = time.perf_counter()
-    environment, site = make_environment(settings), build_site_view(state.public, state, settings)
+    environment, site = make_environment(settings), build_site_view(state.public, state, settings, load_stylesheet(settings))
     pages = [render_page(environment, site, page) for page in (uptime_page(site), sla_page(site))]
     page_seconds = time.perf_counter() - started
     started = time.perf_counter()

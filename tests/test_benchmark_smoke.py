@@ -115,7 +115,8 @@ def test_the_stage_timer_runs_every_stage(built: tuple[Path, Path]) -> None:
     root, site = built
     rows = {name: files for name, _, files in stage_times(root)}
     assert list(rows) == ["load_records", "record_memo.fingerprint", "derive_state", "notify: as_of + plan",
-                          *(stage.__name__ for stage in RENDER_STAGES), "render_sitemap", *HISTORY_ROWS]
+                          *(stage.__name__ for stage in RENDER_STAGES), "render_sitemap", "robots.txt, _headers",
+                          *HISTORY_ROWS]
     published = sum(1 for path in site.rglob("*") if path.is_file())
     stages = sum(files for name, files in rows.items() if name not in HISTORY_ROWS)
     assert rows["render_pages"] > COUNT and stages <= published
