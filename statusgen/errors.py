@@ -30,6 +30,11 @@ class Problem:
 class ContentError(Exception):
     """The records or the configuration are wrong; every problem found is attached."""
 
+    where = "found"
+    """Where the problems are, in the closing count: "3 problems found"."""
+    outcome = "nothing was built"
+    """What the command did not do because of them."""
+
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(sorted(set(problems)))
         super().__init__(self.report())
@@ -38,7 +43,7 @@ class ContentError(Exception):
         """The problems, one per line, then a count."""
         lines = [str(problem) for problem in self.problems]
         count = len(self.problems)
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found; nothing was built.")
+        lines.append(f"{count} problem{'s' if count != 1 else ''} {self.where}; {self.outcome}.")
         return "\n".join(lines)
 
 

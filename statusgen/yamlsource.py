@@ -272,8 +272,12 @@ def _nodes_at(yaml_text: str, loc: tuple[object, ...], key: bool) -> list[yaml.N
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return []
-    if node is None:
-        return []
+    return [] if node is None else nodes_towards(node, loc, key)
+
+
+def nodes_towards(node: yaml.Node, loc: tuple[object, ...], key: bool = False) -> list[yaml.Node]:
+    """The nodes from `node` towards the field at `loc` (its key's node with `key`), as far
+    as the document has them: the last is where a message about that field points."""
     path = [node]
     for index, part in enumerate(loc):
         last = index == len(loc) - 1

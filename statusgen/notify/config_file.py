@@ -18,30 +18,22 @@ import apprise
 import yaml
 from pydantic import ValidationError
 
-from ..errors import Problem, field_path
+from ..errors import ContentError, Problem, field_path
 from ..messages import describe_validation_error, did_you_mean
 from ..mkdocs_options import display_path, statusgen_block
 from ..records import Records
-from ..yaml12 import as_written
-from ..yamlsource import compose, node_value
+from ..yamlsource import compose, node_value, nodes_towards
 from .config import CHANNEL_TYPES, AppriseChannel, Channel, ChannelOutline, EmailChannel, NotifyConfig, NotifyOutline
 from .secrets import has_variables
 
 ROOT = "notify"
 
 
-class NotifyConfigError(Exception):
+class NotifyConfigError(ContentError):
     """The notify block is wrong: every problem, nothing sent (exit 2)."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(sorted(set(problems)))
-        super().__init__(self.report())
-
-    def report(self) -> str:
-        lines = [str(problem) for problem in self.problems]
-        count = len(self.problems)
-        lines.append(f"{count} problem{'s' if count != 1 else ''} in notify's configuration; nothing was sent.")
-        return "\n".join(lines)
+    where = "in notify's configuration"
+    outcome = "nothing was sent"
 
 
 class _Block:
@@ -66,20 +58,7 @@ class _Block:
         return None
 
     def _path(self, loc: tuple[Any, ...], key: bool) -> list[yaml.Node]:
-        node = self.node
-        path = [node]
-        for index, part in enumerate(loc):
-            if isinstance(node, yaml.MappingNode):
-                pair = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == as_written(part)), None)
-                if pair is None:
-                    break
-                node = pair[0] if key and index == len(loc) - 1 else pair[1]
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-                node = node.value[part]
-            else:
-                break
-            path.append(node)
-        return path
+        return nodes_towards(self.node, loc, key)
 
 
 def read_notify_config(config_file: Path, records: Records) -> NotifyConfig | None:
