@@ -15,7 +15,7 @@ EXAMPLE_NOW ?= 2021-10-04T18:00:00Z
 BROWSER_DIR := tests/browser
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test lint golden clean benchmark browser-deps system-browser-deps
+.PHONY: site test lint golden messages clean benchmark browser-deps system-browser-deps
 
 site: $(VENV)/.installed
 	$(VENV)/bin/statusgen build --now $(EXAMPLE_NOW)
@@ -33,6 +33,16 @@ lint: $(VENV)/.installed-test
 # Refresh the golden files after a deliberate change to the output; review the diff.
 golden: $(VENV)/.installed-test
 	$(PY) -m pytest tests/test_golden.py --update-golden
+
+# The interface's catalogues: extract every _() and {% trans %} of the templates and every N_()
+# of the code (babel.cfg) into statusgen/locale/statusgen.pot, merge it into each language's
+# .po (new messages arrive untranslated: tests/test_languages.py fails until they are
+# translated), and compile the .mo files, which are committed so a checkout builds as it is.
+LOCALE := statusgen/locale
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header --no-wrap -o $(LOCALE)/statusgen.pot .
+	$(VENV)/bin/pybabel update -i $(LOCALE)/statusgen.pot -d $(LOCALE) -D statusgen --no-wrap --ignore-obsolete --no-fuzzy-matching --ignore-pot-creation-date
+	$(VENV)/bin/pybabel compile -d $(LOCALE) -D statusgen --statistics
 
 benchmark: $(VENV)/.installed
 	$(PY) benchmarks/run.py

@@ -28,6 +28,7 @@ from . import urls
 from .clock import NowError, resolve_now
 from .errors import ContentError
 from .headers import site_page_policy
+from .languages import default_language, language_problems
 from .loader import is_record_path
 from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
@@ -58,6 +59,8 @@ class StatusgenConfig(base.Config):
     """Most entries per feed."""
     incidents_per_page = option.Type(int, default=25)
     """Incidents per page of the history."""
+    languages = option.Type(list, default=["en"])
+    """Languages of the site (Babel identifiers): the first at the root, the others under /LANG/."""
     notify = _CheckedByNotify()
     """Channels and reminders of `statusgen notify`; read and checked by notify itself
     (notify/config_file.py), at YAML 1.2 and with line numbers, never by a build."""
@@ -156,7 +159,12 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         settings = self.settings
         assert settings is not None
         assert self._stylesheet is not None
+        # The site's own pages are in the default language: main.html's words come from its catalogue.
+        language = default_language(settings.languages)
+        env.install_gettext_translations(language.translations)
         env.globals["status_section"] = {
+            "lang": language.tag,
+            "dir": language.direction,
             "home": settings.prefix or "./",
             "history": settings.prefix + urls.INCIDENT_HISTORY,
             "stylesheet": settings.prefix + self._stylesheet.path,
@@ -213,6 +221,9 @@ def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -
     for name in ("uptime_days", "uptime_months", "feed_items", "incidents_per_page"):
         if plugin_config[name] < 1:
             raise PluginError(f"statusgen: {name} must be at least 1 (mkdocs.yml has {plugin_config[name]})")
+    problems = language_problems(plugin_config.languages)
+    if problems:
+        raise PluginError("statusgen: " + "; ".join(problems))
     root = Path(config.config_file_path or ".").resolve().parent
     prefix = plugin_config.prefix.strip("/")
     site_url = config.site_url or "http://localhost/"
@@ -228,5 +239,6 @@ def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -
         history_page_size=plugin_config.incidents_per_page,
         standalone=config.theme.name == "statusgen",
         template_dirs=(user_templates,) if user_templates else (),
+        languages=tuple(plugin_config.languages),
     )
 

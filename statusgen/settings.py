@@ -33,6 +33,9 @@ class Settings:
     another MkDocs theme wraps in its chrome (the status section mounted in a docs site)."""
     template_dirs: tuple[Path, ...] = field(default_factory=tuple)
     """User template folders, searched before the packaged templates."""
+    languages: tuple[str, ...] = ("en",)
+    """Babel locale identifiers of the site's languages: the first is published at the root,
+    each other under its own folder ("de/"). Validated by the plugin (languages.py)."""
     live_reload: bool = False
     """True under `statusgen serve` / `mkdocs serve`: the pages' Content-Security-Policy lets
     the preview's reload script run. Never set for a build that is published."""

@@ -3,10 +3,14 @@
 Autoescape is on, so a record's title can never become markup; record Markdown reaches a page
 only through the `md` filters, which use the one sanitizing `MarkdownRenderer` of the build.
 `StrictUndefined` turns a misspelled variable into a failed build instead of a blank.
+One environment serves one language: its gettext catalogue is installed for `{% trans %}` and
+`_()`, and its filters format dates, numbers and money for that language's locale.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import urls, wording
+from .languages import Language
 from .markup import MarkdownRenderer
 from .moments import rfc3339
 from .publish import formatting
@@ -28,8 +33,9 @@ def templates_dir() -> Path:
     return TEMPLATES
 
 
-def make_environment(settings: Settings) -> jinja2.Environment:
-    """A jinja2 environment that searches settings.template_dirs, then templates_dir()."""
+def make_environment(settings: Settings, language: Language = wording.ENGLISH) -> jinja2.Environment:
+    """A jinja2 environment for one language that searches settings.template_dirs, then
+    templates_dir()."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(folder)) for folder in settings.template_dirs]
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
     environment = jinja2.Environment(
@@ -38,53 +44,95 @@ def make_environment(settings: Settings) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
         # One environment serves a whole build: compiled templates stay cached in it.
         cache_size=-1,
         auto_reload=False,
     )
+    # newstyle: `_("... %(name)s", name=value)` escapes its values like any other output.
+    environment.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
     environment.globals["urls"] = urls
+    environment.globals["language"] = language
     environment.filters.update(
-        time=formatting.time_tag,
-        date=formatting.date_tag,
-        short_date=formatting.short_date,
         iso=rfc3339,
-        duration=formatting.duration_tag,
-        human_duration=wording.human_duration,
-        percent=formatting.percent,
-        exact_percent=formatting.exact_percent,
-        short_month=formatting.short_month,
-        month=formatting.month_label,
         level=formatting.uptime_level,
-        label=wording.label,
-        existing_customers=wording.EXISTING_CUSTOMERS.__getitem__,
-        retention_action=wording.RETENTION_ACTIONS.__getitem__,
-        money=formatting.money,
-        duration_words=wording.describe_duration,
         rel=_relative,
         md=_markdown,
         md_inline=_markdown_inline,
+        text=_text,
         headings_below=formatting.headings_below,
     )
+    in_language: dict[str, Callable[..., Any]] = {
+        "time": formatting.time_tag,
+        "date": formatting.date_tag,
+        "short_date": formatting.short_date,
+        "duration": formatting.duration_tag,
+        "human_duration": wording.human_duration,
+        "percent": formatting.percent,
+        "exact_percent": formatting.exact_percent,
+        "short_month": formatting.short_month,
+        "month": formatting.month_label,
+        "label": wording.label,
+        "sentence": wording.indicator_sentence,
+        "existing_customers": wording.existing_customers,
+        "retention_action": wording.retention_action,
+        "duration_words": wording.describe_duration,
+    }
+    environment.filters.update({name: partial(_in, function, language) for name, function in in_language.items()})
+    environment.filters["money"] = partial(_money, language)
     return environment
+
+
+def _in(function: Callable[..., Any], language: Language, value: Any) -> Any:
+    return function(value, language)
+
+
+def _money(language: Language, amount: Any, currency: str) -> str:
+    return formatting.money(amount, currency, language)
+
+
+def fallback_lang(text: object) -> str | None:
+    """The language a text is in when it is not the page's: set on a record's text that has
+    no translation into the page's language (see translations.py)."""
+    return getattr(text, "lang", None)
+
+
+def _text(text: str, capitalize: bool = False) -> Markup:
+    """A record's text in a page: marked with its language when it is not the page's."""
+    lang = fallback_lang(text)
+    shown = str(text).capitalize() if capitalize else str(text)
+    if lang is None:
+        return Markup.escape(shown)
+    return Markup('<span lang="{}">{}</span>').format(lang, shown)
 
 
 @jinja2.pass_context
 def _relative(context: Any, target: str) -> str:
     """A link to `target` (a path of the section) from the page being rendered; absolute only
-    on pages served at any depth (the 404 page)."""
+    on pages served at any depth (the 404 page). A target published once for every language
+    (the stylesheet, the API, the calendar, badges) is linked at the section's root; any other
+    is the page's own language's version."""
     page = context["page"]
+    prefix = context["language"].prefix
+    shared = urls.is_single(target)
     if page.absolute_links:
-        return urls.absolute(context["settings"].base_url, target)
+        return urls.absolute(context["settings"].base_url, target if shared else prefix + target)
+    if shared and prefix:
+        return urls.relative_by_paths(prefix + page.path, target)
     return urls.relative(page.path, target)
 
 
 @jinja2.pass_context
 def _markdown(context: jinja2.runtime.Context, text: str) -> Markup:
     renderer: MarkdownRenderer = context["markdown"]
-    return renderer.render(text)
+    html = renderer.render(text)
+    lang = fallback_lang(text)
+    return Markup('<div lang="{}">{}</div>').format(lang, html) if lang else html
 
 
 @jinja2.pass_context
 def _markdown_inline(context: jinja2.runtime.Context, text: str) -> Markup:
     renderer: MarkdownRenderer = context["markdown"]
-    return renderer.render_inline(text)
+    html = renderer.render_inline(text)
+    lang = fallback_lang(text)
+    return Markup('<span lang="{}">{}</span>').format(lang, html) if lang else html

@@ -125,6 +125,21 @@ def update_anchor(number: int) -> str:
     return f"update-{number}"
 
 
+SINGLE = (ASSETS, "api/", SCHEMAS, CALENDAR, BADGE, BADGE_ENDPOINT, METRICS, SITEMAP)
+"""What is published once, at the section's root, whatever the languages: the stylesheet,
+the API, the schemas, the calendar, the badges, the metrics and the sitemap."""
+
+
+def is_single(path: str) -> bool:
+    """True for a path published once for every language (see SINGLE), component badges included."""
+    return path.startswith(SINGLE) or (path.startswith("components/") and path.endswith(("/badge.svg", "/badge.json")))
+
+
+def in_language(prefix: str, path: str) -> str:
+    """A path of the section in the language whose pages live under `prefix` ("" or "de/")."""
+    return path if not prefix or is_single(path) else prefix + path
+
+
 def page_file(path: str) -> str:
     """The file that serves a directory URL: "incidents/x/" -> "incidents/x/index.html"."""
     return path + "index.html" if path == "" or path.endswith("/") else path

@@ -1,8 +1,10 @@
-"""How pages show times, durations, money and statuses to a reader.
+"""How pages show times, durations, numbers, money and statuses to a reader, in a language.
 
-Everything here is locale-free on purpose: `strftime("%B")` follows the machine's locale, and
-the same records must give the same bytes on every build machine. Every time is shown in UTC
-and wrapped in `<time datetime>` so that a script or a reader's tools can convert it.
+Dates, numbers and money follow the language's CLDR locale through Babel, which carries its
+data inside the package: `strftime("%B")` would follow the machine's locale instead, and the
+same records must give the same bytes on every build machine. Every time is shown in UTC,
+saying so in the language, and wrapped in `<time datetime>` so that a script or a reader's
+tools can convert it.
 """
 
 from __future__ import annotations
@@ -12,79 +14,111 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from urllib.parse import quote
 
-from markupsafe import Markup
+from babel.dates import format_date, format_skeleton, format_time
+from babel.numbers import format_currency, format_percent, get_currency_symbol
+from markupsafe import Markup, escape
 
 from .. import wording
+from ..languages import N_, Language
 from ..models import ComponentStatus
 from ..moments import rfc3339
 from ..state import Indicator
 
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
+ENGLISH = wording.ENGLISH
+
+_PATTERNS = {"en": {"yMMMd": "d MMM y", "yMMMM": "MMMM y", "yMMM": "MMM y"}}
+"""English keeps the day-month-year order it has always had; other languages follow CLDR."""
+
+_AT_UTC = N_("%(date)s, %(time)s UTC")
+_NO_DATA = N_("no data")
 
 
-def short_date(day: date) -> str:
-    """'5 Jul 2020'."""
-    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+def _day(day: date, skeleton: str, language: Language) -> str:
+    pattern = _PATTERNS.get(language.code, {}).get(skeleton)
+    if pattern is not None:
+        return format_date(day, pattern, locale=language.locale)
+    return format_skeleton(skeleton, day, locale=language.locale)
 
 
-def month_label(day: date) -> str:
+def short_date(day: date, language: Language = ENGLISH) -> str:
+    """'5 Jul 2020' ('5. Juli 2020', '2020年7月5日')."""
+    return _day(day, "yMMMd", language)
+
+
+def month_label(day: date, language: Language = ENGLISH) -> str:
     """'July 2020', the heading of a month in the incident history."""
-    return f"{MONTHS[day.month - 1]} {day.year}"
+    return _day(day, "yMMMM", language)
 
 
-def time_tag(moment: datetime) -> Markup:
-    """A timestamp for readers and machines: <time datetime="...Z">5 Jul 2020, 19:00 UTC</time>."""
+def short_month(month: date, language: Language = ENGLISH) -> str:
+    """'Oct 2021', a column heading of the uptime table."""
+    return _day(month, "yMMM", language)
+
+
+def time_text(moment: datetime, language: Language = ENGLISH) -> str:
+    """'5 Jul 2020, 19:00 UTC': always UTC, and saying so."""
     utc = moment.astimezone(timezone.utc)
-    text = f"{short_date(utc.date())}, {utc:%H:%M} UTC"
-    return Markup(f'<time datetime="{rfc3339(utc)}">{text}</time>')
+    clock = format_time(utc.time(), "HH:mm", locale=language.locale)
+    return language.gettext(_AT_UTC) % {"date": short_date(utc.date(), language), "time": clock}
 
 
-def date_tag(day: date) -> Markup:
+def time_tag(moment: datetime, language: Language = ENGLISH) -> Markup:
+    """A timestamp for readers and machines: <time datetime="...Z">5 Jul 2020, 19:00 UTC</time>."""
+    text = escape(time_text(moment, language))
+    return Markup(f'<time datetime="{rfc3339(moment)}">{text}</time>')
+
+
+def date_tag(day: date, language: Language = ENGLISH) -> Markup:
     """A calendar date: <time datetime="2020-08-12">12 Aug 2020</time>."""
-    return Markup(f'<time datetime="{day.isoformat()}">{short_date(day)}</time>')
+    return Markup(f'<time datetime="{day.isoformat()}">{escape(short_date(day, language))}</time>')
 
 
-def duration_tag(span: timedelta | None) -> Markup:
+def duration_tag(span: timedelta | None, language: Language = ENGLISH) -> Markup:
     """A duration in a <time> element with its ISO 8601 form, e.g. PT11H30M."""
     if span is None:
         return Markup("—")
     seconds = max(int(span.total_seconds()), 0)
     machine = f"PT{seconds // 3600}H{seconds % 3600 // 60}M{seconds % 60}S"
-    return Markup(f'<time datetime="{machine}">{wording.human_duration(span)}</time>')
+    return Markup(f'<time datetime="{machine}">{escape(wording.human_duration(span, language))}</time>')
 
 
-def percent(value: float | None) -> str:
-    """'99.95%' (two decimals are what a reader compares); 'no data' without a figure."""
+def _percent(value: Decimal, decimals: str, language: Language) -> str:
+    # The locale's pattern gives the sign, its side and its spacing; `decimals` ("00", "####")
+    # how many decimals follow the locale's decimal sign.
+    pattern = language.locale.percent_formats[None].pattern
+    integer = pattern.rfind("0")
+    pattern = pattern[:integer + 1] + "." + decimals + pattern[integer + 1 :] if decimals else pattern
+    return format_percent(value / 100, format=pattern, locale=language.locale)
+
+
+def percent(value: float | None, language: Language = ENGLISH) -> str:
+    """'99.95%' (two decimals are what a reader compares; '99.50%'); '100%' for a whole
+    figure; 'no data' without a figure."""
     if value is None:
-        return "no data"
-    text = f"{value:.2f}"
-    return f"{text[:-3] if text.endswith('.00') else text}%"
+        return language.gettext(_NO_DATA)
+    figure = Decimal(f"{value:.2f}")
+    return _percent(figure, "" if figure == figure.to_integral_value() else "00", language)
 
 
-def exact_percent(value: float | Decimal | None) -> str:
+def exact_percent(value: float | Decimal | None, language: Language = ENGLISH) -> str:
     """'99.8996%': the published figure to its 4 decimals, where a verdict hangs on them (an
     SLA met or missed); trailing zeros dropped ('100%', '99.9%'); 'no data' without a figure."""
     if value is None:
-        return "no data"
-    text = f"{Decimal(repr(value)) if isinstance(value, float) else value:.4f}".rstrip("0").rstrip(".")
-    return f"{text}%"
+        return language.gettext(_NO_DATA)
+    text = f"{Decimal(repr(value)) if isinstance(value, float) else value:.4f}"
+    return _percent(Decimal(text), "####", language)
 
 
-def short_month(month: date) -> str:
-    """'Oct 2021', a column heading of the uptime table."""
-    return f"{MONTHS[month.month - 1][:3]} {month.year}"
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """'$5', '$7.50', '12 EUR': whole amounts without decimals, a symbol for the common ones."""
-    text = f"{amount:.2f}"
-    if text.endswith(".00"):
-        text = text[:-3]
-    symbol = _CURRENCY_SYMBOLS.get(currency)
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+def money(amount: Decimal, currency: str, language: Language = ENGLISH) -> str:
+    """'$5', '$7.50', '12,00 €': the locale's currency format; whole amounts without decimals."""
+    pattern = language.locale.currency_formats["standard"].pattern
+    if amount == amount.to_integral_value():
+        pattern = pattern.replace("0.00", "0")
+    if get_currency_symbol(currency, language.locale).isalpha():
+        # A code rather than a symbol ("CHF") is kept apart from the digits, as CLDR's
+        # currency spacing asks: "CHF 12", "12 CHF".
+        pattern = re.sub(r"¤(?=[#0])", "¤\u00a0", re.sub(r"(?<=0)¤", "\u00a0¤", pattern))
+    return format_currency(amount, currency, format=pattern, locale=language.locale, currency_digits=False)
 
 
 _HEADING_TAG = re.compile(r"<(/?)h([2-6])(?=[\s>])")
@@ -97,9 +131,6 @@ def headings_below(html: Markup, level: int) -> Markup:
     # The HTML is sanitized: only allowlisted tags remain and text holds no raw "<", so a
     # pattern on the tags is exact.
     return Markup(_HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + shift, 6)}", str(html)))
-
-
-_CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
 
 def uptime_level(value: float | None) -> str:

@@ -11,13 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import urls
+from ..languages import N_, Language
 from ..state import CalendarMonth, DayUptime, MonthUptime, PlanSla, UptimeHistory
 from ..uptime import month_range
 from .page_context import Page, SiteView
 
-WEEKDAYS = (("Mo", "Monday"), ("Tu", "Tuesday"), ("We", "Wednesday"), ("Th", "Thursday"),
-            ("Fr", "Friday"), ("Sa", "Saturday"), ("Su", "Sunday"))
-"""Column headings of a month's grid: weeks start on Monday (ISO 8601)."""
+
+def weekdays(language: Language) -> tuple[tuple[str, str], ...]:
+    """Column headings of a month's grid, (short, full) in the language (CLDR's names): weeks
+    start on Monday (ISO 8601) in every language."""
+    names = language.locale.days["format"]
+    return tuple((names["short"][day], names["wide"][day]) for day in range(7))
 
 Week = tuple[DayUptime | None, ...]
 
@@ -48,9 +52,11 @@ def uptime_page(site: SiteView) -> Page:
     return Page(
         path=urls.UPTIME,
         template="uptime.html",
-        title="Uptime history",
-        description=f"Uptime of every component and group of {site.settings.site_name}, month by month and day by day.",
-        values={"subjects": list(_subjects(site)), "months": months, "current_month": months[0], "weekdays": WEEKDAYS},
+        title=site.tr(N_("Uptime history")),
+        description=site.tr(N_("Uptime of every component and group of %(site)s, month by month and day by day."),
+                            site=site.settings.site_name),
+        values={"subjects": list(_subjects(site)), "months": months, "current_month": months[0],
+                "weekdays": weekdays(site.language)},
     )
 
 
@@ -60,8 +66,9 @@ def sla_page(site: SiteView) -> Page:
     return Page(
         path=urls.SLA,
         template="sla.html",
-        title="Service levels",
-        description=f"The monthly uptime each plan of {site.settings.site_name} promises, and each month's result.",
+        title=site.tr(N_("Service levels")),
+        description=site.tr(N_("The monthly uptime each plan of %(site)s promises, and each month's result."),
+                            site=site.settings.site_name),
         values={"slas": slas, "current_month": site.state.now.date().replace(day=1)},
     )
 

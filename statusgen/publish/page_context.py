@@ -13,6 +13,8 @@ from typing import Any
 
 from .. import urls
 from ..headers import site_page_policy
+from ..languages import N_, Language
+from ..wording import ENGLISH
 from ..markup import MarkdownRenderer
 from ..models import Component, ComponentStatus, Group, Incident, Plan
 from ..records import Records
@@ -68,6 +70,15 @@ class SiteView:
     """Path of the fingerprinted stylesheet in the section."""
     content_security_policy: str | None
     """The pages' policy for their <meta http-equiv>; None under another theme (its pages)."""
+    language: Language
+    """The language of these pages; its prefix is where they are published in the section."""
+    languages: tuple[Language, ...]
+    """Every language of the site, the first at the root: each page links its versions."""
+
+    def tr(self, message: str, **values: object) -> str:
+        """A message (marked with N_ where it is written) in the pages' language, with values."""
+        text = self.language.gettext(message)
+        return text % values if values else text
 
     def component_name(self, component_id: str) -> str:
         """The display name of a component id (validation guarantees it exists)."""
@@ -80,15 +91,18 @@ class SiteView:
         return plan.name if plan else plan_id
 
 
-def build_site_view(records: Records, state: SiteState, settings: Settings, stylesheet: Stylesheet) -> SiteView:
-    """Compute once the lookups that pages would otherwise each rebuild."""
-    nav = [("Status", urls.HOME), ("History", urls.INCIDENT_HISTORY), ("Uptime", urls.UPTIME)]
+def build_site_view(records: Records, state: SiteState, settings: Settings, stylesheet: Stylesheet,
+                    language: Language = ENGLISH, languages: tuple[Language, ...] = ()) -> SiteView:
+    """Compute once, for one language, the lookups that pages would otherwise each rebuild;
+    `languages` are all the site's (just `language` when not given)."""
+    nav = [(N_("Status"), urls.HOME), (N_("History"), urls.INCIDENT_HISTORY), (N_("Uptime"), urls.UPTIME)]
     if records.postmortems:
-        nav.append(("Post-mortems", urls.POSTMORTEMS))
+        nav.append((N_("Post-mortems"), urls.POSTMORTEMS))
     if records.announcements:
-        nav.append(("Announcements", urls.ANNOUNCEMENTS))
+        nav.append((N_("Announcements"), urls.ANNOUNCEMENTS))
     if records.plans is not None:
-        nav.append(("Pricing", urls.PRICING))
+        nav.append((N_("Pricing"), urls.PRICING))
+    nav = [(language.gettext(label), path) for label, path in nav]
     return SiteView(
         settings=settings,
         state=state,
@@ -104,6 +118,8 @@ def build_site_view(records: Records, state: SiteState, settings: Settings, styl
         nav=tuple(nav),
         stylesheet=stylesheet.path,
         content_security_policy=site_page_policy(settings, (stylesheet.inline_source,)),
+        language=language,
+        languages=languages or (language,),
     )
 
 
@@ -130,6 +146,18 @@ def page_context(site: SiteView, page: Page) -> dict[str, Any]:
         "markdown": site.markdown,
         "page": page,
         "layout": "base.html" if settings.standalone else "fragment.html",
-        "page_url": urls.absolute(settings.base_url, page.path),
+        "page_url": urls.absolute(settings.base_url, site.language.prefix + page.path),
+        "versions": versions(site, page),
         **page.values,
     }
+
+
+def versions(site: SiteView, page: Page) -> list[tuple[Language, str, str]]:
+    """Every language's version of a page: (language, absolute URL, link from this page)."""
+    here = site.language.prefix + page.path
+    found = []
+    for language in site.languages:
+        there = language.prefix + page.path
+        link = urls.absolute(site.settings.base_url, there) if page.absolute_links else urls.relative_by_paths(here, there)
+        found.append((language, urls.absolute(site.settings.base_url, there), link))
+    return found

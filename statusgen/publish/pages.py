@@ -13,6 +13,7 @@ from functools import partial
 import jinja2
 
 from .. import urls
+from ..languages import N_, site_languages
 from ..models import Announcement, AnnouncementKind, Incident
 from ..outputs import OutputFile
 from ..parallel import map_in_order
@@ -20,6 +21,7 @@ from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
 from ..templating import make_environment
+from ..wording import indicator_sentence
 from .formatting import month_label
 from .history_pages import sla_page, uptime_page
 from .page_context import Page, SiteView, build_site_view, page_context
@@ -37,14 +39,17 @@ SITE_WIDE_KINDS = frozenset({AnnouncementKind.POLICY, AnnouncementKind.RETENTION
 
 
 def render_pages(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
-    """Every HTML page of the site, plus its stylesheet."""
-    environment = make_environment(settings)
+    """Every HTML page of the site in each of its languages, plus its stylesheet."""
     stylesheet = load_stylesheet(settings)
-    site = build_site_view(records, state, settings, stylesheet)
     outputs = [OutputFile(stylesheet.path, stylesheet.text.encode("utf-8"))]
-    outputs.extend(map_in_order(partial(render_page, environment, site), list(all_pages(site))))
-    if settings.standalone:
-        outputs.append(render_page(environment, site, not_found_page(site, stylesheet.text)))
+    languages = site_languages(settings.languages)
+    for language in languages:
+        environment = make_environment(settings, language)
+        site = build_site_view(records, state, settings, stylesheet, language, languages)
+        outputs.extend(map_in_order(partial(render_page, environment, site), list(all_pages(site))))
+        if settings.standalone and not language.prefix:
+            # One 404 page, at the root: hosts serve it for a missing path in any language.
+            outputs.append(render_page(environment, site, not_found_page(site, stylesheet.text)))
     return outputs
 
 
@@ -52,7 +57,7 @@ def render_page(environment: jinja2.Environment, site: SiteView, page: Page) -> 
     """One page through its template, as a file of the site."""
     html = environment.get_template(page.template).render(page_context(site, page))
     return OutputFile(
-        path=urls.page_file(page.path),
+        path=site.language.prefix + urls.page_file(page.path),
         content=html.encode("utf-8"),
         title=page.title,
         in_sitemap=page.in_sitemap,
@@ -91,8 +96,8 @@ def home_page(site: SiteView) -> Page:
         path=urls.HOME,
         template="index.html",
         title=site.settings.site_name,
-        description=f"{site.state.description}. Current status, uptime and incident history "
-        f"of {site.settings.site_name}.",
+        description=site.tr(N_("%(status)s. Current status, uptime and incident history of %(site)s."),
+                            status=indicator_sentence(site.state.indicator, site.language), site=site.settings.site_name),
         values={"announcements": recent},
     )
 
@@ -108,13 +113,14 @@ def history_pages(site: SiteView) -> Iterator[Page]:
         for incident in chunk:
             key = f"{incident.started:%Y-%m}"
             if not months or months[-1][0] != key:
-                months.append((key, month_label(incident.started.date()), []))
+                months.append((key, month_label(incident.started.date(), site.language), []))
             months[-1][2].append(incident)
         yield Page(
             path=urls.incident_history_page(number),
             template="history.html",
-            title="Incident history" if number == 1 else f"Incident history, page {number}",
-            description=f"Every incident of {site.settings.site_name}, newest first.",
+            title=site.tr(N_("Incident history")) if number == 1
+            else site.tr(N_("Incident history, page %(number)s"), number=number),
+            description=site.tr(N_("Every incident of %(site)s, newest first."), site=site.settings.site_name),
             values={
                 "months": months,
                 "number": number,
@@ -129,8 +135,8 @@ def postmortem_list_page(site: SiteView) -> Page:
     return Page(
         path=urls.POSTMORTEMS,
         template="postmortems.html",
-        title="Post-mortems",
-        description=f"What went wrong at {site.settings.site_name}, why, and what we changed.",
+        title=site.tr(N_("Post-mortems")),
+        description=site.tr(N_("What went wrong at %(site)s, why, and what we changed."), site=site.settings.site_name),
         values={"postmortems": site.records.postmortems[::-1]},
     )
 
@@ -139,8 +145,8 @@ def announcement_list_page(site: SiteView) -> Page:
     return Page(
         path=urls.ANNOUNCEMENTS,
         template="announcements.html",
-        title="Announcements",
-        description=f"Policy, retention and pricing notices of {site.settings.site_name}.",
+        title=site.tr(N_("Announcements")),
+        description=site.tr(N_("Policy, retention and pricing notices of %(site)s."), site=site.settings.site_name),
         values={"announcements": site.records.announcements[::-1]},
     )
 
@@ -158,9 +164,9 @@ def pricing_page(site: SiteView) -> Page:
     return Page(
         path=urls.PRICING,
         template="pricing.html",
-        title="Pricing",
-        description=f"The plans of {site.settings.site_name} compared, with the policies that "
-        "apply to each.",
+        title=site.tr(N_("Pricing")),
+        description=site.tr(N_("The plans of %(site)s compared, with the policies that apply to each."),
+                            site=site.settings.site_name),
         values={"by_plan": by_plan, "general": general},
     )
 
@@ -171,8 +177,8 @@ def not_found_page(site: SiteView, stylesheet: str) -> Page:
     return Page(
         path=urls.NOT_FOUND,
         template="404.html",
-        title="Page not found",
-        description=f"This page does not exist on {site.settings.site_name}.",
+        title=site.tr(N_("Page not found")),
+        description=site.tr(N_("This page does not exist on %(site)s."), site=site.settings.site_name),
         values={"inline_css": stylesheet},
         in_sitemap=False,
         absolute_links=True,

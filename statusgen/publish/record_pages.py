@@ -4,6 +4,7 @@ announcement, a component. Each function reads only its record and the build's l
 from __future__ import annotations
 
 from .. import urls
+from ..languages import N_
 from ..models import Announcement, Component, Incident, Maintenance, Postmortem
 from ..wording import describe_duration, label
 from .formatting import short_date
@@ -22,13 +23,15 @@ def incident_page(site: SiteView, incident: Incident) -> Page:
         for component_id, component_status in incident.affected.items()
     ]
     numbered = list(enumerate(incident.updates, start=1))
-    names = ", ".join(name for _, name, _ in affected) or "no component"
+    names = ", ".join(name for _, name, _ in affected) or site.tr(N_("no component"))
+    day = short_date(incident.started.date(), site.language)
     return Page(
         path=urls.incident(incident.id),
         template="incident.html",
         title=incident.title,
-        description=f"Incident of {short_date(incident.started.date())} affecting {names}"
-        f"{'; resolved' if incident.resolved else '; ongoing'}.",
+        description=site.tr(N_("Incident of %(date)s affecting %(components)s; resolved."), date=day, components=names)
+        if incident.resolved
+        else site.tr(N_("Incident of %(date)s affecting %(components)s; ongoing."), date=day, components=names),
         values={
             "incident": incident,
             "status": status,
@@ -46,8 +49,8 @@ def postmortem_page(site: SiteView, postmortem: Postmortem) -> Page:
         path=urls.postmortem(postmortem.id),
         template="postmortem.html",
         title=postmortem.title,
-        description=f"Post-mortem published {short_date(postmortem.published)}: what happened, "
-        "why, and what changes.",
+        description=site.tr(N_("Post-mortem published %(date)s: what happened, why, and what changes."),
+                            date=short_date(postmortem.published, site.language)),
         values={"postmortem": postmortem, "incident": site.incidents.get(postmortem.incident)},
     )
 
@@ -59,8 +62,9 @@ def maintenance_page(site: SiteView, maintenance: Maintenance) -> Page:
         path=urls.maintenance(maintenance.id),
         template="maintenance.html",
         title=maintenance.title,
-        description=f"Maintenance on {short_date(maintenance.scheduled_start.date())} of "
-        f"{', '.join(name for _, name in names) or 'no component'}.",
+        description=site.tr(N_("Maintenance on %(date)s of %(components)s."),
+                            date=short_date(maintenance.scheduled_start.date(), site.language),
+                            components=", ".join(name for _, name in names) or site.tr(N_("no component"))),
         values={
             "maintenance": maintenance,
             "status": site.state.maintenance_status.get(maintenance.id),
@@ -72,17 +76,23 @@ def maintenance_page(site: SiteView, maintenance: Maintenance) -> Page:
 
 def announcement_page(site: SiteView, announcement: Announcement) -> Page:
     """A policy, retention or pricing notice with its dates and the plans it concerns."""
-    effective = f", effective {short_date(announcement.effective)}" if announcement.effective else ""
+    kind = label(announcement.kind, site.language)
+    published = short_date(announcement.published, site.language)
+    description = (
+        site.tr(N_("%(kind)s notice published %(date)s, effective %(effective)s."), kind=kind, date=published,
+                effective=short_date(announcement.effective, site.language))
+        if announcement.effective
+        else site.tr(N_("%(kind)s notice published %(date)s."), kind=kind, date=published)
+    )
     return Page(
         path=urls.announcement(announcement.id),
         template="announcement.html",
         title=announcement.title,
-        description=f"{label(announcement.kind)} notice published "
-        f"{short_date(announcement.published)}{effective}.",
+        description=description,
         values={
             "announcement": announcement,
             "plan_names": [site.plan_name(plan_id) for plan_id in announcement.plans],
-            "inactive_after": describe_duration(announcement.retention.inactive_after)
+            "inactive_after": describe_duration(announcement.retention.inactive_after, site.language)
             if announcement.retention
             else None,
         },
@@ -99,7 +109,7 @@ def component_page(site: SiteView, component: Component) -> Page:
         path=urls.component(component.id),
         template="component.html",
         title=component.name,
-        description=f"Current status, uptime and incident history of {component.name}.",
+        description=site.tr(N_("Current status, uptime and incident history of %(component)s."), component=component.name),
         values={
             "component": component,
             "status": state.component_status[component.id],
