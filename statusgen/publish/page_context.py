@@ -14,12 +14,12 @@ from typing import Any
 from .. import urls
 from ..headers import site_page_policy
 from ..languages import N_, Language
-from ..wording import ENGLISH
 from ..markup import MarkdownRenderer
 from ..models import Component, ComponentStatus, Group, Incident, Plan
 from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
+from ..wording import ENGLISH
 from .formatting import INDICATOR_STATUS, favicon_uri
 from .stylesheet import Stylesheet
 
