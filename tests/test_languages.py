@@ -3,7 +3,10 @@ the templates, the `languages:` option, the URL layout per language, right to le
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import html5lib
@@ -18,6 +21,7 @@ from statusgen.pipeline import build_outputs
 from statusgen.templating import templates_dir
 
 from sites.corpus import by_path, corpus_site
+from sites.files import write_config, write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -195,3 +199,25 @@ def test_every_page_links_its_versions_and_the_shared_files_at_the_root():
 def test_the_stylesheet_mirrors_by_logical_properties():
     css = (templates_dir() / "assets" / "statusgen.css").read_text(encoding="utf-8")
     assert not re.findall(r"(?<![\w-])(?:margin|padding|border)-(?:left|right)\b|(?<![\w-])(?:left|right):|text-align:\s*(?:left|right)", css)
+
+
+def _mkdocs_build(root: Path, languages: list[str]) -> subprocess.CompletedProcess[str]:
+    write_site(root)
+    write_config(root, plugins=[{"statusgen": {"languages": languages}}])
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", "out"], cwd=root, capture_output=True,
+                          text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1633370400"}, check=False)
+
+
+def test_the_plugin_publishes_every_language(tmp_path):
+    result = _mkdocs_build(tmp_path, ["fr", "ja"])
+    assert result.returncode == 0, result.stderr
+    assert '<html lang="fr" dir="ltr">' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    japanese = (tmp_path / "out" / "ja" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja" dir="ltr">' in japanese and "障害履歴" in japanese
+
+
+def test_the_plugin_refuses_unknown_and_repeated_languages(tmp_path):
+    result = _mkdocs_build(tmp_path, ["en", "xx", "en"])
+    assert result.returncode == 1
+    assert "statusgen: 'xx' is not a language identifier Babel knows (e.g. en, de, pt_BR); 'en' is listed twice" in result.stderr
+    assert "Traceback" not in result.stderr
