@@ -6,22 +6,20 @@ never stops the others from being read: the user gets the whole list at once.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from .errors import ContentError, Problem, field_path
-from .messages import describe_validation_error
+from .errors import ContentError, Problem
 from .models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
 from .models.common import ID_RE
 from .parallel import map_in_order
 from .records import Records
 from .rules import Violation, check_rules
 from .slugs import slugify
-from .yamlsource import MAX_FILE_BYTES, RecordYamlError, decode, line_of, load_yaml, split_front_matter, written_at
+from .source_files import SourceFile, display_path, not_a_file, read_source, validate_model
+from .translation_loader import catalogue_translation_files, load_translations, translation_name
 
 RECORD_FOLDERS: dict[str, type[BaseModel]] = {
     "incidents": Incident,
@@ -37,31 +35,15 @@ MAX_ID_LENGTH = 100
 """As RecordId allows: a longer file name could never be referred to."""
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """Where a record came from, kept to point at lines when a later rule fails."""
-
-    path: Path
-    display: str
-    yaml_text: str
-    first_line: int
-
-    def problem(self, loc: tuple[Any, ...], message: str, key: bool = False) -> Problem:
-        line = line_of(self.yaml_text, loc, self.first_line, key=key) if loc else self.first_line
-        return Problem(self.display, line, field_path(loc), message)
-
-    def written(self, loc: tuple[Any, ...], key: bool = False) -> str | None:
-        """The plain value (or key) at `loc` as the file has it, for messages to quote."""
-        return written_at(self.yaml_text, loc, key)
-
-
 _RECORD_LIKE = (".md", ".markdown", ".mdown", ".mkd", ".txt", ".yml", ".yaml", ".json")
 """Suffixes of files that look like records: anything else in a record folder (an image for
 a post-mortem, say) is left alone, but these must be .md or they would be silently skipped."""
 
 
-def record_files(content_dir: Path, problems: list[Problem] | None = None) -> list[tuple[str, Path]]:
-    """(folder, path) of every Markdown record under content_dir, in a stable order.
+def record_files(content_dir: Path, problems: list[Problem] | None = None,
+                 translations: list[tuple[str, Path]] | None = None) -> list[tuple[str, Path]]:
+    """(folder, path) of every Markdown record under content_dir, in a stable order; the
+    translations (ID.LANG.md) are added to `translations`, never taken for records.
 
     Anything that looks like a record but cannot be read as one (a folder named x.md, a
     broken link, x.MD, x.yml) is reported in `problems` rather than silently skipped."""
@@ -72,7 +54,7 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None) -> li
         directory = content_dir / folder
         problem = _not_a_folder(directory, root)
         if problem is not None:
-            problems.append(Problem(_display(directory), 0, "", problem))
+            problems.append(Problem(display_path(directory), 0, "", problem))
             continue
         if not directory.is_dir():
             continue
@@ -82,7 +64,10 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None) -> li
                 continue  # editors' and version control's own files
             problem = _not_a_record(folder, path, root)
             if problem is not None:
-                problems.append(Problem(_display(path), 0, "", problem))
+                problems.append(Problem(display_path(path), 0, "", problem))
+            elif path.suffix == ".md" and translation_name(path) is not None:
+                if translations is not None:
+                    translations.append((folder, path))
             elif path.suffix == ".md":
                 found.append((folder, path))
     return sorted(found)
@@ -93,7 +78,7 @@ def _not_a_folder(directory: Path, root: Path) -> str | None:
     if not directory.exists() and not directory.is_symlink():
         return None
     if directory.is_symlink():
-        problem = _not_a_file(directory, root, "")
+        problem = not_a_file(directory, root, "")
         if problem is not None and not problem.startswith("this is a folder"):
             return problem
     if not directory.is_dir():
@@ -111,27 +96,7 @@ def _not_a_record(folder: str, path: Path, root: Path) -> str | None:
         return None
     if path.suffix != ".md":
         return f"records in {folder}/ are Markdown files ending in .md (lower case)"
-    return _not_a_file(path, root, "a record is a Markdown file")
-
-
-def _not_a_file(path: Path, root: Path, what: str) -> str | None:
-    """Why `path` cannot be read as a record file: a folder, a device, a link to elsewhere.
-
-    `root` is the content folder, resolved; only links are resolved (it costs syscalls)."""
-    if path.is_symlink():
-        if not path.exists():
-            return "this link points to a file that does not exist"
-        try:
-            path.resolve().relative_to(root)
-        except ValueError:
-            # A link in a pull request could name a secret on the build machine, and error
-            # messages quote values: nothing outside the content folder is read.
-            return "this link points outside the content folder: records must be files in it"
-    if path.is_dir():
-        return f"this is a folder: {what}"
-    if not path.is_file():
-        return f"this is not a regular file: {what}"
-    return None
+    return not_a_file(path, root, "a record is a Markdown file")
 
 
 def is_record_path(content_dir: Path, path: Path) -> bool:
@@ -143,17 +108,19 @@ def is_record_path(content_dir: Path, path: Path) -> bool:
     return relative.parts[0] in RECORD_FOLDERS or (len(relative.parts) == 1 and relative.name in CATALOGUES)
 
 
-def load_records(content_dir: Path) -> Records:
-    """Every record of the site, validated; raises ContentError listing every problem."""
+def load_records(content_dir: Path, languages: tuple[str, ...] | None = None) -> Records:
+    """Every record of the site and its translations, validated; raises ContentError listing
+    every problem. `languages` are the site's (None: a translation may be in any language)."""
     if not content_dir.is_dir():
-        raise ContentError([Problem(_display(content_dir), 0, "", "the content folder does not exist "
+        raise ContentError([Problem(display_path(content_dir), 0, "", "the content folder does not exist "
                                                                   "(set `content_dir` under the statusgen plugin in mkdocs.yml)")])
     problems: list[Problem] = []
     sources: dict[tuple[str, str], SourceFile] = {}
     broken: set[tuple[str, str]] = set()
     catalogues = {name: _load_catalogue(content_dir, name, sources, broken, problems) for name in CATALOGUES}
     loaded: dict[str, list[Any]] = {folder: [] for folder in RECORD_FOLDERS}
-    files = record_files(content_dir, problems)
+    translation_paths: list[tuple[str, Path]] = []
+    files = record_files(content_dir, problems, translation_paths)
     for (folder, path), parsed in zip(files, map_in_order(_parse_record, files), strict=True):
         record = _load_record(folder, path, sources, problems, parsed)
         if record is not None:
@@ -161,6 +128,11 @@ def load_records(content_dir: Path) -> Records:
         else:
             broken.update({(folder, path.stem), (folder, _slug(path.stem))})
     components = catalogues["components.yml"]
+    originals: dict[tuple[str, str], Any] = {(folder, record.id): record for folder in loaded for record in loaded[folder]}
+    originals.update({("catalogue", name.split(".")[0]): catalogue
+                      for name, catalogue in catalogues.items() if catalogue is not None})
+    translations = load_translations(translation_paths, catalogue_translation_files(content_dir), originals,
+                                     languages, broken, problems)
     if components is None:
         raise ContentError(problems)
     records = Records(
@@ -171,6 +143,7 @@ def load_records(content_dir: Path) -> Records:
         postmortems=tuple(sorted(loaded["postmortems"], key=lambda r: (r.published, r.id))),
         announcements=tuple(sorted(loaded["announcements"], key=lambda r: (r.published, r.id))),
         sources={key: source.path for key, source in sources.items()},
+        translations=translations,
     )
     for violation in check_rules(records):
         # An unknown reference to a record that exists but is itself broken only echoes
@@ -191,21 +164,21 @@ def _load_catalogue(content_dir: Path, name: str, sources: dict[tuple[str, str],
     if not path.exists() and not path.is_symlink():
         other = path.with_suffix(".yaml")
         if other.exists():
-            problems.append(Problem(_display(other), 0, "", f"rename this file to {name}"))
+            problems.append(Problem(display_path(other), 0, "", f"rename this file to {name}"))
             broken.add((what, "*"))
         elif name == "components.yml":
-            problems.append(Problem(_display(path), 0, "", "file not found: every site lists its components here"))
+            problems.append(Problem(display_path(path), 0, "", "file not found: every site lists its components here"))
         return None
     catalogue = None
-    problem = _not_a_file(path, content_dir.resolve(), f"{name} must be a YAML file")
+    problem = not_a_file(path, content_dir.resolve(), f"{name} must be a YAML file")
     if problem is not None:
-        problems.append(Problem(_display(path), 0, "", problem))
+        problems.append(Problem(display_path(path), 0, "", problem))
     else:
-        read = _read(path, markdown=False, problems=problems)
+        read = read_source(path, markdown=False, problems=problems)
         if read is not None:
             source, data, _ = read
             sources[("catalogue", name)] = source
-            catalogue = _validate(CATALOGUES[name], data, source, problems)
+            catalogue = validate_model(CATALOGUES[name], data, source, problems)
     if catalogue is None:
         broken.add((what, "*"))
     return catalogue
@@ -213,7 +186,7 @@ def _load_catalogue(content_dir: Path, name: str, sources: dict[tuple[str, str],
 
 def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceFile], problems: list[Problem],
                  parsed: tuple[SourceFile | None, Any, list[Problem]]) -> Any:
-    display = _display(path)  # record_files yields only .md files
+    display = display_path(path)  # record_files yields only .md files
     record_id = path.stem
     if not ID_RE.fullmatch(record_id) or len(record_id) > MAX_ID_LENGTH:
         slug = _slug(record_id)
@@ -237,7 +210,7 @@ def _parse_record(job: tuple[str, Path]) -> tuple[SourceFile | None, Any, list[P
     files can be parsed on every core; the checks across files stay in _load_record."""
     folder, path = job
     problems: list[Problem] = []
-    read = _read(path, markdown=True, problems=problems)
+    read = read_source(path, markdown=True, problems=problems)
     if read is None:
         return None, None, problems
     source, data, body = read
@@ -246,59 +219,13 @@ def _parse_record(job: tuple[str, Path]) -> tuple[SourceFile | None, Any, list[P
         problems.append(source.problem((key,), f"'{key}' cannot be set: a record's {key} is its {'file name' if key == 'id' else 'Markdown after the front matter'}", key=True))
     if reserved:
         return source, None, problems
-    record = _validate(RECORD_FOLDERS[folder], data, source, problems)
+    record = validate_model(RECORD_FOLDERS[folder], data, source, problems)
     return source, record.model_copy(update={"id": path.stem, "body": body}) if record is not None else None, problems
 
 
 def _slug(name: str) -> str:
     """The valid id closest to a file name ('API Errors' -> 'api-errors'), or ''."""
     return slugify(name, MAX_ID_LENGTH)
-
-
-def _read(path: Path, markdown: bool, problems: list[Problem]) -> tuple[SourceFile, dict[Any, Any], str] | None:
-    """Read and parse one file: its source, the YAML mapping, and the Markdown after the front
-    matter ('' for a catalogue). On failure record the problem and return None."""
-    display = _display(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RecordYamlError(f"the file is {size:,} bytes; records are limited to {MAX_FILE_BYTES:,}", 0)
-        text = decode(path.read_bytes())
-        if markdown:
-            front = split_front_matter(text)
-            yaml_text, first_line, body = front.yaml_text, front.first_line, front.body
-        else:
-            yaml_text, first_line, body = text, 1, ""
-        data = load_yaml(yaml_text, first_line)
-    except RecordYamlError as error:
-        problems.append(Problem(display, error.line, "", error.message))
-        return None
-    except OSError as error:
-        problems.append(Problem(display, 0, "", f"cannot read the file: {error.strerror or error}"))
-        return None
-    if data is None:
-        data = {}  # empty front matter: the model then names every required field
-    if not isinstance(data, dict):
-        what = "front matter" if markdown else "file"
-        got = "a list" if isinstance(data, list) else "a single value"
-        problems.append(Problem(display, first_line, "", f"the {what} must be a mapping of keys to values, not {got}"))
-        return None
-    return SourceFile(path, display, yaml_text, first_line), data, body
-
-
-def _validate(model: type[BaseModel], data: dict[str, Any], source: SourceFile, problems: list[Problem]) -> Any:
-    non_text_keys = [key for key in data if not isinstance(key, str)]
-    for key in non_text_keys:
-        written = source.written((key,), key=True) or str(key)
-        problems.append(source.problem((written,), f"a key must be text, not {written}: put it in quotes", key=True))
-    if non_text_keys:
-        return None
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        for loc, message, at_key in describe_validation_error(model, error, source.written):
-            problems.append(source.problem(loc, message, key=at_key))
-        return None
 
 
 def _locate(violation: Violation, sources: dict[tuple[str, str], SourceFile]) -> Problem:
@@ -309,12 +236,3 @@ def _locate(violation: Violation, sources: dict[tuple[str, str], SourceFile]) ->
         other = sources[(kind, record_id)].problem(loc, "")
         message += f" ({other.path}:{other.line})"
     return source.problem(violation.loc, message)
-
-
-def _display(path: Path) -> str:
-    # Paths in messages are as the user would type them: relative to where they ran us.
-    text = str(path)
-    if not path.is_absolute() and ".." not in path.parts:
-        return text  # already relative to the working folder (and relpath is slow)
-    relative = os.path.relpath(path, Path.cwd())
-    return text if relative.startswith("..") else relative

@@ -41,6 +41,9 @@ def as_of(records: Records, now: datetime) -> Records:
             announcement for announcement in records.announcements if start_of_day(announcement.published) <= now
         ),
         sources=records.sources,
+        # Translations are text only: looked up by the ids and times of the public records,
+        # a translation of what is not public yet is never reached.
+        translations=records.translations,
     )
 
 

@@ -14,22 +14,23 @@ from pathlib import Path
 
 from .loader import CATALOGUES, RECORD_FOLDERS, load_records
 from .records import Records
+from .translation_loader import catalogue_translation_files
 from .yamlsource import MAX_FILE_BYTES
 
-_last: tuple[str, Records] | None = None
+_last: tuple[tuple[str, tuple[str, ...] | None], Records] | None = None
 """The fingerprint of the last records loaded, and those records."""
 
 
-def load_records_once(content_dir: Path) -> Records:
-    """load_records(content_dir), reusing the last result while the files are unchanged."""
+def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = None) -> Records:
+    """load_records(content_dir, languages), reusing the last result while the files are unchanged."""
     global _last
     try:
-        key = fingerprint(content_dir)
+        key = (fingerprint(content_dir), languages)
     except OSError:
-        return load_records(content_dir)  # unreadable: the loader says which file and why
+        return load_records(content_dir, languages)  # unreadable: the loader says which file and why
     if _last is not None and _last[0] == key:
         return _last[1]
-    records = load_records(content_dir)  # a ContentError is raised, never remembered
+    records = load_records(content_dir, languages)  # a ContentError is raised, never remembered
     _last = (key, records)
     return records
 
@@ -39,6 +40,7 @@ def fingerprint(content_dir: Path) -> str:
     name and kind of everything else in the record folders (which it may report on)."""
     digest = hashlib.blake2b(str(content_dir.resolve()).encode(), digest_size=20)
     candidates = [content_dir / name for catalogue in CATALOGUES for name in (catalogue, Path(catalogue).stem + ".yaml")]
+    candidates.extend(catalogue_translation_files(content_dir))
     for folder in RECORD_FOLDERS:
         candidates.append(content_dir / folder)
         if (content_dir / folder).is_dir() and not (content_dir / folder).is_symlink():

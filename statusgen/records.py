@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from .models import (
     PlanCatalogue,
     Postmortem,
 )
+from .models.translations import Translation
 
 
 @dataclass(frozen=True)
@@ -32,3 +34,5 @@ class Records:
     """By (published, id)."""
     sources: dict[tuple[str, str], Path] = field(default_factory=dict, compare=False)
     """(kind, id) -> the file it came from, for messages and 'edit this' links."""
+    translations: Mapping[str, Translation] = field(default_factory=dict)
+    """Language -> the text of the records translated into it (the sibling ID.LANG.md files)."""

@@ -222,6 +222,20 @@ CASES: dict[str, dict[str, object]] = {
         "  - at: 2021-10-10T02:00:00Z\n    status: completed\n    body: Done.\n---\nShort"))},
     "timeline_out_of_order": {PM: replace(POSTMORTEM, "at: 2021-10-01T12:00:00Z", "at: 2021-10-01T09:00:00Z")},
     "effective_before_published": {ANN: replace(ANNOUNCEMENT, "effective: 2021-11-01", "effective: 2021-09-01")},
+    # Translations (ID.LANG.md, components.LANG.yml) hold only text the original has; the
+    # site's languages here are en and de.
+    "translation_structural_key": {"content/incidents/api-errors.de.md": "---\ntitle: API-Fehler\nimpact: minor\n---\n"},
+    "translation_unknown_update": {"content/incidents/api-errors.de.md":
+                                   "---\nupdates:\n  - at: 2021-10-01T10:31:00Z\n    body: Wir schauen nach.\n---\n"},
+    "translation_language_not_configured": {"content/incidents/api-errors.fr.md": "---\ntitle: Erreurs\n---\n"},
+    "translation_in_the_default_language": {"content/incidents/api-errors.en.md": "---\ntitle: Errors\n---\n"},
+    "translation_of_no_record": {"content/incidents/api-erors.de.md": "---\ntitle: API-Fehler\n---\n"},
+    "translation_unknown_component": {"content/components.de.yml": "components:\n  - id: apii\n    name: Schnittstelle\n"},
+    "translation_wrong_feature_count": {PLN: replace(PLANS, "per: user", "per: user\n    features: [SSO, Audit log]"),
+                                        "content/plans.de.yml": "plans:\n  - id: team\n    features: [SSO]\n"},
+    "translation_postmortem_timeline": {"content/postmortems/api-errors-review.de.md":
+                                        "---\ntimeline:\n  - at: 2021-10-01T11:00:00Z\n    event: Mitte.\n"
+                                        "action_items:\n  - title: A\n  - title: B\n---\n"},
     # Several broken files: every problem at once, in path order.
     "many_problems": {**inc("impact: major", "impact: big"), MNT: "", PM: replace(POSTMORTEM, "incident: api-errors", "incident: nope"),
                       "content/announcements/Bad Name.md": ANNOUNCEMENT},
@@ -240,7 +254,7 @@ def report_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, changes: dict[st
         (tmp_path / path).unlink(missing_ok=True)
         (tmp_path / path).symlink_to(target if target.startswith("/") else (tmp_path / path).parent / target)
     with pytest.raises(ContentError) as caught:
-        load_records(content)
+        load_records(content, ("en", "de"))
     return caught.value.report() + "\n"
 
 

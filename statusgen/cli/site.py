@@ -92,7 +92,8 @@ def load_site_config(config_file: str, **overrides: Any) -> tuple[MkDocsConfig, 
 def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin) -> Records:
     """Every record of the site, checked; raises ContentError with every problem. The build
     that follows gets them from the same process-wide memo instead of reading them again."""
-    return load_records_once(settings_from_config(config, plugin.config).content_dir)
+    settings = settings_from_config(config, plugin.config)
+    return load_records_once(settings.content_dir, settings.languages)
 
 
 @click.command("build")

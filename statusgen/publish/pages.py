@@ -21,6 +21,7 @@ from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
 from ..templating import make_environment
+from ..translations import translated_state
 from ..wording import indicator_sentence
 from .formatting import month_label
 from .history_pages import sla_page, uptime_page
@@ -45,7 +46,9 @@ def render_pages(records: Records, state: SiteState, settings: Settings) -> list
     languages = site_languages(settings.languages)
     for language in languages:
         environment = make_environment(settings, language)
-        site = build_site_view(records, state, settings, stylesheet, language, languages)
+        # The records' text in this language (translations, else the default's, marked).
+        in_language = translated_state(state, language, languages[0])
+        site = build_site_view(in_language.public, in_language, settings, stylesheet, language, languages)
         outputs.extend(map_in_order(partial(render_page, environment, site), list(all_pages(site))))
         if settings.standalone and not language.prefix:
             # One 404 page, at the root: hosts serve it for a missing path in any language.

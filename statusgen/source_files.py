@@ -1,0 +1,111 @@
+"""Reading one content file: its bytes, its YAML, its model, and where its lines are.
+
+The loader reads records and translations through these, so both report a problem the same
+way: `path:line: field: message`, collected rather than raised.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problem, field_path
+from .messages import describe_validation_error
+from .yamlsource import MAX_FILE_BYTES, RecordYamlError, decode, line_of, load_yaml, split_front_matter, written_at
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """Where a record came from, kept to point at lines when a later rule fails."""
+
+    path: Path
+    display: str
+    yaml_text: str
+    first_line: int
+
+    def problem(self, loc: tuple[Any, ...], message: str, key: bool = False) -> Problem:
+        line = line_of(self.yaml_text, loc, self.first_line, key=key) if loc else self.first_line
+        return Problem(self.display, line, field_path(loc), message)
+
+    def written(self, loc: tuple[Any, ...], key: bool = False) -> str | None:
+        """The plain value (or key) at `loc` as the file has it, for messages to quote."""
+        return written_at(self.yaml_text, loc, key)
+
+
+def not_a_file(path: Path, root: Path, what: str) -> str | None:
+    """Why `path` cannot be read as a record file: a folder, a device, a link to elsewhere.
+
+    `root` is the content folder, resolved; only links are resolved (it costs syscalls)."""
+    if path.is_symlink():
+        if not path.exists():
+            return "this link points to a file that does not exist"
+        try:
+            path.resolve().relative_to(root)
+        except ValueError:
+            # A link in a pull request could name a secret on the build machine, and error
+            # messages quote values: nothing outside the content folder is read.
+            return "this link points outside the content folder: records must be files in it"
+    if path.is_dir():
+        return f"this is a folder: {what}"
+    if not path.is_file():
+        return f"this is not a regular file: {what}"
+    return None
+
+
+def read_source(path: Path, markdown: bool, problems: list[Problem]) -> tuple[SourceFile, dict[Any, Any], str] | None:
+    """Read and parse one file: its source, the YAML mapping, and the Markdown after the front
+    matter ('' for a catalogue). On failure record the problem and return None."""
+    display = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise RecordYamlError(f"the file is {size:,} bytes; records are limited to {MAX_FILE_BYTES:,}", 0)
+        text = decode(path.read_bytes())
+        if markdown:
+            front = split_front_matter(text)
+            yaml_text, first_line, body = front.yaml_text, front.first_line, front.body
+        else:
+            yaml_text, first_line, body = text, 1, ""
+        data = load_yaml(yaml_text, first_line)
+    except RecordYamlError as error:
+        problems.append(Problem(display, error.line, "", error.message))
+        return None
+    except OSError as error:
+        problems.append(Problem(display, 0, "", f"cannot read the file: {error.strerror or error}"))
+        return None
+    if data is None:
+        data = {}  # empty front matter: the model then names every required field
+    if not isinstance(data, dict):
+        what = "front matter" if markdown else "file"
+        got = "a list" if isinstance(data, list) else "a single value"
+        problems.append(Problem(display, first_line, "", f"the {what} must be a mapping of keys to values, not {got}"))
+        return None
+    return SourceFile(path, display, yaml_text, first_line), data, body
+
+
+def validate_model(model: type[BaseModel], data: dict[str, Any], source: SourceFile, problems: list[Problem]) -> Any:
+    non_text_keys = [key for key in data if not isinstance(key, str)]
+    for key in non_text_keys:
+        written = source.written((key,), key=True) or str(key)
+        problems.append(source.problem((written,), f"a key must be text, not {written}: put it in quotes", key=True))
+    if non_text_keys:
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for loc, message, at_key in describe_validation_error(model, error, source.written):
+            problems.append(source.problem(loc, message, key=at_key))
+        return None
+
+
+def display_path(path: Path) -> str:
+    # Paths in messages are as the user would type them: relative to where they ran us.
+    text = str(path)
+    if not path.is_absolute() and ".." not in path.parts:
+        return text  # already relative to the working folder (and relpath is slow)
+    relative = os.path.relpath(path, Path.cwd())
+    return text if relative.startswith("..") else relative

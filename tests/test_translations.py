@@ -1,0 +1,106 @@
+"""Records translated by sibling files: discovered apart from records, applied per language,
+the default language's text marked where a translation is missing, nothing not yet public."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import html5lib
+
+from statusgen.loader import load_records
+from statusgen.pipeline import build_outputs
+from statusgen.settings import Settings
+
+from sites.corpus import by_path
+from sites.files import write_site
+
+NOW = datetime(2021, 11, 1, tzinfo=timezone.utc)
+_NS = {"h": "http://www.w3.org/1999/xhtml"}
+
+INCIDENT_DE = """\
+---
+title: API-Fehler
+updates:
+  - at: 2021-10-01T10:30:00Z
+    body: Wir untersuchen das.
+---
+Die API lieferte Fehler.
+"""
+
+COMPONENTS_DE = """\
+components:
+  - id: api
+    name: Schnittstelle
+"""
+
+FUTURE_INCIDENT = """\
+---
+title: Future outage
+impact: minor
+components: [web]
+started: 2030-01-01T00:00:00Z
+---
+Later.
+"""
+
+
+def _build(root: Path, changes: dict[str, object], languages: tuple[str, ...] = ("en", "de")) -> dict[str, bytes]:
+    content = write_site(root, changes)
+    settings = Settings(content_dir=content, site_url="https://status.example.org/", languages=languages)
+    return by_path(build_outputs(load_records(content, languages), settings, NOW))
+
+
+def _document(content: bytes):
+    return html5lib.parse(content, namespaceHTMLElements=True)
+
+
+def _text_of(element) -> str:
+    return "".join(element.itertext()).strip()
+
+
+def test_a_translation_is_not_a_record_and_is_kept_by_language(tmp_path):
+    content = write_site(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE, "content/components.de.yml": COMPONENTS_DE})
+    records = load_records(content, ("en", "de"))
+    assert [incident.id for incident in records.incidents] == ["api-errors"]
+    german = records.translations["de"]
+    assert german.records[("incidents", "api-errors")].title == "API-Fehler"
+    assert german.records[("incidents", "api-errors")].body == "Die API lieferte Fehler."
+    assert german.components is not None and german.components.components[0].name == "Schnittstelle"
+
+
+def test_the_german_pages_show_the_translation_and_mark_the_rest_english(tmp_path):
+    files = _build(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE, "content/components.de.yml": COMPONENTS_DE})
+    page = _document(files["de/incidents/api-errors/index.html"])
+    assert _text_of(page.find(".//h:h1", _NS)) == "API-Fehler"
+    html = files["de/incidents/api-errors/index.html"].decode()
+    assert "Wir untersuchen das." in html and "Die API lieferte Fehler." in html
+    # The update without a translation is the original's, marked as English.
+    fixed = [element for element in page.iterfind(".//h:*[@lang='en']", _NS) if _text_of(element) == "Fixed."]
+    assert fixed, "the untranslated update is not marked lang=en"
+    assert "Schnittstelle" in html
+    # The website has no German name: its English name is marked on the front page.
+    home = _document(files["de/index.html"])
+    assert any(_text_of(element) == "Website" for element in home.iterfind(".//h:span[@lang='en']", _NS))
+    # The maintenance window is not translated at all: its title is marked.
+    window = _document(files["de/maintenance/db-upgrade/index.html"])
+    title = window.find(".//h:h1/h:span", _NS)
+    assert title is not None and title.get("lang") == "en" and _text_of(title) == "Database upgrade"
+    # The default language's pages are unchanged and unmarked.
+    english = files["incidents/api-errors/index.html"].decode()
+    assert "API-Fehler" not in english and 'lang="en">' not in english.split("<body", 1)[1]
+
+
+def test_a_translation_of_what_is_not_public_yet_is_not_published(tmp_path):
+    future_de = "---\ntitle: Zukünftige Störung\n---\nSpäter.\n"
+    files = _build(tmp_path, {"content/incidents/future-outage.md": FUTURE_INCIDENT,
+                              "content/incidents/future-outage.de.md": future_de})
+    assert not [path for path, content in files.items() if "Zukünftige".encode() in content or b"Future outage" in content]
+
+
+def test_translations_change_no_byte_of_the_default_language_or_the_shared_files(tmp_path):
+    plain = _build(tmp_path / "a", {})
+    translated = _build(tmp_path / "b", {"content/incidents/api-errors.de.md": INCIDENT_DE,
+                                         "content/components.de.yml": COMPONENTS_DE})
+    changed = sorted(path for path in plain if plain[path] != translated[path])
+    assert changed and all(path.startswith("de/") for path in changed), changed
