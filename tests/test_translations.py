@@ -104,3 +104,58 @@ def test_translations_change_no_byte_of_the_default_language_or_the_shared_files
                                          "content/components.de.yml": COMPONENTS_DE})
     changed = sorted(path for path in plain if plain[path] != translated[path])
     assert changed and all(path.startswith("de/") for path in changed), changed
+
+
+def test_every_language_has_its_feeds_with_its_texts(tmp_path):
+    import json
+
+    import feedparser
+
+    files = _build(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE})
+    for name in ("feed.xml", "atom.xml"):
+        feed = feedparser.parse(files["de/" + name])
+        assert not feed.bozo, feed.bozo_exception
+        if name == "feed.xml":
+            assert feed.feed.language == "de"
+        titles = [entry.title for entry in feed.entries]
+        assert any(title.startswith("API-Fehler — ") for title in titles), titles
+        assert all(entry.link.startswith("https://status.example.org/de/") for entry in feed.entries)
+        assert any("Wir untersuchen das." in entry.content[0].value for entry in feed.entries)
+        assert any(title.startswith("Wartung: Database upgrade") for title in titles), titles
+        english = feedparser.parse(files[name])
+        assert not any("API-Fehler" in entry.title for entry in english.entries)
+    document = json.loads(files["de/feed.json"])
+    assert document["language"] == "de" and document["feed_url"] == "https://status.example.org/de/feed.json"
+    assert any(item["title"].startswith("API-Fehler") for item in document["items"])
+    assert "de/components/api/feed.xml" in files
+
+
+def test_the_sitemap_lists_every_version_of_a_page(tmp_path):
+    import xml.etree.ElementTree as ElementTree
+
+    files = _build(tmp_path, {})
+    root = ElementTree.fromstring(files["sitemap.xml"])
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    entries = {url.findtext("s:loc", namespaces=ns): {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+               for url in root.findall("s:url", ns)}
+    page = "https://status.example.org/incidents/api-errors/"
+    german = "https://status.example.org/de/incidents/api-errors/"
+    assert entries[page] == entries[german] == {"en": page, "de": german, "x-default": page}
+    assert all(set(links) == {"en", "de", "x-default"} for links in entries.values())
+
+
+def test_what_stays_single_is_byte_identical_with_more_languages():
+    from statusgen.urls import is_single
+
+    from sites.corpus import corpus_site
+
+    def build(languages):
+        site = corpus_site(languages=languages)
+        return by_path(build_outputs(site.records, site.settings, site.state.now))
+
+    one, three = build(("en",)), build(("en", "de", "ar"))
+    single = [path for path in one if is_single(path) and path != "sitemap.xml"]
+    assert any(path.startswith("api/") for path in single) and "maintenance.ics" in single and "metrics" in " ".join(single)
+    assert any(path.endswith("badge.svg") for path in single)
+    assert [path for path in single if one[path] != three[path]] == []
+    assert not [path for path in three if path not in one and is_single(path)]

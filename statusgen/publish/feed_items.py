@@ -16,13 +16,14 @@ from datetime import datetime
 from markupsafe import Markup
 
 from .. import urls
+from ..languages import N_, Language
 from ..markup import MarkdownRenderer
 from ..models import Announcement, Incident, IncidentUpdate, Maintenance, MaintenanceStatus, Postmortem
 from ..moments import start_of_day
 from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
-from ..wording import label
+from ..wording import ENGLISH, label
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,16 @@ class ItemSource:
     """Makes candidates from the records of one build; renders each item at most once, so the
     per-component feeds reuse the main feed's work."""
 
-    def __init__(self, records: Records, state: SiteState, settings: Settings) -> None:
+    def __init__(self, records: Records, state: SiteState, settings: Settings, language: Language = ENGLISH) -> None:
         self._state = state
-        self._base = settings.base_url
+        self._base = settings.base_url + language.prefix  # a language's items link its own pages
+        self._language = language
         self._names = {component.id: component.name for component in records.components.components}
         self._renderer = MarkdownRenderer()
         self._built: dict[str, FeedItem] = {}
+
+    def _tr(self, message: str, **values: str) -> str:
+        return self._language.gettext(message) % values
 
     def pick(self, candidates: Iterable[Candidate], limit: int) -> list[FeedItem]:
         """The `limit` newest items, newest first (ties broken by id, so the order is total)."""
@@ -98,7 +103,7 @@ class ItemSource:
             def build(update: IncidentUpdate = incident.updates[number - 1], item_id: str = item_id) -> FeedItem:
                 return FeedItem(
                     id=item_id, url=item_id,
-                    title=f"{incident.title} — {label(update.status)}",
+                    title=f"{incident.title} — {label(update.status, self._language)}",
                     published=update.at, updated=update.at,
                     content_html=str(self._renderer.render(update.body)),
                     tags=("incident", incident.impact.value),
@@ -118,15 +123,18 @@ class ItemSource:
         state = self._state.maintenance_status.get(window.id, MaintenanceStatus.SCHEDULED)
         seen = window.updates
         names = ", ".join(self._names.get(key, key) for key in window.components)
-        header = Markup("<p>{} – {} (UTC). Components: {}.</p>").format(
-            f"{window.scheduled_start:%Y-%m-%d %H:%M}", f"{window.scheduled_end:%Y-%m-%d %H:%M}", names
-        )
+        header = Markup("<p>{}</p>").format(self._tr(
+            N_("%(start)s – %(end)s (UTC). Components: %(components)s."),
+            start=f"{window.scheduled_start:%Y-%m-%d %H:%M}", end=f"{window.scheduled_end:%Y-%m-%d %H:%M}", components=names,
+        ))
         latest = Markup("")
         if seen:
-            latest = Markup("<p><strong>{}:</strong></p>").format(label(seen[-1].status)) + self._renderer.render(seen[-1].body)
+            latest = (Markup("<p><strong>{}:</strong></p>").format(label(seen[-1].status, self._language))
+                      + self._renderer.render(seen[-1].body))
         return FeedItem(
             id=page, url=page,
-            title=f"Maintenance: {window.title} — {label(state)}",
+            title=self._tr(N_("Maintenance: %(title)s — %(state)s"), title=window.title,
+                           state=label(state, self._language)),
             published=announced, updated=max([announced, *(update.at for update in seen)]),
             content_html=str(header + self._renderer.render(window.body) + latest),
             tags=("maintenance",),
@@ -149,7 +157,8 @@ class ItemSource:
         def build() -> FeedItem:
             html = self._renderer.render(announcement.body)
             if announcement.effective is not None:
-                html = Markup("<p>Effective {}.</p>").format(announcement.effective.isoformat()) + html
+                html = Markup("<p>{}</p>").format(self._tr(N_("Effective %(date)s."),
+                                                           date=announcement.effective.isoformat())) + html
             return FeedItem(id=page, url=page, title=announcement.title, published=published,
                             updated=published, content_html=str(html),
                             tags=("announcement", announcement.kind.value))

@@ -14,11 +14,13 @@ from datetime import datetime
 from feedgen.feed import FeedGenerator
 
 from .. import urls
+from ..languages import N_, Language, site_languages
 from ..moments import rfc3339
 from ..outputs import OutputFile
 from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
+from ..translations import translated_state
 from .feed_items import FeedItem, ItemSource, maintenance_by_component
 from .jsonout import dump_json
 
@@ -26,17 +28,34 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render_feeds(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
-    """feed.xml, atom.xml and feed.json for the whole site, and components/ID/feed.xml."""
-    source = ItemSource(records, state, settings)
+    """Every language's feeds: the first's at the root, each other's in its folder (de/feed.xml)."""
+    languages = site_languages(settings.languages)
+    outputs = []
+    for language in languages:
+        in_language = translated_state(state, language, languages[0])
+        outputs.extend(render_language_feeds(in_language.public, in_language, settings, language))
+    return outputs
+
+
+def render_language_feeds(records: Records, state: SiteState, settings: Settings, language: Language) -> list[OutputFile]:
+    """feed.xml, atom.xml and feed.json for the whole site, and components/ID/feed.xml, in
+    `language` (records already translated) under its prefix."""
+    source = ItemSource(records, state, settings, language)
     limit = max(settings.feed_items, 0)
     items = source.pick(source.everything(records), limit)
     title = settings.site_name
-    description = f"Incidents, maintenance, post-mortems and announcements of {settings.site_name}"
-    home = urls.absolute(settings.base_url, urls.HOME)
+    description = language.gettext(N_("Incidents, maintenance, post-mortems and announcements of %(site)s")) % {
+        "site": settings.site_name}
+    prefix = language.prefix
+    home = urls.absolute(settings.base_url, prefix + urls.HOME)
+    tag = language.tag
     outputs = [
-        OutputFile(urls.RSS_FEED, rss_feed(items, title, description, home, _feed_url(settings, urls.RSS_FEED), state.now)),
-        OutputFile(urls.ATOM_FEED, atom_feed(items, title, description, home, _feed_url(settings, urls.ATOM_FEED), state.now)),
-        OutputFile(urls.JSON_FEED, json_feed(items, title, description, home, _feed_url(settings, urls.JSON_FEED))),
+        OutputFile(prefix + urls.RSS_FEED, rss_feed(items, title, description, home,
+                                                    _feed_url(settings, prefix + urls.RSS_FEED), state.now, tag)),
+        OutputFile(prefix + urls.ATOM_FEED, atom_feed(items, title, description, home,
+                                                      _feed_url(settings, prefix + urls.ATOM_FEED), state.now, tag)),
+        OutputFile(prefix + urls.JSON_FEED, json_feed(items, title, description, home,
+                                                      _feed_url(settings, prefix + urls.JSON_FEED), tag)),
     ]
     windows = maintenance_by_component(records.maintenance)
     for component in records.components.components:
@@ -46,14 +65,15 @@ def render_feeds(records: Records, state: SiteState, settings: Settings) -> list
             for candidate in source.incident(incident)
         ]
         candidates += [candidate for window in windows.get(component.id, ()) for candidate in source.maintenance(window)]
-        path = urls.component_feed(component.id)
+        path = prefix + urls.component_feed(component.id)
         outputs.append(OutputFile(path, rss_feed(
             source.pick(candidates, limit),
             f"{settings.site_name}: {component.name}",
-            f"Incidents and maintenance affecting {component.name}",
-            urls.absolute(settings.base_url, urls.component(component.id)),
+            language.gettext(N_("Incidents and maintenance affecting %(component)s")) % {"component": component.name},
+            urls.absolute(settings.base_url, prefix + urls.component(component.id)),
             _feed_url(settings, path),
             state.now,
+            tag,
         )))
     return outputs
 
@@ -68,13 +88,14 @@ def _feed_time(items: Sequence[FeedItem], now: datetime) -> datetime:
     return max((item.updated for item in items), default=now)
 
 
-def _generator(items: Sequence[FeedItem], title: str, description: str, home: str, now: datetime) -> FeedGenerator:
+def _generator(items: Sequence[FeedItem], title: str, description: str, home: str, now: datetime,
+               language: str) -> FeedGenerator:
     feed = FeedGenerator()
     feed.id(home)
     feed.title(title)
     feed.description(description)
     feed.author({"name": title})
-    feed.language("en")
+    feed.language(language)
     feed.generator("statusgen")
     stamp = _feed_time(items, now)
     feed.updated(stamp)
@@ -99,31 +120,34 @@ def _links(home: str, self_url: str) -> list[dict[str, str]]:
     return [{"href": self_url, "rel": "self"}, {"href": home, "rel": "alternate"}]
 
 
-def rss_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str, now: datetime) -> bytes:
-    """An RSS 2.0 document of `items` (already newest first)."""
-    feed = _generator(items, title, description, home, now)
+def rss_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str, now: datetime,
+             language: str = "en") -> bytes:
+    """An RSS 2.0 document of `items` (already newest first), in `language` (a BCP 47 tag)."""
+    feed = _generator(items, title, description, home, now, language)
     feed.link(_links(home, self_url), replace=True)
     document: bytes = feed.rss_str(pretty=True)
     return document
 
 
-def atom_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str, now: datetime) -> bytes:
-    """An Atom document of `items` (already newest first)."""
-    feed = _generator(items, title, description, home, now)
+def atom_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str, now: datetime,
+              language: str = "en") -> bytes:
+    """An Atom document of `items` (already newest first), in `language`."""
+    feed = _generator(items, title, description, home, now, language)
     feed.link(_links(home, self_url), replace=True)
     document: bytes = feed.atom_str(pretty=True)
     return document
 
 
-def json_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str) -> bytes:
-    """A JSON Feed 1.1 document of `items` (already newest first)."""
+def json_feed(items: Sequence[FeedItem], title: str, description: str, home: str, self_url: str,
+              language: str = "en") -> bytes:
+    """A JSON Feed 1.1 document of `items` (already newest first), in `language`."""
     return dump_json({
         "version": JSON_FEED_VERSION,
         "title": title,
         "description": description,
         "home_page_url": home,
         "feed_url": self_url,
-        "language": "en",
+        "language": language,
         "authors": [{"name": title}],
         "items": [
             {

@@ -1,22 +1,56 @@
-"""sitemap.xml of the status section's pages, written with ElementTree (never by hand)."""
+"""sitemap.xml of the status section's pages, written with ElementTree (never by hand).
+
+With several languages every page is listed once per language, each entry naming all of its
+versions (`xhtml:link rel="alternate" hreflang`, plus x-default: the default language's), as
+search engines read them from a sitemap.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 
 from .. import urls
+from ..languages import Language, site_languages
 from ..outputs import OutputFile
 from ..settings import Settings
 
 _NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_XHTML = "http://www.w3.org/1999/xhtml"
 
 
 def render_sitemap(outputs: list[OutputFile], settings: Settings) -> list[OutputFile]:
-    """One <url> per page marked in_sitemap, by path."""
-    root = ElementTree.Element("urlset", xmlns=_NAMESPACE)
-    for path in sorted(output.path for output in outputs if output.in_sitemap):
+    """One <url> per page marked in_sitemap, by path, with its other languages' versions."""
+    languages = site_languages(settings.languages)
+    attributes = {"xmlns": _NAMESPACE} if len(languages) == 1 else {"xmlns": _NAMESPACE, "xmlns:xhtml": _XHTML}
+    root = ElementTree.Element("urlset", attributes)
+    listed = {output.path for output in outputs if output.in_sitemap}
+    for path in sorted(listed):
         page = path[: -len("index.html")] if path.endswith("index.html") else path
-        ElementTree.SubElement(ElementTree.SubElement(root, "url"), "loc").text = urls.absolute(settings.base_url, page)
+        entry = ElementTree.SubElement(root, "url")
+        ElementTree.SubElement(entry, "loc").text = urls.absolute(settings.base_url, page)
+        if len(languages) > 1:
+            _alternates(entry, _unprefixed(page, languages), languages, listed, settings)
     ElementTree.indent(root)
     content = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
     return [OutputFile(urls.SITEMAP, content)]
+
+
+def _unprefixed(page: str, languages: tuple[Language, ...]) -> str:
+    """The page's path in the default language: "de/incidents/x/" -> "incidents/x/"."""
+    for language in languages:
+        if language.prefix and page.startswith(language.prefix):
+            return page[len(language.prefix):]
+    return page
+
+
+def _alternates(entry: ElementTree.Element, page: str, languages: tuple[Language, ...], listed: set[str],
+                settings: Settings) -> None:
+    # The "xhtml:" prefix is written as the attribute above declares it: ElementTree's own
+    # namespace handling would rename the sitemap's default namespace to "ns0".
+    versions = [(language.tag, language.prefix + page) for language in languages
+                if urls.page_file(language.prefix + page) in listed]
+    if len(versions) < 2:
+        return
+    for tag, path in [*versions, ("x-default", versions[0][1])]:
+        ElementTree.SubElement(entry, "xhtml:link", rel="alternate", hreflang=tag,
+                               href=urls.absolute(settings.base_url, path))
