@@ -177,3 +177,22 @@ def _plans(catalogue: PlanCatalogue, text: PlanCatalogueText | None, fallback: s
             "features": _by_position(plan.features, (found.features or ()) if found else (), fallback),
         }))
     return catalogue.model_copy(update={"plans": tuple(plans)})
+
+
+def missing_translations(records: Records, languages: tuple[str, ...]) -> dict[str, list[str]]:
+    """Language -> "folder/id" of every record (and catalogue) without a translation into it;
+    the default language is the records' own. For `statusgen validate`'s notice."""
+    kinds = (("incidents", records.incidents), ("maintenance", records.maintenance),
+             ("postmortems", records.postmortems), ("announcements", records.announcements))
+    missing: dict[str, list[str]] = {}
+    for code in languages[1:]:
+        translation = records.translations.get(code, Translation())
+        found = [f"{folder}/{record.id}" for folder, listed in kinds for record in listed
+                 if (folder, record.id) not in translation.records]
+        if translation.components is None:
+            found.append("components")
+        if records.plans is not None and translation.plans is None:
+            found.append("plans")
+        if found:
+            missing[code] = found
+    return missing

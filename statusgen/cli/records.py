@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from .. import authoring
+from ..authoring.translations import new_translation
 from ..authoring.workspace import display_path
 from ..clock import NowError, parse_now, resolve_now
 from ..models import AnnouncementKind, Impact, IncidentStatus
@@ -155,6 +156,19 @@ def new_announcement_command(
             content_dir, title, kind, _day(published), effective.date() if effective else None, plans, message,
         )
         echo_path(path)
+
+
+@new_group.command("translation")
+@click.argument("record_id", metavar="ID")
+@click.option("--lang", required=True, metavar="LANG", help="One of the site's other languages (mkdocs.yml's `languages`).")
+@config_option
+def new_translation_command(record_id: str, lang: str, config_file: str) -> None:
+    """Write ID's translation into LANG with the texts to translate: ID of any record, or
+    components / plans for the catalogues."""
+    with authoring_errors():
+        config, plugin = load_site_config(config_file)
+        settings = settings_from_config(config, plugin.config)
+        echo_path(new_translation(settings.content_dir, settings.languages, record_id, lang))
 
 
 def _day(value: datetime | None) -> date:

@@ -26,6 +26,7 @@ from ..publish.schemas import schema_files
 from ..record_memo import load_records_once
 from ..records import Records
 from ..swap import staged_site
+from ..translations import missing_translations
 
 config_option = click.option(
     "-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
@@ -144,6 +145,19 @@ def validate_command(config_file: str) -> None:
         "plans": len(records.plans.plans) if records.plans else 0,
     }
     click.echo("OK: " + ", ".join(f"{count} {name}" for name, count in counts.items()) + ".")
+    _notice_missing_translations(records, settings_from_config(config, plugin.config).languages)
+
+
+_LISTED = 20
+"""Most untranslated records named in validate's notice, per language."""
+
+
+def _notice_missing_translations(records: Records, languages: tuple[str, ...]) -> None:
+    # A notice, not an error: a missing translation shows the default language's text, marked.
+    for code, missing in missing_translations(records, languages).items():
+        named = ", ".join(missing[:_LISTED]) + (f" and {len(missing) - _LISTED} more" if len(missing) > _LISTED else "")
+        click.echo(f"notice: {len(missing)} without a translation into {code} (shown in {languages[0]}): {named}; "
+                   f"start one with `statusgen new translation ID --lang {code}`", err=True)
 
 
 @click.command("serve")
