@@ -159,3 +159,40 @@ def test_what_stays_single_is_byte_identical_with_more_languages():
     assert any(path.endswith("badge.svg") for path in single)
     assert [path for path in single if one[path] != three[path]] == []
     assert not [path for path in three if path not in one and is_single(path)]
+
+
+def _foreign(document) -> list:
+    """Every element of a page's body in another language than the page's."""
+    body = document.find("h:body", _NS)
+    return [element for element in body.iter() if element.get("lang")]
+
+
+def test_a_fallback_written_the_other_way_is_isolated_with_its_direction(tmp_path):
+    files = _build(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE}, languages=("en", "de", "ar"))
+    incident = _document(files["ar/incidents/api-errors/index.html"])
+    assert incident.get("dir") == "rtl"
+    english = [element for element in _foreign(incident) if element.get("lang") == "en"]
+    # The title, the body (a block) and both updates have no Arabic text: each is isolated
+    # left to right, so "Fixed." keeps its full stop at its end.
+    shown = {_text_of(element): (element.tag.split("}")[1], element.get("dir")) for element in english}
+    assert shown["API errors"] == ("span", "ltr")
+    assert shown["The API returned errors."] == ("div", "ltr")
+    assert shown["Fixed."][1] == "ltr"
+    assert all(element.get("dir") == "ltr" for element in english)
+    # On the German pages English runs the same way: lang alone, no direction.
+    for path in ("de/incidents/api-errors/index.html", "de/index.html", "de/pricing/index.html"):
+        marked = _foreign(_document(files[path]))
+        assert [element for element in marked if element.get("lang") == "en"]
+        assert [element.get("lang") for element in marked if element.get("dir")] == ["ar"], path
+    for path in ("ar/index.html", "ar/pricing/index.html", "ar/maintenance/db-upgrade/index.html"):
+        marked = [element for element in _foreign(_document(files[path])) if element.get("lang") != "ar"]
+        assert marked and all(element.get("dir") == "ltr" for element in marked), path
+
+
+def test_an_arabic_default_is_isolated_right_to_left_on_the_other_pages(tmp_path):
+    files = _build(tmp_path, {}, languages=("ar", "en"))
+    incident = _document(files["en/incidents/api-errors/index.html"])
+    marked = [element for element in _foreign(incident) if element.get("lang") == "ar"]
+    assert marked and all(element.get("dir") == "rtl" for element in marked)
+    assert not [element for element in _foreign(_document(files["incidents/api-errors/index.html"]))
+                if element.get("lang") == "ar" and element.tag.endswith("}div")]
