@@ -69,6 +69,18 @@ def test_a_translation_is_not_a_record_and_is_kept_by_language(tmp_path):
     assert german.components is not None and german.components.components[0].name == "Schnittstelle"
 
 
+def test_translation_files_are_data_never_published(tmp_path):
+    from statusgen.loader import is_record_path
+
+    content = write_site(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE, "content/components.de.yml": COMPONENTS_DE,
+                                    "content/plans.pt_BR.yml": "plans: []\n", "content/notes.de.yml": "a: 1\n"})
+    assert all(is_record_path(content, content / name) for name in
+               ("incidents/api-errors.de.md", "components.de.yml", "plans.pt_BR.yml", "components.yml"))
+    # A file of the site's own that merely looks like one is still the site's.
+    assert not is_record_path(content, content / "notes.de.yml")
+    assert not is_record_path(content, content / "components.de.yaml")
+
+
 def test_the_german_pages_show_the_translation_and_mark_the_rest_english(tmp_path):
     files = _build(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE, "content/components.de.yml": COMPONENTS_DE})
     page = _document(files["de/incidents/api-errors/index.html"])
