@@ -208,3 +208,12 @@ def test_an_arabic_default_is_isolated_right_to_left_on_the_other_pages(tmp_path
     assert marked and all(element.get("dir") == "rtl" for element in marked)
     assert not [element for element in _foreign(_document(files["incidents/api-errors/index.html"]))
                 if element.get("lang") == "ar" and element.tag.endswith("}div")]
+
+
+def test_the_404_page_is_single_and_links_no_other_version(tmp_path):
+    files = _build(tmp_path, {}, languages=("en", "de"))
+    assert "de/404.html" not in files
+    page = _document(files["404.html"])
+    assert not page.findall(".//h:link[@hreflang]", _NS) and not page.findall(".//h:a[@hreflang]", _NS)
+    # Every other page links its versions.
+    assert _document(files["de/index.html"]).findall(".//h:link[@hreflang]", _NS)
