@@ -222,6 +222,31 @@ def generate(count: int, root: Path, seed: int = 8, prefix: str = "", theme: str
     return root
 
 
+def add_languages(root: Path, languages: tuple[str, ...], every: int = 5) -> Path:
+    """Publish the site at root in `languages` (the first the records' own) and translate, into
+    each other one, the component catalogue and one incident in `every` (title, summary and
+    every update, matched by `at`); the rest of each language's pages show the original text."""
+    import yaml
+
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text() + f"      languages: [{', '.join(languages)}]\n")
+    content = root / "content"
+    incidents = sorted((content / "incidents").glob("*.md"))[::every]
+    for language in languages[1:]:
+        lines = ["components:"] + [f"  - id: {component_id}\n    name: {component_id.replace('-', ' ').title()} ({language})"
+                                   for component_id, _ in COMPONENTS]
+        (content / f"components.{language}.yml").write_text("\n".join(lines) + "\n")
+        for path in incidents:
+            _, front, body = path.read_text().split("---\n", 2)
+            record = yaml.load(front, Loader=yaml.CSafeLoader)
+            updates = [f"  - at: {stamp(update['at'])}\n    body: {block(f'({language}) ' + update['body'], 6)}"
+                       for update in record["updates"]]
+            text = ["---", f"title: {json.dumps(f'({language}) ' + record['title'])}", "updates:", *updates, "---",
+                    f"({language}) {body}"]
+            (path.parent / f"{path.stem}.{language}.md").write_text("\n".join(text))
+    return root
+
+
 def write_config(root: Path, prefix: str, theme: str) -> None:
     docs = "content" if theme == "statusgen" else "docs"
     if docs == "docs":

@@ -5,7 +5,11 @@ benchmarks/minimal.py run in turn as child processes (alternating, so a slow mom
 machine hits both), each timed by the wall clock, its peak memory read from wait4(). Prints
 medians, peak memory, the ratio and the cost per incident; everything written is removed.
 
-    python benchmarks/run.py --sizes 1000,10000 --repeat 3 [--foreign 1000]
+`--languages N` builds a history of N incidents in three languages (en, de, ar: every page,
+feed and sitemap entry three times; the components and one incident in five translated)
+against the same history in one language, alternating, and prints the ratio.
+
+    python benchmarks/run.py --sizes 1000,10000 --repeat 3 [--foreign 1000] [--languages 10000]
 """
 
 from __future__ import annotations
@@ -23,11 +27,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import NOW, generate, stamp  # noqa: E402
+from generate import NOW, add_languages, generate, stamp  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 STATUSGEN = str(Path(PYTHON).parent / "statusgen")
+LANGUAGES = ("en", "de", "ar")
+LANGUAGES_BUDGET = 3.5
+"""The three-language build's time against the one-language build's (issue 14): printed, not asserted."""
 
 
 @dataclass(frozen=True)
@@ -96,11 +103,30 @@ def foreign(count: int, repeat: int, workdir: Path) -> None:
           f"{1000 * seconds / count:.2f} ms per incident, {size / 1e6:.0f} MB written")
 
 
+def languages(count: int, repeat: int, workdir: Path) -> None:
+    """The same history built in LANGUAGES and in the first alone, alternating."""
+    single = generate(count, workdir / f"single-{count}")
+    several = add_languages(generate(count, workdir / f"languages-{count}"), LANGUAGES)
+    one: list[Run] = []
+    three: list[Run] = []
+    for _ in range(repeat):
+        for runs, root in ((one, single), (three, several)):
+            shutil.rmtree(root / "out", ignore_errors=True)
+            runs.append(timed(statusgen_command(root / "out"), root))
+    (seconds, peak), (single_seconds, single_peak) = median(three), median(one)
+    print(f"\n{len(LANGUAGES)} languages ({', '.join(LANGUAGES)}), N = {count:,}: {seconds:.2f} s, {peak:.0f} MB peak, "
+          f"against {single_seconds:.2f} s, {single_peak:.0f} MB in one language: {seconds / single_seconds:.2f}x "
+          f"(the budget is {LANGUAGES_BUDGET}x)", flush=True)
+    shutil.rmtree(single)
+    shutil.rmtree(several)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark statusgen build against a minimal pipeline.")
     parser.add_argument("--sizes", default="1000,10000", help="Comma-separated incident counts.")
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each pipeline per size.")
     parser.add_argument("--foreign", type=int, default=1000, help="N for the foreign-theme run (0: skip).")
+    parser.add_argument("--languages", type=int, default=10_000, help="N for the three-language run (0: skip).")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="statusgen-bench-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
     try:
@@ -112,6 +138,8 @@ def main() -> None:
             shutil.rmtree(root)
         if args.foreign:
             foreign(args.foreign, args.repeat, workdir)
+        if args.languages:
+            languages(args.languages, args.repeat, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

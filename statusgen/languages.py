@@ -51,7 +51,7 @@ class Language:
     @property
     def direction(self) -> str:
         """"rtl" for a language written right to left (ar, he, fa...), else "ltr"."""
-        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+        return text_direction(self.tag)
 
     @property
     def translations(self) -> gettext.NullTranslations:
@@ -62,6 +62,12 @@ class Language:
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self.translations.ngettext(singular, plural, count)
+
+
+@cache
+def text_direction(tag: str) -> str:
+    """"rtl" or "ltr": how a language, given by its BCP 47 tag ("en", "pt-BR"), is written."""
+    return "rtl" if Locale.parse(tag, sep="-").character_order == "right-to-left" else "ltr"
 
 
 def site_languages(codes: tuple[str, ...]) -> tuple[Language, ...]:

@@ -100,12 +100,17 @@ def _not_a_record(folder: str, path: Path, root: Path) -> str | None:
 
 
 def is_record_path(content_dir: Path, path: Path) -> bool:
-    """True for files that are records (read as data, never published as pages)."""
+    """True for files that are records or their translations (read as data, never published)."""
     try:
         relative = path.resolve().relative_to(content_dir.resolve())
     except ValueError:
         return False
-    return relative.parts[0] in RECORD_FOLDERS or (len(relative.parts) == 1 and relative.name in CATALOGUES)
+    if relative.parts[0] in RECORD_FOLDERS:
+        return True
+    if len(relative.parts) != 1:
+        return False
+    translated = translation_name(relative) if relative.suffix == ".yml" else None
+    return relative.name in CATALOGUES or (translated is not None and translated[0] + ".yml" in CATALOGUES)
 
 
 def load_records(content_dir: Path, languages: tuple[str, ...] | None = None) -> Records:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -55,7 +56,7 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item]) -> l
     finally:
         _job = None
         gc.unfreeze()
-    return [result for part in parts for result in part]  # type: ignore[misc]
+    return [result for part in parts for result in pickle.loads(part)]
 
 
 def _chunks(total: int, pieces: int) -> list[tuple[int, int]]:
@@ -63,7 +64,10 @@ def _chunks(total: int, pieces: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
-def _run_chunk(bounds: tuple[int, int]) -> list[object]:
+def _run_chunk(bounds: tuple[int, int]) -> bytes:
     assert _job is not None, "workers are forked from map_in_order"
     function, items = _job
-    return [function(items[index]) for index in range(*bounds)]
+    # Pickled here and read back by map_in_order: a result that cannot be read back then
+    # raises in the build. Left to the pool, it would kill the pool's reader thread and
+    # the build would wait forever.
+    return pickle.dumps([function(items[index]) for index in range(*bounds)], pickle.HIGHEST_PROTOCOL)

@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import urls, wording
-from .languages import Language
+from .languages import Language, text_direction
 from .markup import MarkdownRenderer
 from .moments import rfc3339
 from .publish import formatting
@@ -97,13 +97,28 @@ def fallback_lang(text: object) -> str | None:
     return getattr(text, "lang", None)
 
 
-def _text(text: str, capitalize: bool = False) -> Markup:
-    """A record's text in a page: marked with its language when it is not the page's."""
+def foreign_attributes(text: object, page: Language) -> Markup | None:
+    """The attributes of the element around a record's text that is not in the page's
+    language: its `lang`, and its `dir` when it is written the other way than the page. An
+    element with `dir` is isolated (HTML's bidi rules), so an English sentence on an Arabic
+    page keeps its full stop at its end instead of seeing it jump to the wrong one."""
     lang = fallback_lang(text)
-    shown = str(text).capitalize() if capitalize else str(text)
     if lang is None:
+        return None
+    direction = text_direction(lang)
+    if direction == page.direction:
+        return Markup(' lang="{}"').format(lang)
+    return Markup(' lang="{}" dir="{}"').format(lang, direction)
+
+
+@jinja2.pass_context
+def _text(context: jinja2.runtime.Context, text: str, capitalize: bool = False) -> Markup:
+    """A record's text in a page: marked with its language when it is not the page's."""
+    attributes = foreign_attributes(text, context["language"])
+    shown = str(text).capitalize() if capitalize else str(text)
+    if attributes is None:
         return Markup.escape(shown)
-    return Markup('<span lang="{}">{}</span>').format(lang, shown)
+    return Markup("<span{}>{}</span>").format(attributes, shown)
 
 
 @jinja2.pass_context
@@ -126,13 +141,13 @@ def _relative(context: Any, target: str) -> str:
 def _markdown(context: jinja2.runtime.Context, text: str) -> Markup:
     renderer: MarkdownRenderer = context["markdown"]
     html = renderer.render(text)
-    lang = fallback_lang(text)
-    return Markup('<div lang="{}">{}</div>').format(lang, html) if lang else html
+    attributes = foreign_attributes(text, context["language"])
+    return Markup("<div{}>{}</div>").format(attributes, html) if attributes else html
 
 
 @jinja2.pass_context
 def _markdown_inline(context: jinja2.runtime.Context, text: str) -> Markup:
     renderer: MarkdownRenderer = context["markdown"]
     html = renderer.render_inline(text)
-    lang = fallback_lang(text)
-    return Markup('<span lang="{}">{}</span>').format(lang, html) if lang else html
+    attributes = foreign_attributes(text, context["language"])
+    return Markup("<span{}>{}</span>").format(attributes, html) if attributes else html

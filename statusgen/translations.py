@@ -43,6 +43,10 @@ class Fallback(str):
         made.lang = lang
         return made
 
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        # Pages rendered by forked workers come back pickled, a page's title among them.
+        return str(self), self.lang
+
 
 def translated_state(state: SiteState, language: Language, default: Language) -> SiteState:
     """`state` whose records (the public view and the lists derived from it) are in `language`."""

@@ -17,7 +17,7 @@ from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from generate import NOW, generate  # noqa: E402
+from generate import NOW, add_languages, generate  # noqa: E402
 
 
 def _square(value: int) -> tuple[int, int]:
@@ -51,6 +51,23 @@ def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.Mo
     serial = build_outputs(records, settings, NOW)
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     forked = build_outputs(records, settings, NOW)
+    assert [output.path for output in forked] == [output.path for output in serial]
+    assert all(a == b for a, b in zip(forked, serial, strict=True))
+
+
+def test_parallel_build_in_three_languages_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages come back from the workers with untranslated titles (translations.Fallback)."""
+    languages = ("en", "de", "ar")
+    root = add_languages(generate(60, tmp_path), languages)
+    records = load_records(root / "content", languages)
+    settings = Settings(content_dir=root / "content", site_name="Bench", site_url="https://status.example.com/",
+                        languages=languages)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 20)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    serial = build_outputs(records, settings, NOW)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    forked = build_outputs(records, settings, NOW)
+    assert any(output.path.startswith("ar/incidents/") for output in forked)
     assert [output.path for output in forked] == [output.path for output in serial]
     assert all(a == b for a, b in zip(forked, serial, strict=True))
 

@@ -69,6 +69,18 @@ def test_a_translation_is_not_a_record_and_is_kept_by_language(tmp_path):
     assert german.components is not None and german.components.components[0].name == "Schnittstelle"
 
 
+def test_translation_files_are_data_never_published(tmp_path):
+    from statusgen.loader import is_record_path
+
+    content = write_site(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE, "content/components.de.yml": COMPONENTS_DE,
+                                    "content/plans.pt_BR.yml": "plans: []\n", "content/notes.de.yml": "a: 1\n"})
+    assert all(is_record_path(content, content / name) for name in
+               ("incidents/api-errors.de.md", "components.de.yml", "plans.pt_BR.yml", "components.yml"))
+    # A file of the site's own that merely looks like one is still the site's.
+    assert not is_record_path(content, content / "notes.de.yml")
+    assert not is_record_path(content, content / "components.de.yaml")
+
+
 def test_the_german_pages_show_the_translation_and_mark_the_rest_english(tmp_path):
     files = _build(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE, "content/components.de.yml": COMPONENTS_DE})
     page = _document(files["de/incidents/api-errors/index.html"])
@@ -159,3 +171,49 @@ def test_what_stays_single_is_byte_identical_with_more_languages():
     assert any(path.endswith("badge.svg") for path in single)
     assert [path for path in single if one[path] != three[path]] == []
     assert not [path for path in three if path not in one and is_single(path)]
+
+
+def _foreign(document) -> list:
+    """Every element of a page's body in another language than the page's."""
+    body = document.find("h:body", _NS)
+    return [element for element in body.iter() if element.get("lang")]
+
+
+def test_a_fallback_written_the_other_way_is_isolated_with_its_direction(tmp_path):
+    files = _build(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE}, languages=("en", "de", "ar"))
+    incident = _document(files["ar/incidents/api-errors/index.html"])
+    assert incident.get("dir") == "rtl"
+    english = [element for element in _foreign(incident) if element.get("lang") == "en"]
+    # The title, the body (a block) and both updates have no Arabic text: each is isolated
+    # left to right, so "Fixed." keeps its full stop at its end.
+    shown = {_text_of(element): (element.tag.split("}")[1], element.get("dir")) for element in english}
+    assert shown["API errors"] == ("span", "ltr")
+    assert shown["The API returned errors."] == ("div", "ltr")
+    assert shown["Fixed."][1] == "ltr"
+    assert all(element.get("dir") == "ltr" for element in english)
+    # On the German pages English runs the same way: lang alone, no direction.
+    for path in ("de/incidents/api-errors/index.html", "de/index.html", "de/pricing/index.html"):
+        marked = _foreign(_document(files[path]))
+        assert [element for element in marked if element.get("lang") == "en"]
+        assert [element.get("lang") for element in marked if element.get("dir")] == ["ar"], path
+    for path in ("ar/index.html", "ar/pricing/index.html", "ar/maintenance/db-upgrade/index.html"):
+        marked = [element for element in _foreign(_document(files[path])) if element.get("lang") != "ar"]
+        assert marked and all(element.get("dir") == "ltr" for element in marked), path
+
+
+def test_an_arabic_default_is_isolated_right_to_left_on_the_other_pages(tmp_path):
+    files = _build(tmp_path, {}, languages=("ar", "en"))
+    incident = _document(files["en/incidents/api-errors/index.html"])
+    marked = [element for element in _foreign(incident) if element.get("lang") == "ar"]
+    assert marked and all(element.get("dir") == "rtl" for element in marked)
+    assert not [element for element in _foreign(_document(files["incidents/api-errors/index.html"]))
+                if element.get("lang") == "ar" and element.tag.endswith("}div")]
+
+
+def test_the_404_page_is_single_and_links_no_other_version(tmp_path):
+    files = _build(tmp_path, {}, languages=("en", "de"))
+    assert "de/404.html" not in files
+    page = _document(files["404.html"])
+    assert not page.findall(".//h:link[@hreflang]", _NS) and not page.findall(".//h:a[@hreflang]", _NS)
+    # Every other page links its versions.
+    assert _document(files["de/index.html"]).findall(".//h:link[@hreflang]", _NS)

@@ -153,7 +153,10 @@ def page_context(site: SiteView, page: Page) -> dict[str, Any]:
 
 
 def versions(site: SiteView, page: Page) -> list[tuple[Language, str, str]]:
-    """Every language's version of a page: (language, absolute URL, link from this page)."""
+    """Every language's version of a page: (language, absolute URL, link from this page).
+    None for the 404 page: it is published once, in the default language, for every path."""
+    if page.path == urls.NOT_FOUND:
+        return []
     here = site.language.prefix + page.path
     found = []
     for language in site.languages:

@@ -12,9 +12,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from statusgen import wording
+from statusgen.languages import Language
 from statusgen.models.common import ComponentStatus
+from statusgen.state import Indicator
 
-from .conftest import sample_pages
+from .conftest import LANGUAGES, OTHER_LANGUAGES, sample_pages
 from .tools import AXE_JS, require
 
 pytestmark = pytest.mark.browser
@@ -24,6 +26,7 @@ BUDGET_GZIP_BYTES = 14_000
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 AXE_PAGES = ("front", "incident", "postmortem", "pricing", "history", "component", "announcement", "uptime", "sla")
+AXE_PAGES_PER_LANGUAGE = ("front", "incident", "pricing")
 
 
 @pytest.fixture
@@ -44,8 +47,19 @@ def _foreign(urls: list[str]) -> list[str]:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", AXE_PAGES)
 def test_axe_finds_no_violation(page: Any, server: str, site_dir: Path, name: str, scheme: str) -> None:
+    _assert_axe_passes(page, server, sample_pages(site_dir), name, scheme)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", AXE_PAGES_PER_LANGUAGE)
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_axe_finds_no_violation_in_other_languages(page: Any, server: str, site_dir: Path, language: str,
+                                                    name: str, scheme: str) -> None:
+    _assert_axe_passes(page, server, sample_pages(site_dir, language), name, scheme)
+
+
+def _assert_axe_passes(page: Any, server: str, pages: dict[str, str], name: str, scheme: str) -> None:
     require("axe-core")
-    pages = sample_pages(site_dir)
     if name not in pages:
         pytest.skip(f"this site has no {name} page")
     page.emulate_media(color_scheme=scheme)
@@ -88,24 +102,44 @@ def test_front_page_is_within_the_weight_budget(page: Any, server: str, site_dir
     assert sizes[server] == html, "the budget counted another page than the one built"
 
 
-def test_status_is_readable_with_javascript_off(chromium: Any, server: str, site_dir: Path) -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_status_is_readable_with_javascript_off(chromium: Any, server: str, site_dir: Path, language: str) -> None:
+    """The front page shows the overall status and every component's, in words, without
+    script; another language's front page the same, in its words, component for component
+    (a component's row is found by its link, the same in every language)."""
     summary = json.loads((site_dir / "api" / "v2" / "summary.json").read_text(encoding="utf-8"))
+    other = language != LANGUAGES[0]
+    pages = sample_pages(site_dir, language if other else "")
+    if "front" not in pages:
+        pytest.skip(f"this site has no {language} front page")
+    words = Language(language, "")
     context = chromium.new_context(java_script_enabled=False, viewport=PHONE)
     try:
-        tab = context.new_page()
-        tab.goto(server)
-        text = tab.inner_text("main")
-        assert summary["status"]["description"] in text
+        english, _ = _front_rows(context, server)
+        rows, text = _front_rows(context, server + pages["front"])
+        assert wording.indicator_sentence(Indicator(summary["status"]["indicator"]), words) in text
         components = [c for c in summary["components"] if not c["group"]]
-        rows = tab.locator(".sg-components > li")
-        assert rows.count() == len(components)
+        assert len(rows) == len(components)
         for component in components:
-            row = rows.filter(has_text=component["name"]).first
-            label = wording.label(ComponentStatus(component["status"]))
-            assert label in row.inner_text(), f"{component['name']}: {label} not shown"
-            assert row.is_visible()
+            link = next(href for href, (shown, _) in english.items() if component["name"] in shown)
+            shown, visible = rows[link]
+            label = wording.label(ComponentStatus(component["status"]), words)
+            assert label in shown, f"{component['name']}: {label} not shown in {language}"
+            assert visible
     finally:
         context.close()
+
+
+def _front_rows(context: Any, url: str) -> tuple[dict[str, tuple[str, bool]], str]:
+    """A front page's component rows (link -> text shown, visible) and its main text."""
+    tab = context.new_page()
+    tab.goto(url)
+    rows = tab.locator(".sg-components > li")
+    found = {}
+    for index in range(rows.count()):
+        row = rows.nth(index)
+        found[row.locator("a").first.get_attribute("href")] = (row.inner_text(), row.is_visible())
+    return found, tab.inner_text("main")
 
 
 SHOTS = [
@@ -123,6 +157,12 @@ SHOTS = [
     ("uptime-phone", "uptime", "light", PHONE, "screen"),
     ("uptime-dark", "uptime", "dark", DESKTOP, "screen"),
     ("sla-phone", "sla", "dark", PHONE, "screen"),
+    # name@language: that language's version of the page (Arabic: the layout mirrored).
+    ("front-de-phone", "front@de", "light", PHONE, "screen"),
+    ("front-ar", "front@ar", "light", DESKTOP, "screen"),
+    ("front-ar-phone", "front@ar", "dark", PHONE, "screen"),
+    ("incident-ar-phone", "incident@ar", "light", PHONE, "screen"),
+    ("pricing-ar", "pricing@ar", "light", DESKTOP, "screen"),
 ]
 
 
@@ -130,7 +170,8 @@ SHOTS = [
 def test_screenshots(chromium: Any, server: str, site_dir: Path, artifacts: Path,
                      shot: str, name: str, scheme: str, viewport: dict[str, int], media: str) -> None:
     """Screenshots kept in test-artifacts/ for a person to look at; nothing overflows sideways."""
-    path = "no-such-page/at/depth/" if name == "404" else sample_pages(site_dir).get(name)
+    kind, _, language = name.partition("@")
+    path = "no-such-page/at/depth/" if name == "404" else sample_pages(site_dir, language).get(kind)
     if path is None:
         pytest.skip(f"this site has no {name} page")
     context = chromium.new_context(viewport=viewport, color_scheme=scheme)

@@ -1,4 +1,5 @@
-"""Lighthouse, from npm, on the four pages issue 7 names and the uptime and SLA pages, against the local server."""
+"""Lighthouse, from npm, on the four pages issue 7 names, the uptime and SLA pages and the front
+page in each other language, against the local server."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import sample_pages
+from .conftest import OTHER_LANGUAGES, sample_pages
 from .tools import CHROMIUM_FLAGS, LIGHTHOUSE_CLI, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PAGES = ("front", "incident", "postmortem", "pricing", "uptime", "sla")
+PAGES = ("front", "incident", "postmortem", "pricing", "uptime", "sla", *(f"front-{language}" for language in OTHER_LANGUAGES))
 MINIMUM = {"accessibility": 1.0, "performance": 0.95, "best-practices": 0.95, "seo": 0.90}
 
 
@@ -36,6 +37,10 @@ def _lighthouse(url: str, report: Path) -> dict[str, object]:
 def reports(server: str, site_dir: Path, artifacts: Path) -> dict[str, dict[str, object]]:
     """One Lighthouse run per page, in turn (it is slow), with its report kept in test-artifacts/."""
     pages = sample_pages(site_dir)
+    for language in OTHER_LANGUAGES:
+        front = sample_pages(site_dir, language).get("front")
+        if front is not None:
+            pages[f"front-{language}"] = front
     return {name: _lighthouse(server + pages[name], artifacts / f"lighthouse-{name}")
             for name in PAGES if name in pages}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -15,15 +16,31 @@ from xml.etree.ElementTree import Element
 import html5lib
 import pytest
 import yaml
+from babel import Locale
+
+from statusgen.languages import catalogue
 
 from .sitewalk import html_files
 
 pytestmark = pytest.mark.browser
 
-# The dates our templates write ("5 Jul 2020"); record prose (.sg-prose) is the author's own.
 DURATION = re.compile(r"P(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?")
 MONTH = re.compile(r"\d{4}-\d{2}")
-WRITTEN_DATE = re.compile(r"\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b")
+
+
+@cache
+def _written_date(tag: str) -> re.Pattern[str]:
+    """The dates our templates write in a page's language ("5 Jul 2020", "5. Juli 2020",
+    "5 يوليو 2020"): a day, a month's name in CLDR's words, a year. Record prose (.sg-prose)
+    is the author's own."""
+    months = Locale.parse(tag, sep="-").months["format"]
+    names = sorted({name for width in ("abbreviated", "wide") for name in months[width].values()}, key=len, reverse=True)
+    return re.compile(r"\b\d{1,2}\.? (" + "|".join(map(re.escape, names)) + r") \d{4}\b")
+
+
+def _no_data(tag: str) -> str:
+    """A bar's words for a day without a figure, in a page's language."""
+    return catalogue(tag.replace("-", "_")).gettext("no data")
 
 
 def _tree(site: Path, path: str) -> Element:
@@ -95,7 +112,7 @@ def test_every_time_is_a_time_element(trees: dict[str, Element]) -> None:
             parse = date.fromisoformat if len(value) == 10 else datetime.fromisoformat
             assert parse(value.replace("Z", "+00:00")), f"{path}: <time datetime={value!r}>"
             assert len(value) == 10 or value.endswith(("Z", "+00:00")), f"{path}: {value} not in UTC"
-        loose = WRITTEN_DATE.findall(" ".join(_outside(tree.find("body"), "sg-prose")))
+        loose = _written_date(tree.get("lang", "en")).findall(" ".join(_outside(tree.find("body"), "sg-prose")))
         assert not loose, f"{path}: dates outside <time>: {loose}"
     assert sum(len(list(tree.iter("time"))) for tree in trees.values()) > len(trees)
 
@@ -105,8 +122,9 @@ def test_uptime_bars_are_read_as_text(trees: dict[str, Element]) -> None:
     assert bars, "no uptime bars found"
     for path, ol in bars:
         assert ol.get("aria-label"), f"{path}: uptime bars without a name"
+        said = re.compile(r"\d\s?%|" + re.escape(_no_data(trees[path].get("lang", "en"))), re.IGNORECASE)
         for day in ol.iter("li"):
-            assert re.search(r"\d%|no data", _text(day), re.IGNORECASE), f"{path}: a bar says {_text(day)!r}"
+            assert said.search(_text(day)), f"{path}: a bar says {_text(day)!r}"
 
 
 def test_status_is_never_colour_alone(trees: dict[str, Element]) -> None:
@@ -126,7 +144,7 @@ def test_status_is_never_colour_alone(trees: dict[str, Element]) -> None:
 
 
 def test_head_describes_the_page(trees: dict[str, Element], site_url: str) -> None:
-    titles: dict[str, str] = {}
+    titles: dict[tuple[str, str], str] = {}
     for path, tree in trees.items():
         head = tree.find("head")
         meta = {m.get("property") or m.get("name"): m.get("content") for m in head.iter("meta")}
@@ -137,8 +155,10 @@ def test_head_describes_the_page(trees: dict[str, Element], site_url: str) -> No
             assert meta["og:url"] == own, f"{path}: og:url {meta['og:url']}"
         icons = [link.get("href", "") for link in head.iter("link") if link.get("rel") == "icon"]
         assert len(icons) == 1 and icons[0].startswith("data:image/svg+xml"), f"{path}: favicon {icons}"
-        titles[path] = _text(head.find("title"))
-    assert len(set(titles.values())) == len(titles), "two pages share a title"
+        titles[tree.get("lang", ""), path] = _text(head.find("title"))
+    # Within a language: a record without a translation has the same title in every language.
+    shared = len(titles) - len({(lang, title) for (lang, _), title in titles.items()})
+    assert not shared, f"{shared} pages share a title with another of their language"
 
 
 def test_the_favicon_follows_the_status(trees: dict[str, Element], site_dir: Path) -> None:
