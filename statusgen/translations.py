@@ -11,6 +11,7 @@ is never reached.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -48,10 +49,26 @@ class Fallback(str):
         return str(self), self.lang
 
 
+_made: tuple[weakref.ref[SiteState], dict[tuple[str, str], SiteState]] | None = None
+"""The translated copies of the last state asked for, by (language, default language): the
+pages and the feeds of a build both need them, and they are made once. Held by a weak
+reference, so they go when the build's state goes."""
+
+
 def translated_state(state: SiteState, language: Language, default: Language) -> SiteState:
     """`state` whose records (the public view and the lists derived from it) are in `language`."""
     if language.code == default.code:
         return state
+    global _made
+    if _made is None or _made[0]() is not state:
+        _made = (weakref.ref(state), {})
+    key = (language.code, default.code)
+    if key not in _made[1]:
+        _made[1][key] = _translate_state(state, language, default)
+    return _made[1][key]
+
+
+def _translate_state(state: SiteState, language: Language, default: Language) -> SiteState:
     public = translated_records(state.public, state.public.translations.get(language.code, Translation()), default.tag)
     incidents = {incident.id: incident for incident in public.incidents}
     windows = {window.id: window for window in public.maintenance}

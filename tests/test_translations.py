@@ -217,3 +217,23 @@ def test_the_404_page_is_single_and_links_no_other_version(tmp_path):
     assert not page.findall(".//h:link[@hreflang]", _NS) and not page.findall(".//h:a[@hreflang]", _NS)
     # Every other page links its versions.
     assert _document(files["de/index.html"]).findall(".//h:link[@hreflang]", _NS)
+
+
+def test_a_state_is_translated_once_per_language(tmp_path):
+    from statusgen.derive import derive_state
+    from statusgen.languages import site_languages
+    from statusgen.translations import translated_state
+
+    content = write_site(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE})
+    languages = ("en", "de", "ar")
+    settings = Settings(content_dir=content, site_url="https://status.example.org/", languages=languages)
+    records = load_records(content, languages)
+    english, german, arabic = site_languages(languages)
+    state = derive_state(records, settings, NOW)
+    # The pages and the feeds of one build share the copies; another state gets its own.
+    assert translated_state(state, german, english) is translated_state(state, german, english)
+    assert translated_state(state, german, english) is not translated_state(state, arabic, english)
+    again = derive_state(records, settings, NOW)
+    assert translated_state(again, german, english) is not translated_state(state, german, english)
+    assert translated_state(again, german, english).public.incidents[0].title == "API-Fehler"
+    assert translated_state(state, english, english) is state
