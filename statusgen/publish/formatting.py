@@ -168,13 +168,20 @@ _FAVICON_MARKS = {
 }
 
 
-def favicon_uri(indicator: Indicator) -> str:
+def favicon_uri(indicator: Indicator | None) -> str:
     """The tab icon as an inline SVG data URI, so it costs no request: a coloured disc with a
     tick when all is well and an exclamation mark otherwise (a mark, not colour alone)."""
-    mark = _FAVICON_MARKS.get(indicator, "M8 4v5M8 11.5v.5")
+    mark = _FAVICON_MARKS.get(indicator, "M8 4v5M8 11.5v.5") if indicator is not None else "M8 4v4l3 2"
+    colour = _FAVICON_COLOURS[indicator] if indicator is not None else _ARCHIVED_COLOUR
     svg = (
         "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>"
-        f"<circle cx='8' cy='8' r='8' fill='{_FAVICON_COLOURS[indicator]}'/>"
+        f"<circle cx='8' cy='8' r='8' fill='{colour}'/>"
         f"<path d='{mark}' stroke='#fff' stroke-width='2' fill='none' stroke-linecap='round'/></svg>"
     )
     return "data:image/svg+xml," + quote(svg, safe="/:='")
+
+
+_ARCHIVED_COLOUR = "#59636e"
+ARCHIVED_FAVICON = favicon_uri(None)
+"""The tab icon of archived pages (an incident, a post-mortem...): a grey disc, since such a
+page is not rebuilt with every change of status and so claims none."""

@@ -3,12 +3,18 @@
 The lookups (component names, plans, groups in display order, incidents by id) are computed
 once per build in `build_site_view`, so a page costs only its own content: with ten thousand
 incidents, no page scans the records again.
+
+Two kinds of page. A live page (the front page, a component, uptime, pricing...) sees the
+whole `SiteView`, "now" and the derived state among it, and is rendered every build. An
+archived page (an incident, a window, a post-mortem, a notice, a page of the history) sees
+only `SiteLookups`, which hold nothing that changes with the clock, and its own values: it is
+a function of what it is given, so the build cache may keep it (statusgen/cache/pages.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .. import urls
@@ -20,7 +26,7 @@ from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
 from ..wording import ENGLISH
-from .formatting import INDICATOR_STATUS, favicon_uri
+from .formatting import ARCHIVED_FAVICON, INDICATOR_STATUS, favicon_uri
 from .stylesheet import Stylesheet
 
 
@@ -39,6 +45,9 @@ class Page:
     in_sitemap: bool = True
     absolute_links: bool = False
     """True for a page served at any depth (404), whose relative links would break."""
+    archived: bool = False
+    """True for a page made only from its values and the build's SiteLookups (no "now", no
+    state): it shows no live status, and the build cache keeps it between builds."""
 
 
 @dataclass(frozen=True)
@@ -50,20 +59,18 @@ class ComponentSection:
 
 
 @dataclass(frozen=True)
-class SiteView:
-    """Lookups shared by every page of one build."""
+class SiteLookups:
+    """What every page of one build shares that does not change with the clock: the records'
+    catalogues, the navigation, the assets, the language. Archived pages see only this."""
 
     settings: Settings
-    state: SiteState
-    records: Records
     markdown: MarkdownRenderer
     components: Mapping[str, Component]
     sections: tuple[ComponentSection, ...]
     plans: Mapping[str, Plan]
     currency: str
-    incidents: Mapping[str, Incident]
     favicon: str
-    indicator_status: ComponentStatus
+    """The tab icon: on live pages the current status; on archived pages a neutral one."""
     nav: tuple[tuple[str, str], ...]
     """(label, path) of the header's links, in order."""
     stylesheet: str
@@ -91,6 +98,18 @@ class SiteView:
         return plan.name if plan else plan_id
 
 
+@dataclass(frozen=True)
+class SiteView(SiteLookups):
+    """The lookups and the build's state as of now: what live pages see."""
+
+    state: SiteState
+    records: Records
+    incidents: Mapping[str, Incident]
+    indicator_status: ComponentStatus
+    lookups: SiteLookups
+    """The same lookups without the state, for archived pages."""
+
+
 def build_site_view(records: Records, state: SiteState, settings: Settings, stylesheet: Stylesheet,
                     language: Language = ENGLISH, languages: tuple[Language, ...] = ()) -> SiteView:
     """Compute once, for one language, the lookups that pages would otherwise each rebuild;
@@ -103,23 +122,28 @@ def build_site_view(records: Records, state: SiteState, settings: Settings, styl
     if records.plans is not None:
         nav.append((N_("Pricing"), urls.PRICING))
     nav = [(language.gettext(label), path) for label, path in nav]
-    return SiteView(
+    lookups = SiteLookups(
         settings=settings,
-        state=state,
-        records=records,
         markdown=MarkdownRenderer(),
         components={component.id: component for component in records.components.components},
         sections=component_sections(records),
         plans={plan.id: plan for plan in records.plans.plans} if records.plans else {},
         currency=records.plans.currency if records.plans else "USD",
-        incidents={incident.id: incident for incident in records.incidents},
-        favicon=favicon_uri(state.indicator),
-        indicator_status=INDICATOR_STATUS[state.indicator],
+        favicon=ARCHIVED_FAVICON,
         nav=tuple(nav),
         stylesheet=stylesheet.path,
         content_security_policy=site_page_policy(settings, (stylesheet.inline_source,)),
         language=language,
         languages=languages or (language,),
+    )
+    shared = {field.name: getattr(lookups, field.name) for field in fields(SiteLookups)}
+    return SiteView(
+        **{**shared, "favicon": favicon_uri(state.indicator)},
+        state=state,
+        records=records,
+        incidents={incident.id: incident for incident in records.incidents},
+        indicator_status=INDICATOR_STATUS[state.indicator],
+        lookups=lookups,
     )
 
 
@@ -137,11 +161,18 @@ def component_sections(records: Records) -> tuple[ComponentSection, ...]:
 
 
 def page_context(site: SiteView, page: Page) -> dict[str, Any]:
-    """The variables a page template sees: the shared view, the page, and its own values."""
+    """The variables a page template sees: the shared view, the page, and its own values.
+    An archived page sees the lookups only: no `state`, so nothing that changes with "now"."""
     settings = site.settings
-    return {
-        "site": site,
+    live: dict[str, Any] = {} if page.archived else {
         "state": site.state,
+        "incident_figures": site.state.incident_figures,
+        "postmortem_for": site.state.postmortem_for,
+    }
+    return {
+        "site": site.lookups if page.archived else site,
+        **live,
+        "live": not page.archived,
         "settings": settings,
         "markdown": site.markdown,
         "page": page,

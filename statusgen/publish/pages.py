@@ -108,6 +108,7 @@ def home_page(site: SiteView) -> Page:
 def history_pages(site: SiteView) -> Iterator[Page]:
     """The incident history: newest first, by month, `history_page_size` incidents a page."""
     newest_first = site.records.incidents[::-1]
+    figures, postmortems = site.state.incident_figures, site.state.postmortem_for
     size = max(site.settings.history_page_size, 1)
     count = max((len(newest_first) + size - 1) // size, 1)
     for number in range(1, count + 1):
@@ -130,7 +131,10 @@ def history_pages(site: SiteView) -> Iterator[Page]:
                 "count": count,
                 "previous": urls.incident_history_page(number - 1) if number > 1 else None,
                 "next": urls.incident_history_page(number + 1) if number < count else None,
+                "incident_figures": {i.id: figures[i.id] for i in chunk if i.id in figures},
+                "postmortem_for": {i.id: postmortems[i.id] for i in chunk if i.id in postmortems},
             },
+            archived=True,
         )
 
 

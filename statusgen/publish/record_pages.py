@@ -1,5 +1,6 @@
 """The pages of single records: an incident, a post-mortem, a maintenance window, an
-announcement, a component. Each function reads only its record and the build's lookups."""
+announcement, a component. Each function reads only its record and the build's lookups; every page but a component's
+is archived (see page_context): what it shows of the state is among its values."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def incident_page(site: SiteView, incident: Incident) -> Page:
             "affected": affected,
             "updates": numbered[::-1],
         },
+        archived=True,
     )
 
 
@@ -52,6 +54,7 @@ def postmortem_page(site: SiteView, postmortem: Postmortem) -> Page:
         description=site.tr(N_("Post-mortem published %(date)s: what happened, why, and what changes."),
                             date=short_date(postmortem.published, site.language)),
         values={"postmortem": postmortem, "incident": site.incidents.get(postmortem.incident)},
+        archived=True,
     )
 
 
@@ -71,6 +74,7 @@ def maintenance_page(site: SiteView, maintenance: Maintenance) -> Page:
             "components": names,
             "updates": maintenance.updates[::-1],
         },
+        archived=True,
     )
 
 
@@ -96,6 +100,7 @@ def announcement_page(site: SiteView, announcement: Announcement) -> Page:
             if announcement.retention
             else None,
         },
+        archived=True,
     )
 
 
