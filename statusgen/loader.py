@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .cache.records import RecordCache, file_digest
 from .errors import ContentError, Problem
 from .models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
 from .models.common import ID_RE
@@ -105,6 +106,13 @@ def is_record_path(content_dir: Path, path: Path) -> bool:
         relative = path.resolve().relative_to(content_dir.resolve())
     except ValueError:
         return False
+    return is_record_relative(relative)
+
+
+def is_record_relative(relative: Path) -> bool:
+    """is_record_path for a path already made relative to the (resolved) content folder."""
+    if not relative.parts:
+        return False
     if relative.parts[0] in RECORD_FOLDERS:
         return True
     if len(relative.parts) != 1:
@@ -113,9 +121,10 @@ def is_record_path(content_dir: Path, path: Path) -> bool:
     return relative.name in CATALOGUES or (translated is not None and translated[0] + ".yml" in CATALOGUES)
 
 
-def load_records(content_dir: Path, languages: tuple[str, ...] | None = None) -> Records:
+def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, cache: RecordCache | None = None) -> Records:
     """Every record of the site and its translations, validated; raises ContentError listing
-    every problem. `languages` are the site's (None: a translation may be in any language)."""
+    every problem. `languages` are the site's (None: a translation may be in any language).
+    With a `cache`, a record file whose bytes were parsed before is not parsed again."""
     if not content_dir.is_dir():
         raise ContentError([Problem(display_path(content_dir), 0, "", "the content folder does not exist "
                                                                   "(set `content_dir` under the statusgen plugin in mkdocs.yml)")])
@@ -126,7 +135,7 @@ def load_records(content_dir: Path, languages: tuple[str, ...] | None = None) ->
     loaded: dict[str, list[Any]] = {folder: [] for folder in RECORD_FOLDERS}
     translation_paths: list[tuple[str, Path]] = []
     files = record_files(content_dir, problems, translation_paths)
-    for (folder, path), parsed in zip(files, map_in_order(_parse_record, files), strict=True):
+    for (folder, path), parsed in zip(files, _parse_records(files, cache), strict=True):
         record = _load_record(folder, path, sources, problems, parsed)
         if record is not None:
             loaded[folder].append(record)
@@ -210,7 +219,45 @@ def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceF
     return record
 
 
-def _parse_record(job: tuple[str, Path]) -> tuple[SourceFile | None, Any, list[Problem]]:
+Parsed = tuple[SourceFile | None, Any, list[Problem]]
+"""A record file read: its source (for line numbers), its model (None if broken), its problems."""
+
+
+def _parse_records(files: list[tuple[str, Path]], cache: RecordCache | None) -> list[Parsed]:
+    """Every record file parsed, in order: from the cache when its bytes were parsed before,
+    the others on every core."""
+    if cache is None:
+        return map_in_order(_parse_record, files)
+    parsed: list[Parsed | None] = [None] * len(files)
+    missed: list[int] = []
+    digests: dict[int, str] = {}
+    for index, (folder, path) in enumerate(files):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            missed.append(index)  # the parser says which file and why
+            continue
+        digests[index] = file_digest(data)
+        found = cache.lookup(folder, digests[index], RECORD_FOLDERS[folder])
+        if found is None:
+            missed.append(index)
+        else:
+            parsed[index] = _from_cache(path, *found)
+    for index, fresh in zip(missed, map_in_order(_parse_record, [files[index] for index in missed]), strict=True):
+        parsed[index] = fresh
+        record = fresh[1]
+        if record is not None and not fresh[2] and index in digests:
+            cache.remember(files[index][0], digests[index], record)
+    return [item for item in parsed if item is not None]
+
+
+def _from_cache(path: Path, record: Any, body: str) -> Parsed:
+    """A record file whose model and body came from the cache: its YAML is read again only
+    if a rule across records fails and the message needs a line."""
+    return SourceFile.unread(path), record.model_copy(update={"id": path.stem, "body": body}), []
+
+
+def _parse_record(job: tuple[str, Path]) -> Parsed:
     """Read and validate one record file on its own (no other record is needed), so that
     files can be parsed on every core; the checks across files stay in _load_record."""
     folder, path = job

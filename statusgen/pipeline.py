@@ -54,7 +54,7 @@ def build_site(settings: Settings, now: datetime) -> list[OutputFile]:
     """The whole build: load and validate the records, then every file as of `now`.
 
     Raises ContentError with every problem found."""
-    return build_outputs(load_records_once(settings.content_dir, settings.languages), settings, now)
+    return build_outputs(load_records_once(settings.content_dir, settings.languages, settings.cache_dir), settings, now)
 
 
 def build_outputs(records: Records, settings: Settings, now: datetime) -> list[OutputFile]:

@@ -11,10 +11,12 @@ wraps it.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
+from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from mkdocs.config import base
 from mkdocs.config import config_options as option
@@ -25,11 +27,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import urls
+from .cache.store import CACHE_FOLDER
 from .clock import NowError, resolve_now
 from .errors import ContentError
 from .headers import site_page_policy
 from .languages import default_language, language_problems
-from .loader import is_record_path
+from .loader import is_record_relative
 from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
 from .pipeline import build_site
@@ -59,6 +62,8 @@ class StatusgenConfig(base.Config):
     """Most entries per feed."""
     incidents_per_page = option.Type(int, default=25)
     """Incidents per page of the history."""
+    cache_dir = option.Type(str, default=CACHE_FOLDER)
+    """The build cache's folder, relative to mkdocs.yml; "" builds without a cache."""
     languages = option.Type(list, default=["en"])
     """Languages of the site (Babel identifiers): the first at the root, the others under /LANG/."""
     notify = _CheckedByNotify()
@@ -70,6 +75,10 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
     """Adds the status section to an MkDocs build."""
 
     supports_multiple_instances = False
+    cache_dir_chosen: ClassVar[str | None] = None
+    """The command line's --cache-dir ("" for --no-cache), over mkdocs.yml's `cache_dir`. A
+    class attribute, because `serve` reads mkdocs.yml again on every rebuild; the command
+    sets it for its own run only (cli/site.py)."""
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
@@ -115,7 +124,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         except NowError as error:
             raise PluginError(str(error)) from None
         self._fragments = {}  # under serve the plugin lives across rebuilds: no page of the last one stays
-        for file in [file for file in files if is_record_path(settings.content_dir, Path(file.abs_src_path or ""))]:
+        records = [file for file in files if _is_record(settings.content_dir, file)]
+        for file in records:
             files.remove(file)
         theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
         for file in [file for file in files if _is_notify_template(file, theme_folders)]:
@@ -196,6 +206,24 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         return server
 
 
+@lru_cache(maxsize=256)
+def _real_folder(folder: str) -> Path:
+    return Path(folder).resolve()
+
+
+def _is_record(content_dir: Path, file: File) -> bool:
+    """True for a record (or translation) among MkDocs' files: data, never published. Each
+    folder is resolved once (a site lists thousands of records in a few folders)."""
+    if not file.abs_src_path:
+        return False
+    folder, name = os.path.split(file.abs_src_path)
+    try:
+        relative = (_real_folder(folder) / name).relative_to(_real_folder(str(content_dir)))
+    except ValueError:
+        return False
+    return is_record_relative(relative)
+
+
 def _from_theme(file: File, config: MkDocsConfig) -> bool:
     """True for a file the theme (or its custom_dir) brought, rather than the site's docs."""
     folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
@@ -228,6 +256,8 @@ def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -
     prefix = plugin_config.prefix.strip("/")
     site_url = config.site_url or "http://localhost/"
     user_templates = Path(config.theme.custom_dir) if config.theme.custom_dir else None
+    chosen = StatusgenPlugin.cache_dir_chosen
+    cache_dir = plugin_config.cache_dir if chosen is None else chosen
     return Settings(
         content_dir=(root / plugin_config.content_dir).resolve(),
         site_name=config.site_name,
@@ -240,5 +270,6 @@ def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -
         standalone=config.theme.name == "statusgen",
         template_dirs=(user_templates,) if user_templates else (),
         languages=tuple(plugin_config.languages),
+        cache_dir=(root / cache_dir).resolve() if cache_dir else None,
     )
 

@@ -12,6 +12,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from .cache.records import RecordCache
+from .cache.store import CacheStore
 from .loader import CATALOGUES, RECORD_FOLDERS, load_records
 from .records import Records
 from .translation_loader import catalogue_translation_files
@@ -21,8 +23,9 @@ _last: tuple[tuple[str, tuple[str, ...] | None], Records] | None = None
 """The fingerprint of the last records loaded, and those records."""
 
 
-def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = None) -> Records:
-    """load_records(content_dir, languages), reusing the last result while the files are unchanged."""
+def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = None, cache_dir: Path | None = None) -> Records:
+    """load_records(content_dir, languages), reusing the last result while the files are
+    unchanged; with a `cache_dir`, files parsed by an earlier build are not parsed again."""
     global _last
     try:
         key = (fingerprint(content_dir), languages)
@@ -30,7 +33,10 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
         return load_records(content_dir, languages)  # unreadable: the loader says which file and why
     if _last is not None and _last[0] == key:
         return _last[1]
-    records = load_records(content_dir, languages)  # a ContentError is raised, never remembered
+    cache = RecordCache(CacheStore.open(cache_dir)) if cache_dir is not None else None
+    records = load_records(content_dir, languages, cache)  # a ContentError is raised, never remembered
+    if cache is not None:
+        cache.save()
     _last = (key, records)
     return records
 

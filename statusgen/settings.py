@@ -36,6 +36,8 @@ class Settings:
     languages: tuple[str, ...] = ("en",)
     """Babel locale identifiers of the site's languages: the first is published at the root,
     each other under its own folder ("de/"). Validated by the plugin (languages.py)."""
+    cache_dir: Path | None = None
+    """The build cache's folder (statusgen/cache/); None builds without one."""
     live_reload: bool = False
     """True under `statusgen serve` / `mkdocs serve`: the pages' Content-Security-Policy lets
     the preview's reload script run. Never set for a build that is published."""

@@ -7,7 +7,6 @@ way: `path:line: field: message`, collected rather than raised.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +17,46 @@ from .messages import describe_validation_error
 from .yamlsource import MAX_FILE_BYTES, RecordYamlError, decode, line_of, load_yaml, split_front_matter, written_at
 
 
-@dataclass(frozen=True)
 class SourceFile:
-    """Where a record came from, kept to point at lines when a later rule fails."""
+    """Where a record came from, kept to point at lines when a later rule fails.
 
-    path: Path
-    display: str
-    yaml_text: str
-    first_line: int
+    A record the build cache already held was not read as text: its YAML is read again from
+    the file only if a message needs a line (`SourceFile.unread`)."""
+
+    def __init__(self, path: Path, display: str, yaml_text: str, first_line: int) -> None:
+        self.path = path
+        self._display: str | None = display
+        self._front: tuple[str, int] | None = (yaml_text, first_line)
+
+    @classmethod
+    def unread(cls, path: Path) -> SourceFile:
+        """The source of a file whose record came from the cache."""
+        source = cls(path, "", "", 1)
+        source._display, source._front = None, None
+        return source
+
+    @property
+    def display(self) -> str:
+        if self._display is None:
+            self._display = display_path(self.path)
+        return self._display
+
+    @property
+    def yaml_text(self) -> str:
+        return self._read()[0]
+
+    @property
+    def first_line(self) -> int:
+        return self._read()[1]
+
+    def _read(self) -> tuple[str, int]:
+        if self._front is None:
+            try:
+                front = split_front_matter(decode(self.path.read_bytes()))
+                self._front = (front.yaml_text, front.first_line)
+            except (OSError, RecordYamlError):
+                self._front = ("", 1)  # changed or gone since it was loaded: the file's first line
+        return self._front
 
     def problem(self, loc: tuple[Any, ...], message: str, key: bool = False) -> Problem:
         line = line_of(self.yaml_text, loc, self.first_line, key=key) if loc else self.first_line
@@ -107,5 +138,8 @@ def display_path(path: Path) -> str:
     text = str(path)
     if not path.is_absolute() and ".." not in path.parts:
         return text  # already relative to the working folder (and relpath is slow)
-    relative = os.path.relpath(path, Path.cwd())
+    folder = os.getcwd()
+    if text.startswith(folder + os.sep) and os.sep + ".." + os.sep not in text and not text.endswith(os.sep + ".."):
+        return text[len(folder) + 1 :]  # what relpath gives, for a plain path inside the working folder
+    relative = os.path.relpath(path, folder)
     return text if relative.startswith("..") else relative

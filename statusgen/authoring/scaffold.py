@@ -50,7 +50,7 @@ Incidents, planned maintenance and notices about our services are published here
 Subscribe to the feed to hear about them as they happen.
 """
 
-GITIGNORE = "site/\n"
+GITIGNORE = "site/\n.statusgen-cache/\n"
 
 
 def site_files(site_name: str, site_url: str, today: date) -> dict[str, str]:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..statuspage_import import ExportError, import_statuspage
 from .records import authoring_errors, content_dir_of, echo_path
 from .site import UserError, config_option
 
@@ -26,6 +25,10 @@ def import_statuspage_command(files: tuple[str, ...], keep_existing: bool, confi
 
     Prints each file it wrote. Importing the same files again changes nothing; a newer
     export updates the records in place, unless --keep-existing."""
+    # Imported here: the converter pulls in an HTML parser no other command needs, and every
+    # `statusgen build` would pay for loading it.
+    from ..statuspage_import import ExportError, import_statuspage
+
     with authoring_errors():
         content_dir = content_dir_of(config_file)
         try:

@@ -6,7 +6,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -94,7 +94,24 @@ def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin) -> Records:
     """Every record of the site, checked; raises ContentError with every problem. The build
     that follows gets them from the same process-wide memo instead of reading them again."""
     settings = settings_from_config(config, plugin.config)
-    return load_records_once(settings.content_dir, settings.languages)
+    return load_records_once(settings.content_dir, settings.languages, settings.cache_dir)
+
+
+def cache_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--cache-dir and --no-cache, shared by build and serve."""
+    command = click.option("--no-cache", is_flag=True, help="Build without the build cache (neither read nor written).")(command)
+    return click.option("--cache-dir", type=click.Path(file_okay=False),
+                        help="The build cache's folder (default: mkdocs.yml's cache_dir, .statusgen-cache beside it).")(command)
+
+
+@contextmanager
+def chosen_cache(cache_dir: str | None, no_cache: bool) -> Iterator[None]:
+    """The plugin uses the cache the command line chose, for this command only."""
+    StatusgenPlugin.cache_dir_chosen = "" if no_cache else str(Path(cache_dir).resolve()) if cache_dir else None
+    try:
+        yield
+    finally:
+        StatusgenPlugin.cache_dir_chosen = None
 
 
 @click.command("build")
@@ -102,14 +119,17 @@ def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin) -> Records:
 @click.option("--now", help="Build as of this time (RFC 3339); default: SOURCE_DATE_EPOCH, else the clock.")
 @click.option("--site-dir", type=click.Path(file_okay=False), help="Where to publish (default: mkdocs.yml's site_dir).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-def build_command(config_file: str, now: str | None, site_dir: str | None, quiet: bool) -> None:
+@cache_options
+def build_command(config_file: str, now: str | None, site_dir: str | None, quiet: bool, cache_dir: str | None,
+                  no_cache: bool) -> None:
     """Validate every record, then build the site atomically.
 
     The site is built beside the target folder and swapped in only when complete: a failed
-    build leaves the previous site exactly as it was."""
+    build leaves the previous site exactly as it was. Records and pages that did not change
+    since the last build come from the build cache (see --cache-dir)."""
     _quiet_mkdocs(quiet)
     started = time.perf_counter()
-    with user_errors():
+    with user_errors(), chosen_cache(cache_dir, no_cache):
         build_now = resolve_now(now)
         config, plugin = load_site_config(config_file)
         validated_records(config, plugin)  # every problem reported cleanly, before MkDocs starts
@@ -163,11 +183,12 @@ def _notice_missing_translations(records: Records, languages: tuple[str, ...]) -
 @click.command("serve")
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
-def serve_command(config_file: str, dev_addr: str) -> None:
+@cache_options
+def serve_command(config_file: str, dev_addr: str, cache_dir: str | None, no_cache: bool) -> None:
     """Live preview: rebuild on every change to records, templates or mkdocs.yml."""
     from mkdocs.commands.serve import serve
 
-    with user_errors():
+    with user_errors(), chosen_cache(cache_dir, no_cache):
         load_site_config(config_file)
         serve(config_file=config_file, dev_addr=dev_addr, livereload=True, watch=[])
 

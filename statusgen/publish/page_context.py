@@ -13,7 +13,7 @@ a function of what it is given, so the build cache may keep it (statusgen/cache/
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -48,6 +48,18 @@ class Page:
     archived: bool = False
     """True for a page made only from its values and the build's SiteLookups (no "now", no
     state): it shows no live status, and the build cache keeps it between builds."""
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """An archived page before it is made: `make(lookups, *arguments)` gives its Page. The
+    build cache keys it by `make` and `arguments` (with the lookups), and skips making it
+    when it holds the HTML; `make` is a module-level function and may read nothing else."""
+
+    path: str
+    """Where the page goes, as Page.path."""
+    make: Callable[..., Page]
+    arguments: tuple[Any, ...]
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,24 @@ from collections.abc import Iterator
 from functools import partial
 
 import jinja2
+from pydantic_core import from_json, to_json
 
 from .. import urls
+from ..cache.pages import PageCache, finish_pages, page_scope
+from ..cache.store import CacheStore, code_digest
 from ..languages import N_, site_languages
-from ..models import Announcement, AnnouncementKind, Incident
+from ..models import Announcement, AnnouncementKind, Incident, Postmortem
 from ..outputs import OutputFile
 from ..parallel import map_in_order
 from ..records import Records
 from ..settings import Settings
-from ..state import SiteState
+from ..state import IncidentFigures, SiteState
 from ..templating import make_environment
 from ..translations import translated_state
 from ..wording import indicator_sentence
 from .formatting import month_label
 from .history_pages import sla_page, uptime_page
-from .page_context import Page, SiteView, build_site_view, page_context
+from .page_context import ArchivedPage, Page, SiteLookups, SiteView, build_site_view, page_context
 from .record_pages import (
     announcement_page,
     component_page,
@@ -40,49 +43,122 @@ SITE_WIDE_KINDS = frozenset({AnnouncementKind.POLICY, AnnouncementKind.RETENTION
 
 
 def render_pages(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
-    """Every HTML page of the site in each of its languages, plus its stylesheet."""
+    """Every HTML page of the site in each of its languages, plus its stylesheet; archived
+    pages come from the build cache when it holds them (statusgen/cache/pages.py)."""
     stylesheet = load_stylesheet(settings)
     outputs = [OutputFile(stylesheet.path, stylesheet.text.encode("utf-8"))]
     languages = site_languages(settings.languages)
+    store = CacheStore.open(settings.cache_dir) if settings.cache_dir is not None else None
+    caches: list[PageCache] = []
+    kept: dict[str, bytes] = {}
     for language in languages:
         environment = make_environment(settings, language)
         # The records' text in this language (translations, else the default's, marked).
         in_language = translated_state(state, language, languages[0])
         site = build_site_view(in_language.public, in_language, settings, stylesheet, language, languages)
-        outputs.extend(map_in_order(partial(render_page, environment, site), list(all_pages(site))))
+        cache = PageCache(store, page_scope(site.lookups, state.public, code_digest()))
+        caches.append(cache)
+        outputs.extend(_render_all(environment, site, list(all_pages(site)), cache, kept))
         if settings.standalone and not language.prefix:
             # One 404 page, at the root: hosts serve it for a missing path in any language.
             outputs.append(render_page(environment, site, not_found_page(site, stylesheet.text)))
+    finish_pages(store, caches, kept)
     return outputs
+
+
+def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Page | ArchivedPage], cache: PageCache,
+                kept: dict[str, bytes]) -> list[OutputFile]:
+    """The pages in order: archived ones the cache holds as they were, the rest made and
+    rendered on every core (archived ones then kept in the cache). `kept` gathers every
+    archived page's key and entry, for the next build of this process."""
+    found: list[OutputFile | None] = []
+    missing: list[tuple[Page | ArchivedPage, str | None]] = []
+    for page in pages:
+        key = cache.key(page) if isinstance(page, ArchivedPage) else None
+        entry = cache.lookup(key) if key is not None else None
+        output = _cached_output(entry) if entry is not None else None
+        if output is None:
+            missing.append((page, key))
+        elif key is not None and entry is not None:
+            kept[key] = entry
+        found.append(output)
+    fresh = iter(map_in_order(partial(_render_and_keep, environment, site, cache), missing))
+    outputs = []
+    for output in found:
+        if output is None:
+            output, key, entry = next(fresh)
+            if key is not None and entry is not None:
+                kept[key] = entry
+        outputs.append(output)
+    return outputs
+
+
+def _render_and_keep(environment: jinja2.Environment, site: SiteView, cache: PageCache,
+                     job: tuple[Page | ArchivedPage, str | None]) -> tuple[OutputFile, str | None, bytes | None]:
+    """Make and render one page; an archived one is stored in the cache here, in the worker,
+    so that the writes are shared by the cores."""
+    page, key = job
+    if isinstance(page, ArchivedPage):
+        page = page.make(site.lookups, *page.arguments)
+    output = render_page(environment, site, page)
+    entry = None
+    if key is not None:
+        entry = cache_entry(output)
+        cache.keep(key, entry)
+    return output, key, entry
+
+
+def cache_entry(output: OutputFile) -> bytes:
+    """An archived page as the cache keeps it: a line of what else its OutputFile holds, then the HTML."""
+    return to_json([output.path, output.title, output.in_sitemap]) + b"\n" + output.content
+
+
+def _cached_output(entry: bytes) -> OutputFile | None:
+    head, _, html = entry.partition(b"\n")
+    try:
+        path, title, in_sitemap = from_json(head)
+    except ValueError:
+        return None
+    if not isinstance(path, str) or not isinstance(title, (str, type(None))) or not isinstance(in_sitemap, bool):
+        return None
+    return OutputFile(path=path, content=html, title=title, in_sitemap=in_sitemap)
 
 
 def render_page(environment: jinja2.Environment, site: SiteView, page: Page) -> OutputFile:
     """One page through its template, as a file of the site."""
     html = environment.get_template(page.template).render(page_context(site, page))
+    return _output(site, page, html.encode("utf-8"))
+
+
+def _output(site: SiteView, page: Page, html: bytes) -> OutputFile:
     return OutputFile(
         path=site.language.prefix + urls.page_file(page.path),
-        content=html.encode("utf-8"),
+        content=html,
         title=page.title,
         in_sitemap=page.in_sitemap,
     )
 
 
-def all_pages(site: SiteView) -> Iterator[Page]:
-    """The pages of the URL table, in a stable order."""
-    records = site.records
+def all_pages(site: SiteView) -> Iterator[Page | ArchivedPage]:
+    """The pages of the URL table, in a stable order; each archived page with all it shows of
+    the state as its arguments (see record_pages)."""
+    records, state = site.records, site.state
     yield home_page(site)
     yield from history_pages(site)
     yield uptime_page(site)
     for incident in records.incidents:
-        yield incident_page(site, incident)
-    yield postmortem_list_page(site)
+        yield ArchivedPage(urls.incident(incident.id), incident_page, (
+            incident, state.incident_status.get(incident.id), state.incident_figures.get(incident.id),
+            state.postmortem_for.get(incident.id)))
+    yield ArchivedPage(urls.POSTMORTEMS, postmortem_list_page, (records.postmortems[::-1],))
     for postmortem in records.postmortems:
-        yield postmortem_page(site, postmortem)
+        yield ArchivedPage(urls.postmortem(postmortem.id), postmortem_page, (postmortem, site.incidents.get(postmortem.incident)))
     for maintenance in records.maintenance:
-        yield maintenance_page(site, maintenance)
-    yield announcement_list_page(site)
+        yield ArchivedPage(urls.maintenance(maintenance.id), maintenance_page,
+                           (maintenance, state.maintenance_status.get(maintenance.id)))
+    yield ArchivedPage(urls.ANNOUNCEMENTS, announcement_list_page, (records.announcements[::-1],))
     for announcement in records.announcements:
-        yield announcement_page(site, announcement)
+        yield ArchivedPage(urls.announcement(announcement.id), announcement_page, (announcement,))
     if records.plans is not None:
         yield pricing_page(site)
     if site.state.sla:
@@ -105,56 +181,67 @@ def home_page(site: SiteView) -> Page:
     )
 
 
-def history_pages(site: SiteView) -> Iterator[Page]:
-    """The incident history: newest first, by month, `history_page_size` incidents a page."""
+def history_pages(site: SiteView) -> Iterator[ArchivedPage]:
+    """The incident history: newest first, `history_page_size` incidents a page."""
     newest_first = site.records.incidents[::-1]
     figures, postmortems = site.state.incident_figures, site.state.postmortem_for
     size = max(site.settings.history_page_size, 1)
     count = max((len(newest_first) + size - 1) // size, 1)
     for number in range(1, count + 1):
         chunk = newest_first[(number - 1) * size : number * size]
-        months: list[tuple[str, str, list[Incident]]] = []
-        for incident in chunk:
-            key = f"{incident.started:%Y-%m}"
-            if not months or months[-1][0] != key:
-                months.append((key, month_label(incident.started.date(), site.language), []))
-            months[-1][2].append(incident)
-        yield Page(
-            path=urls.incident_history_page(number),
-            template="history.html",
-            title=site.tr(N_("Incident history")) if number == 1
-            else site.tr(N_("Incident history, page %(number)s"), number=number),
-            description=site.tr(N_("Every incident of %(site)s, newest first."), site=site.settings.site_name),
-            values={
-                "months": months,
-                "number": number,
-                "count": count,
-                "previous": urls.incident_history_page(number - 1) if number > 1 else None,
-                "next": urls.incident_history_page(number + 1) if number < count else None,
-                "incident_figures": {i.id: figures[i.id] for i in chunk if i.id in figures},
-                "postmortem_for": {i.id: postmortems[i.id] for i in chunk if i.id in postmortems},
-            },
-            archived=True,
-        )
+        yield ArchivedPage(urls.incident_history_page(number), history_page, (
+            number, count, chunk,
+            {incident.id: figures[incident.id] for incident in chunk if incident.id in figures},
+            {incident.id: postmortems[incident.id] for incident in chunk if incident.id in postmortems}))
 
 
-def postmortem_list_page(site: SiteView) -> Page:
+def history_page(site: SiteLookups, number: int, count: int, chunk: tuple[Incident, ...],
+                 figures: dict[str, IncidentFigures], postmortems: dict[str, Postmortem]) -> Page:
+    """One page of the incident history, its incidents grouped by month."""
+    months: list[tuple[str, str, list[Incident]]] = []
+    for incident in chunk:
+        key = f"{incident.started:%Y-%m}"
+        if not months or months[-1][0] != key:
+            months.append((key, month_label(incident.started.date(), site.language), []))
+        months[-1][2].append(incident)
+    return Page(
+        path=urls.incident_history_page(number),
+        template="history.html",
+        title=site.tr(N_("Incident history")) if number == 1
+        else site.tr(N_("Incident history, page %(number)s"), number=number),
+        description=site.tr(N_("Every incident of %(site)s, newest first."), site=site.settings.site_name),
+        values={
+            "months": months,
+            "number": number,
+            "count": count,
+            "previous": urls.incident_history_page(number - 1) if number > 1 else None,
+            "next": urls.incident_history_page(number + 1) if number < count else None,
+            "incident_figures": figures,
+            "postmortem_for": postmortems,
+        },
+        archived=True,
+    )
+
+
+def postmortem_list_page(site: SiteLookups, postmortems: tuple[Postmortem, ...]) -> Page:
     return Page(
         path=urls.POSTMORTEMS,
         template="postmortems.html",
         title=site.tr(N_("Post-mortems")),
         description=site.tr(N_("What went wrong at %(site)s, why, and what we changed."), site=site.settings.site_name),
-        values={"postmortems": site.records.postmortems[::-1]},
+        values={"postmortems": postmortems},
+        archived=True,
     )
 
 
-def announcement_list_page(site: SiteView) -> Page:
+def announcement_list_page(site: SiteLookups, announcements: tuple[Announcement, ...]) -> Page:
     return Page(
         path=urls.ANNOUNCEMENTS,
         template="announcements.html",
         title=site.tr(N_("Announcements")),
         description=site.tr(N_("Policy, retention and pricing notices of %(site)s."), site=site.settings.site_name),
-        values={"announcements": site.records.announcements[::-1]},
+        values={"announcements": announcements},
+        archived=True,
     )
 
 

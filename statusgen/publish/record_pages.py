@@ -1,24 +1,29 @@
 """The pages of single records: an incident, a post-mortem, a maintenance window, an
-announcement, a component. Each function reads only its record and the build's lookups; every page but a component's
-is archived (see page_context): what it shows of the state is among its values."""
+announcement, a component.
+
+Every page but a component's is archived (see page_context): its function is given the
+build's SiteLookups and, as arguments, all it shows of the state (an incident's figures, a
+window's status), and can read nothing else. The build cache keys the page by those
+arguments, so what the function cannot read cannot go stale.
+"""
 
 from __future__ import annotations
 
 from .. import urls
 from ..languages import N_
-from ..models import Announcement, Component, Incident, Maintenance, Postmortem
+from ..models import Announcement, Component, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Postmortem
+from ..state import IncidentFigures
 from ..wording import describe_duration, label
 from .formatting import short_date
-from .page_context import Page, SiteView
+from .page_context import Page, SiteLookups, SiteView
 
 COMPONENT_INCIDENTS = 50
 """Most incidents a component's page lists (newest first)."""
 
 
-def incident_page(site: SiteView, incident: Incident) -> Page:
+def incident_page(site: SiteLookups, incident: Incident, status: IncidentStatus | None,
+                  figures: IncidentFigures | None, postmortem: Postmortem | None) -> Page:
     """An incident: its updates (newest first, anchored oldest first), components, figures."""
-    state = site.state
-    status = state.incident_status.get(incident.id)
     affected = [
         (component_id, site.component_name(component_id), component_status)
         for component_id, component_status in incident.affected.items()
@@ -36,8 +41,8 @@ def incident_page(site: SiteView, incident: Incident) -> Page:
         values={
             "incident": incident,
             "status": status,
-            "figures": state.incident_figures.get(incident.id),
-            "postmortem": state.postmortem_for.get(incident.id),
+            "figures": figures,
+            "postmortem": postmortem,
             "affected": affected,
             "updates": numbered[::-1],
         },
@@ -45,7 +50,7 @@ def incident_page(site: SiteView, incident: Incident) -> Page:
     )
 
 
-def postmortem_page(site: SiteView, postmortem: Postmortem) -> Page:
+def postmortem_page(site: SiteLookups, postmortem: Postmortem, incident: Incident | None) -> Page:
     """A post-mortem article, linked to the incident it explains."""
     return Page(
         path=urls.postmortem(postmortem.id),
@@ -53,12 +58,12 @@ def postmortem_page(site: SiteView, postmortem: Postmortem) -> Page:
         title=postmortem.title,
         description=site.tr(N_("Post-mortem published %(date)s: what happened, why, and what changes."),
                             date=short_date(postmortem.published, site.language)),
-        values={"postmortem": postmortem, "incident": site.incidents.get(postmortem.incident)},
+        values={"postmortem": postmortem, "incident": incident},
         archived=True,
     )
 
 
-def maintenance_page(site: SiteView, maintenance: Maintenance) -> Page:
+def maintenance_page(site: SiteLookups, maintenance: Maintenance, status: MaintenanceStatus | None) -> Page:
     """A maintenance window: its times, state, components and updates."""
     names = [(component_id, site.component_name(component_id)) for component_id in maintenance.components]
     return Page(
@@ -70,7 +75,7 @@ def maintenance_page(site: SiteView, maintenance: Maintenance) -> Page:
                             components=", ".join(name for _, name in names) or site.tr(N_("no component"))),
         values={
             "maintenance": maintenance,
-            "status": site.state.maintenance_status.get(maintenance.id),
+            "status": status,
             "components": names,
             "updates": maintenance.updates[::-1],
         },
@@ -78,7 +83,7 @@ def maintenance_page(site: SiteView, maintenance: Maintenance) -> Page:
     )
 
 
-def announcement_page(site: SiteView, announcement: Announcement) -> Page:
+def announcement_page(site: SiteLookups, announcement: Announcement) -> Page:
     """A policy, retention or pricing notice with its dates and the plans it concerns."""
     kind = label(announcement.kind, site.language)
     published = short_date(announcement.published, site.language)

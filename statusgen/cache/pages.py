@@ -1,0 +1,178 @@
+"""The second layer of the build cache: archived pages kept as the bytes they rendered to.
+
+An archived page (page_context.ArchivedPage) is made by a function from the build's
+SiteLookups and its arguments only, and rendered without "now" or the state. So its HTML is a
+function of: the code (the store's subfolder), the templates (the user's template folders
+too), the lookups of its language, that language's translations, the function and its
+arguments. The key is a hash of all of these; the same key means the same bytes, with or
+without the cache.
+
+The arguments are turned into plain data for hashing by `Plain`: a model by its class and
+every field (those its JSON leaves out, like a record's id and body, too), an enum or a
+marked string (a translation's fallback) by its class as well. A value of any other kind than
+plain data makes the page uncacheable rather than risk two pages sharing a key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from enum import Enum
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel
+from pydantic_core import PydanticSerializationError, to_json
+
+from ..publish.page_context import ArchivedPage, SiteLookups
+from ..records import Records
+from .store import CacheStore
+
+_FOLDER = "pages"
+
+_memory: dict[str, bytes] = {}
+"""key -> HTML of the last build of this process (`serve` rebuilding on every save)."""
+
+
+class PageCache:
+    """The archived pages of one language of one build."""
+
+    def __init__(self, store: CacheStore | None, scope: bytes) -> None:
+        self._store = store
+        self._scope = scope
+        self._plain = Plain()
+        self.used: set[str] = set()
+
+    def key(self, page: ArchivedPage) -> str | None:
+        """The page's key, or None when its arguments are not plain data (then it is rendered)."""
+        try:
+            maker = f"{page.make.__module__}.{page.make.__qualname__}"
+            described = to_json([page.path, maker, self._plain(page.arguments)])
+        except (PydanticSerializationError, TypeError, ValueError):
+            return None
+        return hashlib.blake2b(self._scope + described, digest_size=20).hexdigest()
+
+    def lookup(self, key: str) -> bytes | None:
+        """The HTML stored under `key`, or None."""
+        self.used.add(key)
+        found = _memory.get(key)
+        if found is None and self._store is not None:
+            found = self._store.read(_entry_name(key))
+        return found
+
+    def keep(self, key: str, html: bytes) -> None:
+        """Store a page rendered in this build (called in the worker that rendered it)."""
+        if self._store is not None:
+            self._store.write(_entry_name(key), html)
+
+
+def finish_pages(store: CacheStore | None, caches: list[PageCache], rendered: dict[str, bytes]) -> None:
+    """After a build: keep its archived pages in memory for the next build of this process,
+    and remove from the store the pages no language of this build used."""
+    global _memory
+    used = set().union(*(cache.used for cache in caches)) if caches else set()
+    _memory = {key: html for key, html in rendered.items() if key in used}
+    if store is not None:
+        store.remove(store.names(_FOLDER) - {_entry_name(key) for key in used})
+
+
+def _entry_name(key: str) -> str:
+    return f"{_FOLDER}/{key}"
+
+
+def page_scope(lookups: SiteLookups, records: Records, code_digest: str) -> bytes:
+    """What every archived page of one language shares: the code, the templates, the lookups
+    and the language's translations (a record's text and whether it fell back)."""
+    digest = hashlib.blake2b(code_digest.encode(), digest_size=20)
+    for folder in lookups.settings.template_dirs:
+        digest.update(b"\0templates\0" + folder_digest(folder))
+    shared = {field.name: getattr(lookups, field.name) for field in dataclasses.fields(lookups) if field.name != "markdown"}
+    digest.update(to_json(plain(shared)))
+    digest.update(to_json(plain(records.translations.get(lookups.language.code))))
+    return digest.digest()
+
+
+def folder_digest(folder: Path) -> bytes:
+    """A hash of every file's name and bytes under a template folder."""
+    digest = hashlib.blake2b(digest_size=20)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+class Plain:
+    """Turns values into data JSON can hold, keeping what tells values apart: the class of a
+    model, enum or marked string, and every field of a model or dataclass. A model is written
+    by pydantic (in Rust: most of a page's values are records) and stands as the hash of its
+    JSON and of the fields its JSON leaves out (a record's id and body); each model is done
+    once, however many pages show it (an incident on its page, in the history, on components)."""
+
+    def __init__(self) -> None:
+        self._models: dict[int, tuple[BaseModel, str]] = {}
+
+    def __call__(self, value: Any) -> Any:
+        kind = type(value)
+        if kind is str or kind is int or kind is bool or kind is float or value is None:
+            return value
+        if isinstance(value, BaseModel):
+            return self._model(value)
+        if kind is list or kind is tuple:
+            return [self(item) for item in value]
+        if isinstance(value, dict):
+            return [[self(key), self(item)] for key, item in value.items()]
+        if isinstance(value, Enum):
+            return [kind.__qualname__, value.value]
+        if isinstance(value, str):
+            return [kind.__qualname__, str(value), self(getattr(value, "__dict__", {}))]
+        if isinstance(value, (list, tuple)):
+            return [kind.__qualname__, [self(item) for item in value]]
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return [kind.__qualname__, {field.name: self(getattr(value, field.name)) for field in dataclasses.fields(value)}]
+        return value  # dates, times, durations, decimals, paths: to_json writes them; anything else it refuses
+
+    def _model(self, model: BaseModel) -> str:
+        known = self._models.get(id(model))
+        if known is not None and known[0] is model:
+            return known[1]
+        kind = type(model)
+        digest = hashlib.blake2b(kind.__qualname__.encode() + b"\0" + to_json(model), digest_size=16)
+        for name in _left_out(kind):
+            digest.update(b"\0" + to_json(self(getattr(model, name))))
+        described = digest.hexdigest()
+        self._models[id(model)] = (model, described)  # the model is kept: its id stays its own
+        return described
+
+
+def plain(value: Any) -> Any:
+    """`value` as data JSON can hold (see Plain), for a hash."""
+    return Plain()(value)
+
+
+_LEFT_OUT: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _left_out(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model its JSON leaves out; none may be a model whose JSON leaves some
+    out in turn (to_json would drop them unseen), which `_check_nested` makes sure of."""
+    if model not in _LEFT_OUT:
+        _check_nested(model, set())
+        _LEFT_OUT[model] = tuple(name for name, field in model.model_fields.items() if field.exclude)
+    return _LEFT_OUT[model]
+
+
+def _check_nested(model: type[BaseModel], seen: set[type[BaseModel]]) -> None:
+    for field in model.model_fields.values():
+        for nested in _models_in(field.annotation):
+            if nested not in seen:
+                seen.add(nested)
+                if any(inner.exclude for inner in nested.model_fields.values()):
+                    raise TypeError(f"{model.__qualname__} holds {nested.__qualname__}, whose JSON leaves fields out")
+                _check_nested(nested, seen)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for argument in get_args(annotation) for model in _models_in(argument)]

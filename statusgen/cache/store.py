@@ -1,0 +1,165 @@
+"""Where the build cache lives, and how an entry is written and trusted.
+
+The cache is a folder (`.statusgen-cache/` beside mkdocs.yml) holding one subfolder per code
+digest: a hash of statusgen's own files and of the libraries that shape what a record parses
+to or a page renders as. A new statusgen version, a patched checkout or an upgraded library
+reads a new subfolder; the old ones are removed. Entries are bytes, never pickles: a cache
+restored in CI from somewhere else can at worst hold wrong bytes, never code, and every
+entry carries a checksum of its payload, so a truncated or damaged one reads as a miss.
+
+Each entry is one file written beside its place and renamed into it (atomic on POSIX): two
+builds in one folder never see half an entry, and the last rename wins with a complete one.
+Nothing the cache holds, or fails to hold, can make a build fail: an entry that cannot be
+read or written is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import zlib
+from functools import cache
+from pathlib import Path
+
+log = logging.getLogger("mkdocs.plugins.statusgen")
+
+CACHE_FOLDER = ".statusgen-cache"
+"""The cache's folder name, beside mkdocs.yml unless --cache-dir says otherwise."""
+TAG_FILE = "CACHEDIR.TAG"
+TAG = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
+       b"# This folder is statusgen's build cache: it can be deleted at any time.\n"
+       b"# See https://bford.info/cachedir/ (backup tools skip folders tagged so).\n")
+"""The Cache Directory Tagging Specification's tag: it also tells statusgen the folder is its own."""
+_MAGIC = b"statusgen-cache-entry-1\n"
+_LIBRARIES = ("pydantic", "pydantic-core", "jinja2", "markupsafe", "markdown", "nh3", "pyyaml",
+              "babel", "feedgen", "mkdocs")
+"""Libraries whose version can change what a record parses to or an output renders as."""
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@cache
+def code_digest() -> str:
+    """A hash of the code that makes every cached piece: each file of the statusgen package
+    (modules, templates, catalogues, stylesheet) and the versions of Python and the libraries."""
+    digest = hashlib.blake2b(digest_size=12)
+    digest.update(sys.version.encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"\0{name}={importlib.metadata.version(name)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"\0{name}=none".encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(b"\0" + str(path.relative_to(_PACKAGE)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class CacheStore:
+    """The entries of one code digest in a cache folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def open(cls, root: Path) -> CacheStore | None:
+        """The store under `root`, made if need be; None when `root` cannot be used (it is
+        not a folder, it holds someone else's files, it cannot be written): the build then
+        runs without a cache, which only makes it slower."""
+        try:
+            if root.exists() and not (root / TAG_FILE).is_file():
+                if not root.is_dir() or any(root.iterdir()):
+                    log.warning("statusgen: %s is not a statusgen cache (no %s in it): building without a cache", root, TAG_FILE)
+                    return None
+            root.mkdir(parents=True, exist_ok=True)
+            if not (root / TAG_FILE).is_file() or (root / TAG_FILE).read_bytes() != TAG:
+                _write_atomically(root / TAG_FILE, TAG)
+            current = code_digest()
+            for other in root.iterdir():
+                # Another version's entries (or anything else) would never be read again.
+                if other.name not in (current, TAG_FILE) and not other.name.startswith(".tmp-"):
+                    _remove(other)
+            folder = root / current
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            log.warning("statusgen: cannot use the cache %s (%s): building without it", root, error)
+            return None
+        return cls(folder)
+
+    def read(self, name: str) -> bytes | None:
+        """The payload stored as `name`, or None: missing, unreadable, truncated or damaged."""
+        try:
+            data = (self.folder / name).read_bytes()
+        except OSError:
+            return None
+        return _unwrap(data)
+
+    def write(self, name: str, payload: bytes) -> None:
+        """Store `payload` as `name`; a cache that cannot be written is only a slower one."""
+        try:
+            _write_atomically(self.folder / name, _wrap(payload))
+        except OSError:
+            pass
+
+    def names(self, subfolder: str) -> set[str]:
+        """The entries in a subfolder, as `subfolder/name`."""
+        try:
+            return {f"{subfolder}/{entry.name}" for entry in os.scandir(self.folder / subfolder)
+                    if not entry.name.startswith(".tmp-")}
+        except OSError:
+            return set()
+
+    def remove(self, names: set[str]) -> None:
+        """Forget entries (those the last build did not use), so the cache does not grow."""
+        for name in names:
+            try:
+                (self.folder / name).unlink()
+            except OSError:
+                pass
+
+
+def _wrap(payload: bytes) -> bytes:
+    return _MAGIC + f"{len(payload)} {zlib.crc32(payload)}\n".encode() + payload
+
+
+def _unwrap(data: bytes) -> bytes | None:
+    """The payload of an entry this code wrote whole; None for anything else."""
+    if not data.startswith(_MAGIC):
+        return None
+    end = data.find(b"\n", len(_MAGIC))
+    try:
+        length, checksum = (int(part) for part in data[len(_MAGIC):end].split(b" "))
+    except ValueError:
+        return None
+    payload = data[end + 1:]
+    if end < 0 or len(payload) != length or zlib.crc32(payload) != checksum:
+        return None
+    return payload
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes held by the files under `folder` (the benchmark reports the cache's size)."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
