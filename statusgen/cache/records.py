@@ -104,4 +104,4 @@ class RecordCache:
 
 def _entry(record: BaseModel, body: str) -> bytes:
     # exclude_unset: read back, the model has the same fields set as when the file was parsed.
-    return record.model_dump_json(exclude=_EXCLUDED, exclude_unset=True).encode() + b"\t" + json.dumps(body).encode()
+    return record.model_dump_json(exclude=_EXCLUDED, exclude_unset=True, by_alias=True).encode() + b"\t" + json.dumps(body).encode()

@@ -1,0 +1,487 @@
+"""The build cache can only make a build faster: with and without it, the same bytes.
+
+The judge is a build without cache, compared output by output (path, bytes, title, sitemap
+flag) or, for broken records, report by report, after every step of random edit sequences:
+record edits, additions, deletions, renames and breakages, a post-mortem, a translation,
+template overrides, settings and languages, "now" moving, and a new statusgen version. Each
+cached build runs once from the cache on disk (a new process) and once from the memory of the
+last build (`serve`). Then what a cache must survive (truncated, garbage, another version's
+or program's files, concurrent builds) and the command line's options.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from statusgen import record_memo
+from statusgen.cache import pages as page_cache
+from statusgen.cache import records as record_cache
+from statusgen.cache import store
+from statusgen.cli import main
+from statusgen.errors import ContentError
+from statusgen.pipeline import build_site
+from statusgen.publish import pages as pages_module
+from statusgen.settings import Settings
+from statusgen.templating import templates_dir
+
+from sites.files import BASE, record_text, write_config, write_site
+
+NOW = datetime(2021, 10, 20, 12, 0, tzinfo=timezone.utc)
+IDS = ("alpha", "beta", "gamma", "delta", "api-errors")
+TITLES = st.text(alphabet="ab <>&\"'é·\u00a0-statusgen", min_size=1, max_size=20).filter(lambda text: text.strip() == text)
+
+
+def forget_this_process() -> None:
+    """What a new process starts with: no memo of the records, no cache in memory."""
+    record_memo._last = None
+    record_cache._memory = {}
+    page_cache._memory = {}
+
+
+def build(site: Settings, now: datetime) -> Any:
+    """Every output as comparable values, or the problem report of a build that fails."""
+    record_memo._last = None  # the record cache is what is tested, not the memo in front of it
+    try:
+        outputs = build_site(site, now)
+    except ContentError as error:
+        return error.report()
+    return [(output.path, output.content, output.title, output.in_sitemap, output.at_site_root) for output in outputs]
+
+
+def assert_same_with_and_without(site: Settings, cache: Path, now: datetime) -> Any:
+    expected = build(replace(site, cache_dir=None), now)
+    forget_this_process()
+    assert build(replace(site, cache_dir=cache), now) == expected, "from the cache on disk"
+    assert build(replace(site, cache_dir=cache), now) == expected, "from the cache in memory"
+    return expected
+
+
+def incident(title: str, day: int, updates: int, resolved: bool) -> str:
+    started = datetime(2021, 10, 1, 8, tzinfo=timezone.utc) + timedelta(days=day)
+    front: dict[str, Any] = {
+        "title": title, "impact": "minor", "components": {"api": "degraded_performance"},
+        "started": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "updates": [{"at": (started + timedelta(hours=hour + 1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     "status": "identified", "body": f"Update *{hour}* of {title}."} for hour in range(updates)],
+    }
+    if resolved:
+        front["resolved"] = (started + timedelta(hours=updates + 2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        front["updates"].append({"at": front["resolved"], "status": "resolved", "body": "Fixed."})
+    return record_text(front, f"What happened to {title}.\n")
+
+
+EDITS = st.one_of(
+    st.tuples(st.just("write"), st.sampled_from(IDS), TITLES, st.integers(0, 30), st.integers(0, 3), st.booleans()),
+    st.tuples(st.just("delete"), st.sampled_from(IDS)),
+    st.tuples(st.just("rename"), st.sampled_from(IDS), st.sampled_from(IDS)),
+    st.tuples(st.just("break"), st.sampled_from(IDS)),
+    st.tuples(st.just("body"), st.sampled_from(IDS), TITLES),
+    st.tuples(st.just("postmortem"), TITLES),
+    st.tuples(st.just("translate"), st.sampled_from(IDS), TITLES),
+    st.tuples(st.just("template"), st.sampled_from(("incident.html", "partials/macros.html", "history.html", "base.html", None)), TITLES),
+    st.tuples(st.just("retemplate"), TITLES),
+    st.tuples(st.just("settings"), TITLES, st.sampled_from((1, 2, 25)), st.booleans()),
+    st.tuples(st.just("now"), st.integers(-12, 240)),
+    st.tuples(st.just("version"), TITLES),
+)
+
+
+def apply(edit: tuple[Any, ...], root: Path, site: Settings, now: datetime, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings, datetime]:
+    incidents = root / "content" / "incidents"
+    kind = edit[0]
+    if kind == "write":
+        _, name, title, day, updates, resolved = edit
+        (incidents / f"{name}.md").write_text(incident(title, day, updates, resolved), encoding="utf-8")
+    elif kind == "delete" and edit[1] != "api-errors":  # the post-mortem refers to it
+        (incidents / f"{edit[1]}.md").unlink(missing_ok=True)
+    elif kind == "rename" and (incidents / f"{edit[1]}.md").exists() and edit[1] != "api-errors":
+        (incidents / f"{edit[1]}.md").rename(incidents / f"{edit[2]}.md")
+    elif kind == "break" and (incidents / f"{edit[1]}.md").exists():
+        path = incidents / f"{edit[1]}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("impact: ", "impact: colossal", 1), encoding="utf-8")
+    elif kind == "body" and (incidents / f"{edit[1]}.md").exists():
+        path = incidents / f"{edit[1]}.md"
+        front = path.read_text(encoding="utf-8").rsplit("---\n", 1)[0]
+        path.write_text(front + "---\n" + edit[2] + "\n", encoding="utf-8")
+    elif kind == "retemplate" and site.template_dirs:
+        # The same file overridden, with other content: its path alone tells nothing.
+        for path in site.template_dirs[0].rglob("*.html"):
+            path.write_text(path.read_text(encoding="utf-8").replace("</p>", " " + edit[1].replace("{", "") + "</p>", 1),
+                            encoding="utf-8")
+    elif kind == "postmortem":
+        path = root / "content" / "postmortems" / "api-errors-review.md"
+        path.write_text(BASE["content/postmortems/api-errors-review.md"].replace("A bad deploy.", edit[1].replace('"', "")), encoding="utf-8")
+    elif kind == "translate":
+        _, name, title = edit
+        (incidents / f"{name}.de.md").write_text(record_text({"title": title}, f"Was mit {title} geschah.\n"), encoding="utf-8")
+    elif kind == "template":
+        _, name, text = edit
+        user = root / "overrides"
+        shutil.rmtree(user, ignore_errors=True)
+        if name is not None:
+            original = (templates_dir() / name).read_text(encoding="utf-8")
+            (user / name).parent.mkdir(parents=True, exist_ok=True)
+            marker = "</h1>" if "</h1>" in original else "</main>"
+            (user / name).write_text(original.replace(marker, "<p>" + text.replace("{", "") + "</p>" + marker, 1), encoding="utf-8")
+        site = replace(site, template_dirs=(user,) if name is not None else ())
+    elif kind == "settings":
+        _, name, page_size, german = edit
+        site = replace(site, site_name=name, history_page_size=page_size, languages=("en", "de") if german else ("en",))
+    elif kind == "now":
+        now = NOW + timedelta(hours=edit[1])
+    elif kind == "version":
+        # Another statusgen: what it writes differs (here, a different page around the same
+        # content), and so must be the cache it reads.
+        monkeypatch.setattr(store, "code_digest", lambda: "other-" + str(abs(hash(edit[1]))))
+        monkeypatch.setattr(pages_module, "code_digest", store.code_digest)
+    return site, now
+
+
+@settings(max_examples=int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "40")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(edits=st.lists(EDITS, min_size=2, max_size=8))
+def test_any_sequence_of_edits_builds_the_same_with_the_cache(tmp_path_factory: pytest.TempPathFactory,
+                                                               edits: list[tuple[Any, ...]]) -> None:
+    root = tmp_path_factory.mktemp("site")
+    content = write_site(root)
+    cache = root / ".statusgen-cache"
+    site, now = Settings(content_dir=content, history_page_size=2), NOW
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert isinstance(assert_same_with_and_without(site, cache, now), list)
+        for edit in edits:
+            site, now = apply(edit, root, site, now, monkeypatch)
+            assert_same_with_and_without(site, cache, now)
+    forget_this_process()
+
+
+def test_the_edits_make_sites_that_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The property above compares sites, not only error reports: its edits build, and each
+    one changes what is published."""
+    content = write_site(tmp_path)
+    site, now = Settings(content_dir=content, history_page_size=2), NOW
+    last = build(site, now)
+    for edit in [("write", "alpha", "A <b>", 3, 2, True), ("write", "beta", "B", 4, 1, False), ("rename", "alpha", "gamma"),
+                 ("postmortem", "Why"), ("settings", "Other", 1, True), ("translate", "beta", "Bee"),
+                 ("translate", "beta", "Biene"), ("template", "history.html", "Custom"), ("template", "base.html", "Mine"),
+                 ("now", 30)]:
+        site, now = apply(edit, tmp_path, site, now, monkeypatch)
+        built = build(site, now)
+        assert isinstance(built, list), edit
+        assert built != last, edit
+        last = built
+
+
+def _component_renamed(root: Path) -> None:
+    path = root / "content" / "components.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: API", "name: Public API"), encoding="utf-8")
+
+
+def _body_only(root: Path) -> None:
+    path = root / "content" / "incidents" / "api-errors.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("The API returned errors.", "The API *mostly* failed."), encoding="utf-8")
+
+
+def _template_content(root: Path) -> None:
+    path = root / "overrides" / "incident.html"
+    path.write_text(path.read_text(encoding="utf-8").replace("<p>first</p>", "<p>second</p>"), encoding="utf-8")
+
+
+def _partial_content(root: Path) -> None:
+    path = root / "overrides" / "partials" / "macros.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    original = (templates_dir() / "partials" / "macros.html").read_text(encoding="utf-8")
+    path.write_text(original.replace('<div class="sg-update-head">', '<div class="sg-update-head"><b>!</b>'), encoding="utf-8")
+
+
+def _translation_body(root: Path) -> None:
+    path = root / "content" / "incidents" / "api-errors.de.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Fehler.", "Viele Fehler."), encoding="utf-8")
+
+
+def _same_words_translated(root: Path) -> None:
+    path = root / "content" / "incidents" / "api-errors.de.md"
+    path.write_text(record_text({"title": "API errors"}, "Fehler.\n"), encoding="utf-8")
+
+
+def _same_words_untranslated(root: Path) -> None:
+    # Translated with the original's very words, then not translated: the same text, but now
+    # a fallback, marked as English on the German page.
+    path = root / "content" / "incidents" / "api-errors.de.md"
+    path.write_text(record_text({}, "Fehler.\n"), encoding="utf-8")
+
+
+def _postmortem_removed(root: Path) -> None:
+    (root / "content" / "postmortems" / "api-errors-review.md").unlink()
+
+
+def _update_written_ahead(root: Path) -> None:
+    path = root / "content" / "incidents" / "api-errors.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    body: Fixed.\n", "    body: Fixed.\n  - at: 2021-10-21T00:00:00Z\n    status: resolved\n    body: A later note.\n"),
+        encoding="utf-8")
+
+
+def archived_pages(outputs: list[Any]) -> dict[str, bytes]:
+    """The incident and maintenance pages (and the history) of a build, in both languages."""
+    return {path: content for path, content, *_ in outputs if path.removeprefix("de/").startswith(("incidents/", "maintenance/"))}
+
+
+WINDOW = datetime(2021, 10, 10, 1, tzinfo=timezone.utc)
+"""An hour before the base site's maintenance window starts."""
+
+SCENARIOS = {
+    # name: (change to the files, now before, now after)
+    "a component renamed in components.yml": (_component_renamed, NOW, NOW),
+    "only the Markdown body of an incident": (_body_only, NOW, NOW),
+    "an overridden template's content, at the same path": (_template_content, NOW, NOW),
+    "a partial every page includes, overridden": (_partial_content, NOW, NOW),
+    "a translation's body": (_translation_body, NOW, NOW),
+    "a post-mortem removed (the incident page links it)": (_postmortem_removed, NOW, NOW),
+    "a title translated with the original's words, then not": (_same_words_untranslated, NOW, NOW),
+    "now passes an update written ahead": (_update_written_ahead, NOW, NOW + timedelta(hours=24)),
+    "now passes a maintenance window's start": (lambda root: None, WINDOW, WINDOW + timedelta(hours=2)),
+    "now passes a maintenance window's end": (lambda root: None, WINDOW + timedelta(hours=2), WINDOW + timedelta(hours=4)),
+}
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=list(SCENARIOS))
+def test_what_an_archived_page_is_made_of_is_in_its_key(tmp_path: Path, scenario: str) -> None:
+    """Each input an archived page shows, changed alone: the cached build still equals the
+    build without cache (and so shows the change)."""
+    content = write_site(tmp_path, {"content/incidents/api-errors.de.md": record_text({"title": "API-Fehler"}, "Fehler.\n")})
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    original = (templates_dir() / "incident.html").read_text(encoding="utf-8")
+    (overrides / "incident.html").write_text(original.replace("</h1>", "</h1><p>first</p>", 1), encoding="utf-8")
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache", languages=("en", "de"), template_dirs=(overrides,))
+    change, now, later = SCENARIOS[scenario]
+    if change is _same_words_untranslated:
+        _same_words_translated(tmp_path)
+    before = build(site, now)
+    assert isinstance(before, list)
+    change(tmp_path)
+    expected = build(replace(site, cache_dir=None), later)
+    assert archived_pages(expected) != archived_pages(before), "the scenario changes an archived page"
+    forget_this_process()
+    assert build(site, later) == expected
+
+
+def counting_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages rendered from now on (serially, so the count is seen here)."""
+    monkeypatch.setenv("STATUSGEN_WORKERS", "1")
+    rendered: list[str] = []
+    original = pages_module.render_page
+
+    def render_page(environment: Any, site: Any, page: Any) -> Any:
+        rendered.append(page.path)
+        return original(environment, site, page)
+
+    monkeypatch.setattr(pages_module, "render_page", render_page)
+    return rendered
+
+
+def test_a_rebuild_renders_only_the_pages_that_changed_and_the_live_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 1, True) for day in range(6)})
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache", history_page_size=2)
+    build(site, NOW)
+    forget_this_process()
+    rendered = counting_renders(monkeypatch)
+    build(site, NOW + timedelta(hours=1))
+    live = set(rendered)
+    assert "incidents/old-3/" not in live and "incidents/" not in live and "postmortems/api-errors-review/" not in live
+    assert {"", "uptime/", "components/api/"} <= live  # what shows "now" is made again
+    rendered.clear()
+    (content / "incidents" / "old-3.md").write_text(incident("Old three, retitled", 3, 1, True), encoding="utf-8")
+    build(site, NOW + timedelta(hours=1))
+    # The incident and the history page listing it; nothing else but the live pages.
+    assert set(rendered) - live == {"incidents/old-3/", "incidents/page/2/"}
+
+
+def test_records_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = write_site(tmp_path)
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
+    build(site, NOW)
+    forget_this_process()
+    from statusgen import loader
+
+    parsed: list[str] = []
+    original = loader._parse_record
+    monkeypatch.setattr(loader, "_parse_record", lambda job: parsed.append(job[1].name) or original(job))
+    monkeypatch.setenv("STATUSGEN_WORKERS", "1")
+    (content / "incidents" / "api-errors.md").write_text(incident("Edited", 2, 1, True), encoding="utf-8")
+    build(site, NOW)
+    assert parsed == ["api-errors.md"]
+
+
+def damage(cache: Path, how: str) -> None:
+    entries = [path for path in cache.rglob("*") if path.is_file() and path.name != store.TAG_FILE]
+    assert entries, "the cache holds entries to damage"
+    for path in entries:
+        data = path.read_bytes()
+        if how == "truncated":
+            path.write_bytes(data[: len(data) // 2])
+        elif how == "garbage":
+            path.write_bytes(os.urandom(len(data)))
+        elif how == "flipped":  # one byte of the payload changed: the checksum no longer matches
+            path.write_bytes(data[:-3] + bytes([data[-3] ^ 0x20]) + data[-2:])
+        elif how == "empty":
+            path.write_bytes(b"")
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage", "flipped", "empty"])
+def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, how: str) -> None:
+    content = write_site(tmp_path)
+    cache = tmp_path / "cache"
+    site = Settings(content_dir=content, cache_dir=cache)
+    expected = build(replace(site, cache_dir=None), NOW)
+    build(site, NOW)
+    damage(cache, how)
+    forget_this_process()
+    assert build(site, NOW) == expected
+    forget_this_process()
+    damaged_again = [path for path in cache.rglob("*") if path.is_file() and store._unwrap(path.read_bytes()) is None
+                     and path.name != store.TAG_FILE]
+    assert not damaged_again, "every damaged entry was written anew"
+    assert build(site, NOW) == expected
+
+
+def test_a_record_entry_that_no_longer_validates_is_a_miss(tmp_path: Path) -> None:
+    """An entry whose checksum holds but whose JSON is not a record (another program's, or a
+    model changed without a version change) is parsed from the file instead."""
+    content = write_site(tmp_path)
+    cache = tmp_path / "cache"
+    site = Settings(content_dir=content, cache_dir=cache)
+    expected = build(replace(site, cache_dir=None), NOW)
+    build(site, NOW)
+    folder = store.CacheStore.open(cache)
+    assert folder is not None
+    pack = folder.read("records/incidents.jsonl")
+    assert pack is not None
+    digest = pack.split(b"\t", 1)[0]
+    folder.write("records/incidents.jsonl", digest + b'\t{"title": 42, "impact": "colossal"}\t"<script>"')
+    forget_this_process()
+    assert build(site, NOW) == expected
+
+
+def test_another_versions_cache_is_removed_and_a_foreign_folder_left_alone(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    cache = tmp_path / "cache"
+    site = Settings(content_dir=content, cache_dir=cache)
+    expected = build(replace(site, cache_dir=None), NOW)
+    old = cache / "0123456789abcdef01234567"
+    old.mkdir(parents=True)
+    (old / "pages").mkdir()
+    (old / "pages" / "x").write_bytes(b"an old version's page")
+    (cache / store.TAG_FILE).write_bytes(store.TAG)
+    assert build(site, NOW) == expected
+    assert not old.exists()
+    assert sorted(path.name for path in cache.iterdir()) == sorted([store.TAG_FILE, store.code_digest()])
+    # A folder that is not a statusgen cache is never emptied: the build runs without a cache.
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me", encoding="utf-8")
+    forget_this_process()
+    assert build(replace(site, cache_dir=foreign), NOW) == expected
+    assert sorted(path.name for path in foreign.iterdir()) == ["notes.txt"]
+    # Nor is a file where the folder should be.
+    assert build(replace(site, cache_dir=tmp_path / "mine" / "notes.txt"), NOW) == expected
+
+
+def _build_in_process(config: str, site_dir: str, now: str) -> int:
+    try:
+        main(["build", "-q", "-f", config, "--site-dir", site_dir, "--now", now], standalone_mode=False)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    return 0
+
+
+def test_concurrent_builds_in_one_folder_share_the_cache_safely(tmp_path: Path) -> None:
+    content = write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 2, True) for day in range(30)})
+    config = str(write_config(tmp_path))
+    reference = tmp_path / "reference"
+    assert CliRunner().invoke(main, ["build", "-q", "-f", config, "--no-cache", "--site-dir", str(reference),
+                                     "--now", "2021-10-20T12:00:00Z"]).exit_code == 0
+    for round_ in range(2):  # an empty cache, then a full one
+        if round_ == 1:
+            (content / "incidents" / "old-5.md").write_text(incident("Changed", 5, 1, True), encoding="utf-8")
+            shutil.rmtree(reference)
+            assert CliRunner().invoke(main, ["build", "-q", "-f", config, "--no-cache", "--site-dir", str(reference),
+                                             "--now", "2021-10-20T12:00:00Z"]).exit_code == 0
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(4) as pool:
+            codes = pool.starmap(_build_in_process, [(config, str(tmp_path / f"out-{round_}-{n}"), "2021-10-20T12:00:00Z") for n in range(4)])
+        assert codes == [0, 0, 0, 0]
+        for n in range(4):
+            assert tree(tmp_path / f"out-{round_}-{n}") == tree(reference)
+    leftovers = [path for path in (tmp_path / ".statusgen-cache").rglob(".tmp-*")]
+    assert not leftovers
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_command_line_cache_options(tmp_path: Path) -> None:
+    write_site(tmp_path)
+    config = str(write_config(tmp_path))
+    runner = CliRunner()
+    now = ["--now", "2021-10-20T12:00:00Z"]
+    assert runner.invoke(main, ["build", "-q", "-f", config, "--no-cache", "--site-dir", str(tmp_path / "a"), *now]).exit_code == 0
+    assert not (tmp_path / ".statusgen-cache").exists()
+    assert runner.invoke(main, ["build", "-q", "-f", config, "--site-dir", str(tmp_path / "b"), *now]).exit_code == 0
+    assert (tmp_path / ".statusgen-cache" / store.TAG_FILE).is_file()  # beside mkdocs.yml by default
+    assert runner.invoke(main, ["build", "-q", "-f", config, "--cache-dir", str(tmp_path / "elsewhere"),
+                                "--site-dir", str(tmp_path / "c"), *now]).exit_code == 0
+    assert (tmp_path / "elsewhere" / store.code_digest() / "pages").is_dir()
+    assert tree(tmp_path / "a") == tree(tmp_path / "b") == tree(tmp_path / "c")
+    # mkdocs.yml's cache_dir, relative to it; "" turns the cache off.
+    write_config(tmp_path, plugins=[{"statusgen": {"cache_dir": "build/cache"}}])
+    assert runner.invoke(main, ["build", "-q", "-f", config, "--site-dir", str(tmp_path / "d"), *now]).exit_code == 0
+    assert (tmp_path / "build" / "cache" / store.TAG_FILE).is_file()
+    for command in ("build", "serve"):
+        help_text = runner.invoke(main, [command, "--help"]).output
+        assert "--cache-dir" in help_text and "--no-cache" in help_text
+
+
+def test_init_ignores_the_cache_in_git(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "new"), "--ci", "none"])
+    assert result.exit_code == 0, result.output
+    ignored = (tmp_path / "new" / ".gitignore").read_text(encoding="utf-8").split()
+    assert ".statusgen-cache/" in ignored
+
+
+@pytest.mark.parametrize("content", [Path(__file__).resolve().parent.parent / "content", *sorted(
+    (Path(__file__).resolve().parent / "golden").glob("*/input/content"))], ids=lambda path: path.parent.parent.name)
+def test_every_record_of_the_example_and_golden_sites_comes_back_from_the_cache(tmp_path: Path, content: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record whose entry does not read back is parsed again: right, but slow. Every kind of
+    field the examples use must survive the trip through JSON, as the same model."""
+    from statusgen import loader
+
+    languages = ("en", "de", "fr", "es", "ja", "ar")
+    fresh = loader.load_records(content, languages)
+    first = record_cache.RecordCache(store.CacheStore.open(tmp_path))
+    loader.load_records(content, languages, first)
+    first.save()
+    forget_this_process()
+    parsed: list[str] = []
+    original = loader._parse_record
+    monkeypatch.setattr(loader, "_parse_record", lambda job: parsed.append(job[1].name) or original(job))
+    monkeypatch.setenv("STATUSGEN_WORKERS", "1")
+    cached = loader.load_records(content, languages, record_cache.RecordCache(store.CacheStore.open(tmp_path)))
+    assert parsed == []
+    assert cached == fresh
+    for kind in ("incidents", "maintenance", "postmortems", "announcements"):
+        for before, after in zip(getattr(fresh, kind), getattr(cached, kind), strict=True):
+            assert after.model_fields_set == before.model_fields_set
