@@ -22,22 +22,23 @@ from pathlib import Path
 from typing import Any, get_args
 
 from pydantic import BaseModel
-from pydantic_core import PydanticSerializationError, to_json
+from pydantic_core import PydanticSerializationError, from_json, to_json
 
+from ..outputs import OutputFile
 from ..publish.page_context import ArchivedPage, SiteLookups
 from ..records import Records
 from .store import CacheStore
 
 _FOLDER = "pages"
 
-_memory: dict[str, bytes] = {}
-"""key -> HTML of the last build of this process (`serve` rebuilding on every save)."""
+_memory: dict[str, OutputFile] = {}
+"""key -> the page of the last build of this process (`serve` rebuilding on every save)."""
 
 
 class PageCache:
     """The archived pages of one language of one build."""
 
-    def __init__(self, store: CacheStore | None, scope: bytes) -> None:
+    def __init__(self, store: CacheStore, scope: bytes) -> None:
         self._store = store
         self._scope = scope
         self._plain = Plain()
@@ -52,28 +53,39 @@ class PageCache:
             return None
         return hashlib.blake2b(self._scope + described, digest_size=20).hexdigest()
 
-    def lookup(self, key: str) -> bytes | None:
-        """The HTML stored under `key`, or None."""
+    def lookup(self, key: str) -> OutputFile | None:
+        """The page stored under `key`, or None."""
         self.used.add(key)
         found = _memory.get(key)
-        if found is None and self._store is not None:
-            found = self._store.read(_entry_name(key))
+        if found is None:
+            entry = self._store.read(_entry_name(key))
+            found = _output(entry) if entry is not None else None
         return found
 
-    def keep(self, key: str, html: bytes) -> None:
+    def keep(self, key: str, output: OutputFile) -> None:
         """Store a page rendered in this build (called in the worker that rendered it)."""
-        if self._store is not None:
-            self._store.write(_entry_name(key), html)
+        self._store.write(_entry_name(key), to_json([output.path, output.title, output.in_sitemap]) + b"\n" + output.content)
 
 
-def finish_pages(store: CacheStore | None, caches: list[PageCache], rendered: dict[str, bytes]) -> None:
+def _output(entry: bytes) -> OutputFile | None:
+    """An entry read back: a line of what else its OutputFile holds, then the HTML."""
+    head, _, html = entry.partition(b"\n")
+    try:
+        path, title, in_sitemap = from_json(head)
+    except ValueError:
+        return None
+    if not isinstance(path, str) or not isinstance(title, (str, type(None))) or not isinstance(in_sitemap, bool):
+        return None
+    return OutputFile(path=path, content=html, title=title, in_sitemap=in_sitemap)
+
+
+def finish_pages(store: CacheStore, caches: list[PageCache], pages: dict[str, OutputFile]) -> None:
     """After a build: keep its archived pages in memory for the next build of this process,
     and remove from the store the pages no language of this build used."""
     global _memory
     used = set().union(*(cache.used for cache in caches)) if caches else set()
-    _memory = {key: html for key, html in rendered.items() if key in used}
-    if store is not None:
-        store.remove(store.names(_FOLDER) - {_entry_name(key) for key in used})
+    _memory = {key: page for key, page in pages.items() if key in used}
+    store.remove(store.names(_FOLDER) - {_entry_name(key) for key in used})
 
 
 def _entry_name(key: str) -> str:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from functools import partial
 
 import jinja2
-from pydantic_core import from_json, to_json
 
 from .. import urls
 from ..cache.pages import PageCache, finish_pages, page_scope
@@ -50,78 +49,62 @@ def render_pages(records: Records, state: SiteState, settings: Settings) -> list
     languages = site_languages(settings.languages)
     store = CacheStore.open(settings.cache_dir) if settings.cache_dir is not None else None
     caches: list[PageCache] = []
-    kept: dict[str, bytes] = {}
+    kept: dict[str, OutputFile] = {}
     for language in languages:
         environment = make_environment(settings, language)
         # The records' text in this language (translations, else the default's, marked).
         in_language = translated_state(state, language, languages[0])
         site = build_site_view(in_language.public, in_language, settings, stylesheet, language, languages)
-        cache = PageCache(store, page_scope(site.lookups, state.public, code_digest()))
-        caches.append(cache)
+        cache = PageCache(store, page_scope(site.lookups, state.public, code_digest())) if store is not None else None
+        if cache is not None:
+            caches.append(cache)
         outputs.extend(_render_all(environment, site, list(all_pages(site)), cache, kept))
         if settings.standalone and not language.prefix:
             # One 404 page, at the root: hosts serve it for a missing path in any language.
             outputs.append(render_page(environment, site, not_found_page(site, stylesheet.text)))
-    finish_pages(store, caches, kept)
+    if store is not None:
+        finish_pages(store, caches, kept)
     return outputs
 
 
-def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Page | ArchivedPage], cache: PageCache,
-                kept: dict[str, bytes]) -> list[OutputFile]:
+def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Page | ArchivedPage],
+                cache: PageCache | None, kept: dict[str, OutputFile]) -> list[OutputFile]:
     """The pages in order: archived ones the cache holds as they were, the rest made and
     rendered on every core (archived ones then kept in the cache). `kept` gathers every
-    archived page's key and entry, for the next build of this process."""
+    archived page by its key, for the next build of this process."""
     found: list[OutputFile | None] = []
     missing: list[tuple[Page | ArchivedPage, str | None]] = []
     for page in pages:
-        key = cache.key(page) if isinstance(page, ArchivedPage) else None
-        entry = cache.lookup(key) if key is not None else None
-        output = _cached_output(entry) if entry is not None else None
+        key = cache.key(page) if cache is not None and isinstance(page, ArchivedPage) else None
+        output = cache.lookup(key) if cache is not None and key is not None else None
         if output is None:
             missing.append((page, key))
-        elif key is not None and entry is not None:
-            kept[key] = entry
+        elif key is not None:
+            kept[key] = output
         found.append(output)
     fresh = iter(map_in_order(partial(_render_and_keep, environment, site, cache), missing))
+    keys = iter(key for _, key in missing)
     outputs = []
     for output in found:
         if output is None:
-            output, key, entry = next(fresh)
-            if key is not None and entry is not None:
-                kept[key] = entry
+            output, key = next(fresh), next(keys)
+            if key is not None:
+                kept[key] = output
         outputs.append(output)
     return outputs
 
 
-def _render_and_keep(environment: jinja2.Environment, site: SiteView, cache: PageCache,
-                     job: tuple[Page | ArchivedPage, str | None]) -> tuple[OutputFile, str | None, bytes | None]:
+def _render_and_keep(environment: jinja2.Environment, site: SiteView, cache: PageCache | None,
+                     job: tuple[Page | ArchivedPage, str | None]) -> OutputFile:
     """Make and render one page; an archived one is stored in the cache here, in the worker,
     so that the writes are shared by the cores."""
     page, key = job
     if isinstance(page, ArchivedPage):
         page = page.make(site.lookups, *page.arguments)
     output = render_page(environment, site, page)
-    entry = None
-    if key is not None:
-        entry = cache_entry(output)
-        cache.keep(key, entry)
-    return output, key, entry
-
-
-def cache_entry(output: OutputFile) -> bytes:
-    """An archived page as the cache keeps it: a line of what else its OutputFile holds, then the HTML."""
-    return to_json([output.path, output.title, output.in_sitemap]) + b"\n" + output.content
-
-
-def _cached_output(entry: bytes) -> OutputFile | None:
-    head, _, html = entry.partition(b"\n")
-    try:
-        path, title, in_sitemap = from_json(head)
-    except ValueError:
-        return None
-    if not isinstance(path, str) or not isinstance(title, (str, type(None))) or not isinstance(in_sitemap, bool):
-        return None
-    return OutputFile(path=path, content=html, title=title, in_sitemap=in_sitemap)
+    if cache is not None and key is not None:
+        cache.keep(key, output)
+    return output
 
 
 def render_page(environment: jinja2.Environment, site: SiteView, page: Page) -> OutputFile:
