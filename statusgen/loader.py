@@ -6,6 +6,8 @@ never stops the others from being read: the user gets the whole list at once.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +61,10 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None,
             continue
         if not directory.is_dir():
             continue
-        for path in sorted(directory.rglob("*")):
-            relative = path.relative_to(directory)
-            if any(part.startswith(".") for part in relative.parts) or path.name.endswith("~"):
-                continue  # editors' and version control's own files
-            problem = _not_a_record(folder, path, root)
+        for path, entry in sorted(_walk(directory)):
+            if path.name.endswith("~"):
+                continue  # editors' backups
+            problem = _not_a_record(folder, path, root) if entry.is_symlink() else _not_a_plain_record(folder, path, entry)
             if problem is not None:
                 problems.append(Problem(display_path(path), 0, "", problem))
             elif path.suffix == ".md" and translation_name(path) is not None:
@@ -85,6 +86,29 @@ def _not_a_folder(directory: Path, root: Path) -> str | None:
     if not directory.is_dir():
         return f"{directory.name} must be a folder of .md records, not a file"
     return None
+
+
+def _walk(directory: Path) -> Iterator[tuple[Path, os.DirEntry[str]]]:
+    """Every file and folder under `directory` with its directory entry (whose kind costs no
+    system call), leaving out hidden ones (editors' and version control's own) and not
+    following links to folders."""
+    for entry in os.scandir(directory):
+        if entry.name.startswith("."):
+            continue
+        yield Path(entry.path), entry
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+
+
+def _not_a_plain_record(folder: str, path: Path, entry: os.DirEntry[str]) -> str | None:
+    """_not_a_record for what is not a link, from its directory entry alone."""
+    if entry.is_dir(follow_symlinks=False):
+        return "this is a folder: a record is a Markdown file" if path.suffix.lower() in _RECORD_LIKE else None
+    if path.suffix.lower() not in _RECORD_LIKE:
+        return None
+    if path.suffix != ".md":
+        return f"records in {folder}/ are Markdown files ending in .md (lower case)"
+    return None if entry.is_file(follow_symlinks=False) else "this is not a regular file: a record is a Markdown file"
 
 
 def _not_a_record(folder: str, path: Path, root: Path) -> str | None:
@@ -238,23 +262,18 @@ def _parse_records(files: list[tuple[str, Path]], cache: RecordCache | None) -> 
             missed.append(index)  # the parser says which file and why
             continue
         digests[index] = file_digest(data)
-        found = cache.lookup(folder, digests[index], RECORD_FOLDERS[folder])
-        if found is None:
+        record = cache.lookup(folder, digests[index], path.stem, RECORD_FOLDERS[folder])
+        if record is None:
             missed.append(index)
         else:
-            parsed[index] = _from_cache(path, *found)
+            # Its YAML is read again only if a rule across records fails and a message needs a line.
+            parsed[index] = (SourceFile.unread(path), record, [])
     for index, fresh in zip(missed, map_in_order(_parse_record, [files[index] for index in missed]), strict=True):
         parsed[index] = fresh
         record = fresh[1]
         if record is not None and not fresh[2] and index in digests:
             cache.remember(files[index][0], digests[index], record)
     return [item for item in parsed if item is not None]
-
-
-def _from_cache(path: Path, record: Any, body: str) -> Parsed:
-    """A record file whose model and body came from the cache: its YAML is read again only
-    if a rule across records fails and the message needs a line."""
-    return SourceFile.unread(path), record.model_copy(update={"id": path.stem, "body": body}), []
 
 
 def _parse_record(job: tuple[str, Path]) -> Parsed:

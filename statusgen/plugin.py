@@ -32,11 +32,12 @@ from .clock import NowError, resolve_now
 from .errors import ContentError
 from .headers import site_page_policy
 from .languages import default_language, language_problems
-from .loader import is_record_relative
+from .loader import RECORD_FOLDERS, is_record_relative
 from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
 from .pipeline import build_site
 from .publish.stylesheet import STYLESHEET_TEMPLATE, Stylesheet, load_stylesheet
+from .served_section import ServedSection
 from .settings import Settings
 from .templating import templates_dir
 
@@ -85,6 +86,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         self._fragments: dict[str, OutputFile] = {}
         self._serving = False
         self._stylesheet: Stylesheet | None = None
+        self._served: ServedSection | None = None
+        """Under `serve` with statusgen's theme: the section's files, kept across rebuilds."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Under `serve` MkDocs injects its reload script into every page: only then may the
@@ -137,10 +140,29 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         if not settings.standalone:
             # The other theme's sitemap already lists every page, statusgen's included.
             outputs = [output for output in outputs if output.path != urls.SITEMAP]
-        self._add_outputs(outputs, files, config, settings)
+        served = self._add_outputs(outputs, files, config, settings)
+        if self._serving and settings.standalone:
+            if self._served is None:
+                self._served = ServedSection()
+            self._served.update(served)
+        else:
+            for path, content in served.items():
+                files.append(File.generated(config, path, content=content))
         return files
 
-    def _add_outputs(self, outputs: list[OutputFile], files: Files, config: MkDocsConfig, settings: Settings) -> None:
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._served is not None and self._serving:
+            self._served.link_into(Path(config.site_dir))
+
+    def on_shutdown(self) -> None:
+        if self._served is not None:
+            self._served.remove()
+            self._served = None
+
+    def _add_outputs(self, outputs: list[OutputFile], files: Files, config: MkDocsConfig, settings: Settings) -> dict[str, bytes]:
+        """Hand MkDocs the outputs it renders (pages under another theme) and return the
+        files to publish as they are, by their path in the site."""
+        served: dict[str, bytes] = {}
         taken = {file.dest_uri: file for file in files}
         for output in outputs:
             path = output.path if output.at_site_root else settings.prefix + output.path
@@ -155,13 +177,14 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
                     raise PluginError(f"statusgen: {taken[path].src_uri} and the status section's {output.path} would both be published at {path}")
                 files.remove(taken[path])  # a theme's file (its stylesheet, its sitemap) gives way to statusgen's
             if settings.standalone or output.title is None:
-                files.append(File.generated(config, path, content=output.content))
+                served[path] = output.content
                 continue
             source = path[: -len(".html")] + ".md"
             inclusion = InclusionLevel.UNDEFINED if output.path[: -len("index.html")] in urls.SECTION_PAGES else InclusionLevel.NOT_IN_NAV
             front_matter = f"---\ntitle: {json.dumps(output.title)}\n---\n"
             files.append(File.generated(config, source, content=front_matter, inclusion=inclusion))
             self._fragments[source] = output
+        return served
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # main.html (the site's own Markdown pages, in statusgen's chrome) links to the status
@@ -207,21 +230,23 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
 
 
 @lru_cache(maxsize=256)
-def _real_folder(folder: str) -> Path:
-    return Path(folder).resolve()
+def _real_folder(folder: str) -> str:
+    return str(Path(folder).resolve())
 
 
 def _is_record(content_dir: Path, file: File) -> bool:
     """True for a record (or translation) among MkDocs' files: data, never published. Each
-    folder is resolved once (a site lists thousands of records in a few folders)."""
+    folder is resolved once, and the rest is string work (a site lists thousands of records)."""
     if not file.abs_src_path:
         return False
     folder, name = os.path.split(file.abs_src_path)
-    try:
-        relative = (_real_folder(folder) / name).relative_to(_real_folder(str(content_dir)))
-    except ValueError:
+    content = _real_folder(str(content_dir))
+    real = _real_folder(folder)
+    if real == content:
+        return is_record_relative(Path(name))
+    if not real.startswith(content + os.sep):
         return False
-    return is_record_relative(relative)
+    return real[len(content) + 1 :].split(os.sep, 1)[0] in RECORD_FOLDERS
 
 
 def _from_theme(file: File, config: MkDocsConfig) -> bool:

@@ -46,7 +46,9 @@ def forget_this_process() -> None:
     """What a new process starts with: no memo of the records, no cache in memory."""
     record_memo._last = None
     record_cache._memory = {}
+    record_cache._stored = {}
     page_cache._memory = {}
+    page_cache._described = {}
 
 
 def build(site: Settings, now: datetime) -> Any:

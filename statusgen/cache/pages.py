@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, get_args, get_type_hints
 
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError, from_json, to_json
@@ -33,6 +35,9 @@ _FOLDER = "pages"
 
 _memory: dict[str, OutputFile] = {}
 """key -> the page of the last build of this process (`serve` rebuilding on every save)."""
+_described: dict[int, tuple[BaseModel, str]] = {}
+"""id(model) -> (model, its description), from the last build of this process: the records of
+files that did not change are the same objects (cache/records.py), described once."""
 
 
 class PageCache:
@@ -41,14 +46,14 @@ class PageCache:
     def __init__(self, store: CacheStore, scope: bytes) -> None:
         self._store = store
         self._scope = scope
-        self._plain = Plain()
+        self.plain = Plain(_described)
         self.used: set[str] = set()
 
     def key(self, page: ArchivedPage) -> str | None:
         """The page's key, or None when its arguments are not plain data (then it is rendered)."""
         try:
             maker = f"{page.make.__module__}.{page.make.__qualname__}"
-            described = to_json([page.path, maker, self._plain(page.arguments)])
+            described = to_json([page.path, maker, self.plain(page.arguments)])
         except (PydanticSerializationError, TypeError, ValueError):
             return None
         return hashlib.blake2b(self._scope + described, digest_size=20).hexdigest()
@@ -82,9 +87,10 @@ def _output(entry: bytes) -> OutputFile | None:
 def finish_pages(store: CacheStore, caches: list[PageCache], pages: dict[str, OutputFile]) -> None:
     """After a build: keep its archived pages in memory for the next build of this process,
     and remove from the store the pages no language of this build used."""
-    global _memory
+    global _memory, _described
     used = set().union(*(cache.used for cache in caches)) if caches else set()
     _memory = {key: page for key, page in pages.items() if key in used}
+    _described = {key: value for cache in caches for key, value in cache.plain.models.items()}
     store.remove(store.names(_FOLDER) - {_entry_name(key) for key in used})
 
 
@@ -121,8 +127,10 @@ class Plain:
     JSON and of the fields its JSON leaves out (a record's id and body); each model is done
     once, however many pages show it (an incident on its page, in the history, on components)."""
 
-    def __init__(self) -> None:
-        self._models: dict[int, tuple[BaseModel, str]] = {}
+    def __init__(self, known: dict[int, tuple[BaseModel, str]] | None = None) -> None:
+        self._known = known or {}
+        self.models: dict[int, tuple[BaseModel, str]] = {}
+        """The models described, by id (each kept, so that its id stays its own)."""
 
     def __call__(self, value: Any) -> Any:
         kind = type(value)
@@ -141,25 +149,44 @@ class Plain:
         if isinstance(value, (list, tuple)):
             return [kind.__qualname__, [self(item) for item in value]]
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            if _only_figures(kind):
+                return [kind.__qualname__, value]  # to_json writes every field of it as it is
             return [kind.__qualname__, {field.name: self(getattr(value, field.name)) for field in dataclasses.fields(value)}]
         return value  # dates, times, durations, decimals, paths: to_json writes them; anything else it refuses
 
     def _model(self, model: BaseModel) -> str:
-        known = self._models.get(id(model))
+        known = self.models.get(id(model)) or self._known.get(id(model))
         if known is not None and known[0] is model:
+            self.models[id(model)] = known
             return known[1]
         kind = type(model)
         digest = hashlib.blake2b(kind.__qualname__.encode() + b"\0" + to_json(model), digest_size=16)
         for name in _left_out(kind):
             digest.update(b"\0" + to_json(self(getattr(model, name))))
         described = digest.hexdigest()
-        self._models[id(model)] = (model, described)  # the model is kept: its id stays its own
+        self.models[id(model)] = (model, described)
         return described
 
 
 def plain(value: Any) -> Any:
     """`value` as data JSON can hold (see Plain), for a hash."""
     return Plain()(value)
+
+
+_FIGURES = frozenset({int, float, bool, Decimal, date, datetime, timedelta, type(None)})
+
+
+_ONLY_FIGURES: dict[type, bool] = {}
+
+
+def _only_figures(kind: type) -> bool:
+    """True for a dataclass whose fields can hold only numbers, moments and durations (an
+    incident's figures): nothing in it needs telling apart beyond what its JSON says."""
+    if kind not in _ONLY_FIGURES:
+        hints = get_type_hints(kind)
+        _ONLY_FIGURES[kind] = all(set(get_args(hints[field.name]) or (hints[field.name],)) <= _FIGURES
+                                  for field in dataclasses.fields(kind))
+    return _ONLY_FIGURES[kind]
 
 
 _LEFT_OUT: dict[type[BaseModel], tuple[str, ...]] = {}

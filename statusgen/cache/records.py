@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
@@ -25,13 +26,19 @@ holds a raw tab)."""
 _EXCLUDED = {"id", "body"}
 """Set by the loader from the file's name and its Markdown, which are not parsed data."""
 
-_memory: dict[tuple[str, str], tuple[BaseModel, str]] = {}
-"""(folder, digest) -> model, from the last build of this process."""
+_memory: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
+"""(folder, digest, id) -> the record and its entry, from the last build of this process: an
+unchanged file gives the very same record object, which later stages may recognise."""
 
 
 def file_digest(data: bytes) -> str:
     """The key of a record file's bytes."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+_stored: dict[tuple[Path, str], dict[str, bytes]] = {}
+"""(store, folder) -> the entries of its pack as this process last read or wrote them: a rebuild that
+changed nothing does not write the pack again."""
 
 
 class RecordCache:
@@ -40,55 +47,47 @@ class RecordCache:
     def __init__(self, store: CacheStore | None) -> None:
         self._store = store
         self._packs: dict[str, dict[str, bytes]] = {}
-        self._used: dict[tuple[str, str], tuple[BaseModel, str]] = {}
-        self._written: dict[tuple[str, str], bytes] = {}
-        self._new = False
+        self._used: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
 
-    def lookup(self, folder: str, digest: str, model: type[BaseModel]) -> tuple[BaseModel, str] | None:
-        """The model parsed from these bytes before (its id still to set) and the body, or None."""
-        key = (folder, digest)
+    def lookup(self, folder: str, digest: str, record_id: str, model: type[BaseModel]) -> BaseModel | None:
+        """The record parsed from these bytes before, its id set, or None."""
+        key = (folder, digest, record_id)
         found = _memory.get(key)
         if found is None:
             entry = self._pack(folder).get(digest)
-            if entry is None:
+            record = _read_entry(entry, model, record_id) if entry is not None else None
+            if record is None:
                 return None
-            record_json, _, body_json = entry.partition(b"\t")
-            try:
-                body = json.loads(body_json)
-                found = (model.model_validate_json(record_json), body)
-            except (ValidationError, ValueError):
-                return None
-            if not isinstance(body, str):
-                return None
-            self._written[key] = entry
+            found = (record, entry)
         self._used[key] = found
-        return found
+        return found[0]
 
     def remember(self, folder: str, digest: str, record: BaseModel) -> None:
-        """Keep a record parsed in this build, with its body."""
-        self._used[(folder, digest)] = (record, getattr(record, "body", ""))
-        self._new = True
+        """Keep a record parsed in this build."""
+        self._used[(folder, digest, getattr(record, "id", ""))] = (record, None)
 
     def save(self) -> None:
         """Keep this build's records for the next build, in memory and in the store, and
         forget the others (edited and deleted files' entries)."""
         global _memory
-        _memory = dict(self._used)
+        by_folder: dict[str, dict[str, bytes]] = {}
+        kept: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
+        for key, (record, entry) in sorted(self._used.items(), key=lambda item: item[0]):
+            if self._store is not None and entry is None:
+                entry = _entry(record)
+            kept[key] = (record, entry)
+            if entry is not None:
+                by_folder.setdefault(key[0], {})[key[1]] = entry
+        _memory = kept
         if self._store is None:
             return
-        folders = {folder for folder, _ in self._used} | set(self._packs)
-        if not self._new and all(len(self._pack(folder)) == self._count(folder) for folder in folders):
-            return  # the store holds exactly this build's records already
-        for folder in sorted(folders):
-            lines = []
-            for (entry_folder, digest), record in sorted(self._used.items(), key=lambda item: item[0]):
-                if entry_folder == folder:
-                    entry = self._written.get((folder, digest)) or _entry(*record)
-                    lines.append(digest.encode() + b"\t" + entry)
-            self._store.write(_PACK.format(folder=folder), b"\n".join(lines))
-
-    def _count(self, folder: str) -> int:
-        return sum(1 for entry_folder, _ in self._used if entry_folder == folder)
+        place = self._store.folder
+        for folder in sorted(set(by_folder) | {folder for where, folder in _stored if where == place}):
+            entries = by_folder.get(folder, {})
+            if entries != _stored.get((place, folder)):  # otherwise the store holds this build's records already
+                self._store.write(_PACK.format(folder=folder), b"\n".join(digest.encode() + b"\t" + entry
+                                                                           for digest, entry in entries.items()))
+                _stored[(place, folder)] = entries
 
     def _pack(self, folder: str) -> dict[str, bytes]:
         if folder not in self._packs:
@@ -99,9 +98,26 @@ class RecordCache:
                 if entry:
                     entries[digest.decode("ascii", "replace")] = entry
             self._packs[folder] = entries
+            if self._store is not None:
+                _stored[(self._store.folder, folder)] = entries
         return self._packs[folder]
 
 
-def _entry(record: BaseModel, body: str) -> bytes:
-    # exclude_unset: read back, the model has the same fields set as when the file was parsed.
-    return record.model_dump_json(exclude=_EXCLUDED, exclude_unset=True, by_alias=True).encode() + b"\t" + json.dumps(body).encode()
+def _read_entry(entry: bytes, model: type[BaseModel], record_id: str) -> BaseModel | None:
+    """The record an entry holds, validated by its model, or None if it does not validate."""
+    record_json, _, body_json = entry.partition(b"\t")
+    try:
+        body = json.loads(body_json)
+        record = model.model_validate_json(record_json)
+    except (ValidationError, ValueError):
+        return None
+    if not isinstance(body, str):
+        return None
+    return record.model_copy(update={"id": record_id, "body": body})
+
+
+def _entry(record: BaseModel) -> bytes:
+    # exclude_unset: read back, the model has the same fields set as when the file was parsed;
+    # by_alias: as a record file writes them (`from`), which is how the model reads them.
+    body = json.dumps(getattr(record, "body", ""))
+    return record.model_dump_json(exclude=_EXCLUDED, exclude_unset=True, by_alias=True).encode() + b"\t" + body.encode()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import quote
 
 from babel.dates import format_date, format_skeleton, format_time
@@ -82,7 +83,9 @@ def duration_tag(span: timedelta | None, language: Language = ENGLISH) -> Markup
     return Markup(f'<time datetime="{machine}">{escape(wording.human_duration(span, language))}</time>')
 
 
+@lru_cache(maxsize=4096)
 def _percent(value: Decimal, decimals: str, language: Language) -> str:
+    # Cached: the uptime pages print tens of thousands of figures, most of them "100%".
     # The locale's pattern gives the sign, its side and its spacing; `decimals` ("00", "####")
     # how many decimals follow the locale's decimal sign.
     pattern = language.locale.percent_formats[None].pattern

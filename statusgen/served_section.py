@@ -1,0 +1,70 @@
+"""Under `serve`, statusgen's files stay in a folder of their own between rebuilds.
+
+MkDocs' live preview empties its site folder and writes every file again on each rebuild.
+For a status site that is one folder and one file per incident: at 10,000 incidents, 23,000
+deletions and 11,600 writes, seconds on a disk, for an edit that changed a few pages. So
+while serving, the plugin writes its outputs into this folder instead, changing only the
+files whose bytes changed since the last rebuild (and removing those no longer built), and
+links the folder's entries into MkDocs' site folder once MkDocs has written its own files.
+The preview server follows the links; MkDocs' cleaning removes the links, never their targets.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class ServedSection:
+    """The status section's files, kept across the rebuilds of one `serve`."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="statusgen-serve-"))
+        self._written: dict[str, bytes] = {}
+
+    def update(self, files: dict[str, bytes]) -> None:
+        """Make the folder hold exactly `files` (site-relative path -> bytes), writing only
+        what changed since the last update."""
+        for path, content in files.items():
+            before = self._written.get(path)
+            if before is content or before == content:
+                continue
+            target = self.folder / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Beside it, then renamed: the server may be reading the old file at this moment.
+            temporary = target.with_name(f".{target.name}.tmp")
+            temporary.write_bytes(content)
+            os.replace(temporary, target)
+        for path in self._written.keys() - files.keys():
+            (self.folder / path).unlink(missing_ok=True)
+            _remove_empty_parents(self.folder / path, self.folder)
+        self._written = dict(files)
+
+    def link_into(self, site_dir: Path) -> None:
+        """Link every entry of the folder into MkDocs' freshly built site folder."""
+        _link_tree(self.folder, site_dir)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for entry in os.scandir(source):
+        there = target / entry.name
+        if there.is_dir() and not there.is_symlink() and entry.is_dir():
+            _link_tree(Path(entry.path), there)  # MkDocs wrote into this folder too: link entry by entry
+            continue
+        if there.is_symlink() or there.is_file():
+            there.unlink()  # statusgen's file wins, as it does in a build (plugin._add_outputs)
+        elif there.is_dir():
+            shutil.rmtree(there)
+        there.symlink_to(entry.path, target_is_directory=entry.is_dir())
+
+
+def _remove_empty_parents(path: Path, root: Path) -> None:
+    parent = path.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
