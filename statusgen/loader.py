@@ -224,17 +224,16 @@ def _load_catalogue(content_dir: Path, name: str, sources: dict[tuple[str, str],
 
 def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceFile], problems: list[Problem],
                  parsed: tuple[SourceFile | None, Any, list[Problem]]) -> Any:
-    display = display_path(path)  # record_files yields only .md files
-    record_id = path.stem
+    record_id = path.stem  # record_files yields only .md files
     if not ID_RE.fullmatch(record_id) or len(record_id) > MAX_ID_LENGTH:
         slug = _slug(record_id)
         hint = f" (rename it to {slug}.md?)" if slug else ""
-        problems.append(Problem(display, 0, "", f"file name {record_id!r} is not a valid id: use lower-case letters, "
+        problems.append(Problem(display_path(path), 0, "", f"file name {record_id!r} is not a valid id: use lower-case letters, "
                                                 f"digits and hyphens, at most {MAX_ID_LENGTH}{hint}"))
         return None
     if (folder, record_id) in sources:
         other = sources[(folder, record_id)].display
-        problems.append(Problem(display, 0, "", f"duplicate id {record_id!r}: {other} has the same file name"))
+        problems.append(Problem(display_path(path), 0, "", f"duplicate id {record_id!r}: {other} has the same file name"))
         return None
     source, record, found = parsed
     problems.extend(found)

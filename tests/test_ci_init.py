@@ -172,14 +172,18 @@ def test_the_workflow_steps_build_what_they_upload(tmp_path: Path, where: str) -
             assert completed.returncode == 0, completed.stderr
     assert (runner_temp / "preview/index.html").is_file()
     upload = None
+    cached = set()
     for s in steps_of(workflow["jobs"]["publish"]):
         if s.get("uses") == OUR_ACTION and s["with"]["command"] == "build":
             assert run_our_action(s, repo, runner_temp).returncode == 0
         if s.get("uses", "").startswith("actions/upload-pages-artifact@"):
             upload = repo / s["with"]["path"]
         if s.get("uses", "").startswith(("actions/cache/restore@", "actions/cache/save@")):
-            assert s["with"]["path"] == (Path(where) / "notify-state.json").as_posix()
+            cached.add(s["with"]["path"])
     assert upload is not None and (upload / "index.html").is_file() and (upload / "api/v2/summary.json").is_file()
+    build_cache = (Path(where) / ".statusgen-cache").as_posix()
+    assert cached == {(Path(where) / "notify-state.json").as_posix(), build_cache}
+    assert (repo / build_cache / "CACHEDIR.TAG").is_file()  # the build wrote the cache the workflow keeps
 
 
 # GitLab
@@ -245,6 +249,9 @@ def test_the_gitlab_scripts_validate_and_publish_public(tmp_path: Path, where: s
     assert notify.returncode == 0 and "notify is not configured" in notify.stdout
     assert job("pages").returncode == 0
     assert (repo / "public/index.html").is_file() and (repo / "public/api/v2/summary.json").is_file()
+    kept = [entry for entry in ci["pages"]["cache"] if entry.get("key") == "statusgen-build"]
+    assert [entry["paths"] for entry in kept] == [[(Path(where) / ".statusgen-cache").as_posix()]]
+    assert (repo / kept[0]["paths"][0] / "CACHEDIR.TAG").is_file()  # the build wrote the cache the pipeline keeps
     broken = repo / where / "content/components.yml"
     broken.write_text("components:\n  - id: Website\n", encoding="utf-8")
     failed = job("validate")

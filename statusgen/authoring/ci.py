@@ -16,6 +16,7 @@ import jinja2
 import yaml
 
 from .. import __version__
+from ..cache.store import CACHE_FOLDER
 
 CI_CHOICES = ("github", "gitlab", "none")
 
@@ -71,6 +72,7 @@ def _context(site: PurePosixPath) -> dict[str, object]:
         "config_args": "" if at_root else f"-f {shlex.quote(config.as_posix())}",
         "site_dir": (site / "site").as_posix(),  # mkdocs.yml's default site_dir, next to it
         "notify_state": (site / "notify-state.json").as_posix(),
+        "build_cache": (site / CACHE_FOLDER).as_posix(),  # the build cache's default folder, next to mkdocs.yml
     }
 
 
