@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from statusgen import pipeline
+from statusgen.cache.store import CACHE_FOLDER
 from statusgen.cli import main
 from statusgen.swap import clear_leftovers
 
@@ -48,7 +49,8 @@ def snapshot(site: Path) -> dict[str, str]:
 
 
 def leftovers(root: Path) -> list[str]:
-    return sorted(path.name for path in root.iterdir() if path.name.startswith(".statusgen-"))
+    """Staging folders a build left beside the site (the build cache is meant to stay)."""
+    return sorted(path.name for path in root.iterdir() if path.name.startswith(".statusgen-") and path.name != CACHE_FOLDER)
 
 
 def build(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -487,3 +487,69 @@ def test_every_record_of_the_example_and_golden_sites_comes_back_from_the_cache(
     for kind in ("incidents", "maintenance", "postmortems", "announcements"):
         for before, after in zip(getattr(fresh, kind), getattr(cached, kind), strict=True):
             assert after.model_fields_set == before.model_fields_set
+
+
+def test_serve_writes_only_what_changed_and_shows_every_change(tmp_path: Path) -> None:
+    """Under serve the section lives in a folder of its own, linked into MkDocs' preview folder:
+    an edit shows, a deleted record's page goes, unchanged files are not written again, and the
+    folder is removed when serve stops."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    from test_mount import EPOCH, free_port
+
+    root = tmp_path / "live"
+    write_site(root, {"content/incidents/old-1.md": incident("Old one", 1, 1, True)})
+    write_config(root)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "statusgen"), "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(temporary)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def fetch(path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+
+    def wait_for(check: Any, what: str, limit: float = 60) -> None:
+        deadline = time.monotonic() + limit
+        while True:
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            try:
+                if check():
+                    return
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, what
+            time.sleep(0.2)
+
+    try:
+        wait_for(lambda: "Old one" in fetch("incidents/old-1/")[1], "the first build is served")
+        [section] = temporary.glob("statusgen-serve-*")
+        unchanged = section / "maintenance" / "db-upgrade" / "index.html"
+        written = unchanged.stat().st_mtime_ns
+        (root / "content" / "incidents" / "old-1.md").write_text(incident("Old one, renamed", 1, 1, True), encoding="utf-8")
+        wait_for(lambda: "Old one, renamed" in fetch("incidents/old-1/")[1], "an edit is served")
+        assert "Old one, renamed" in fetch("incidents/")[1]  # and the history page listing it
+        (root / "content" / "incidents" / "old-1.md").unlink()
+        wait_for(lambda: fetch("incidents/old-1/")[0] == 404, "a deleted record's page is gone")
+        assert not (section / "incidents" / "old-1").exists()
+        assert unchanged.stat().st_mtime_ns == written  # three rebuilds, never written again
+        assert fetch("maintenance/db-upgrade/")[0] == 200
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert not list(temporary.glob("statusgen-serve-*"))
