@@ -18,12 +18,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from .moments import start_of_day
 from .records import Records
 from .sla import plan_sla
 from .state import ComponentUptime, PlanSla, UptimeHistory
 from .timeline import StatusInterval, build_timelines, group_timeline
-from .uptime import component_uptime, uptime_history
+from .uptime import component_uptime, day_start, uptime_history
 
 
 @dataclass(frozen=True)
@@ -31,8 +30,8 @@ class Measured:
     """A component or a group as the figures see it."""
 
     intervals: tuple[StatusInterval, ...]
-    counts_from: datetime | None
-    """When its time starts to count; None: always."""
+    counts_from: int | None
+    """When its time starts to count, in epoch seconds; None: always."""
     first_month: date
     """The first day of the first month of its history."""
 
@@ -94,7 +93,7 @@ def measured_components(records: Records, now: datetime) -> dict[str, Measured]:
     return {
         component.id: Measured(
             intervals=timelines[component.id],
-            counts_from=start_of_day(component.since) if component.since is not None else None,
+            counts_from=day_start(component.since) if component.since is not None else None,
             first_month=component.since.replace(day=1) if component.since is not None else earliest,
         )
         for component in components
