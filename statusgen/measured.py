@@ -62,7 +62,7 @@ def measure(records: Records, window: tuple[date, date], calendar_months: int, n
     for plan in records.plans.plans if records.plans is not None else ():
         named = (plan.sla.components or tuple(component.id for component in catalogue.components)) if plan.sla else ()
         if plan.sla is not None and named:
-            measured = as_group(components[component_id] for component_id in named)
+            measured = as_one(named, components, groups, members)
             history = uptime_history(measured.intervals, measured.counts_from, measured.first_month, now, 0)
             sla[plan.id] = plan_sla(plan.id, plan.sla, tuple(named), history.months, today.replace(day=1))
 
@@ -109,6 +109,23 @@ def as_group(members: Iterable[Measured]) -> Measured:
         counts_from=None if None in starts else min(start for start in starts if start is not None),
         first_month=min(member.first_month for member in listed),
     )
+
+
+def as_one(named: Iterable[str], components: Mapping[str, Measured], groups: Mapping[str, Measured],
+           members: Mapping[str, Sequence[str]]) -> Measured:
+    """The named components measured as one, like `as_group`, a group all of whose members
+    are named standing in for them: its timeline is already their worst status at each
+    instant, each from its own start, so the figures are the same for a fraction of the work
+    (a plan's SLA over every component merges a few group timelines, not every incident)."""
+    rest = set(named)
+    whole = []
+    for group_id, member_ids in members.items():
+        if group_id in groups and rest.issuperset(member_ids):
+            whole.append(groups[group_id])
+            rest.difference_update(member_ids)
+    if len(whole) == 1 and not rest:
+        return whole[0]
+    return as_group([*whole, *(components[component_id] for component_id in sorted(rest))])
 
 
 def _earliest_month(records: Records, now: datetime) -> date:

@@ -159,28 +159,29 @@ def _sweep(events: list[int]) -> tuple[StatusInterval, ...]:
     """
     events.sort()
     open_counts = [0] * len(_BY_SEVERITY)
+    worst = 0  # the highest severity with an open segment; 0, operational, when none is open
     intervals: list[StatusInterval] = []
     previous = events[0] >> 4 if events else 0
     for event in events:
         moment = event >> 4
         if moment != previous:
             # [previous, moment) has the worst status open after previous' boundaries.
-            worst = _worst_open(open_counts)
-            if worst is not ComponentStatus.OPERATIONAL:
-                if intervals and intervals[-1][2] is worst and intervals[-1][1] == previous:
-                    intervals[-1] = (intervals[-1][0], moment, worst)  # one stretch, however many records
+            if worst:
+                status = _BY_SEVERITY[worst]
+                if intervals and intervals[-1][2] is status and intervals[-1][1] == previous:
+                    intervals[-1] = (intervals[-1][0], moment, status)  # one stretch, however many records
                 else:
-                    intervals.append((previous, moment, worst))
+                    intervals.append((previous, moment, status))
             previous = moment
-        open_counts[(event & 15) >> 1] += 1 if event & 1 else -1
+        severity = (event & 15) >> 1
+        if event & 1:
+            open_counts[severity] += 1
+            worst = max(worst, severity)
+        else:
+            open_counts[severity] -= 1
+            while worst and not open_counts[worst]:
+                worst -= 1
     return tuple(intervals)
-
-
-def _worst_open(open_counts: list[int]) -> ComponentStatus:
-    for severity in range(len(open_counts) - 1, 0, -1):
-        if open_counts[severity]:
-            return _BY_SEVERITY[severity]
-    return ComponentStatus.OPERATIONAL
 
 
 def build_timelines(
