@@ -77,7 +77,6 @@ class ItemSource:
         self._names = {component.id: component.name for component in records.components.components}
         self._texts = texts if texts is not None else RenderedTexts()
         self._built: dict[str, FeedItem] = {}
-        self._latest: dict[str, datetime] = {}
 
     def _tr(self, message: str, **values: str) -> str:
         return self._language.gettext(message) % values
@@ -99,7 +98,7 @@ class ItemSource:
         of a 10,000-incident history and passes the rest over by one comparison each."""
         newest: list[datetime] = []  # a min-heap of the `limit` newest entry times given so far
         for incident in incidents if limit > 0 else ():
-            if len(newest) == limit and self._latest_entry(incident) < newest[0]:
+            if len(newest) == limit and latest_entry(incident) < newest[0]:
                 continue  # `limit` entries given are newer than all of its own (an equal time is kept)
             for moment in entry_times(incident):
                 if len(newest) < limit:
@@ -107,11 +106,6 @@ class ItemSource:
                 elif moment > newest[0]:
                     heapq.heapreplace(newest, moment)
             yield incident
-
-    def _latest_entry(self, incident: Incident) -> datetime:
-        if incident.id not in self._latest:
-            self._latest[incident.id] = max(entry_times(incident))
-        return self._latest[incident.id]
 
     def newest(self, records: Records, limit: int) -> list[FeedItem]:
         """The `limit` newest items of the site-wide feeds: `pick` over `everything`, looking
@@ -234,6 +228,12 @@ def incident_entries(incident: Incident) -> list[tuple[str, datetime, int | None
 def entry_times(incident: Incident) -> list[datetime]:
     """The times of `incident_entries`, without making their paths: all that choosing needs."""
     return [update.at for update in incident.updates] or [incident.started]
+
+
+def latest_entry(incident: Incident) -> datetime:
+    """The time of the incident's newest entry: its last update's, as updates are in order
+    (rules.py refuses any other), or `started` without one."""
+    return incident.updates[-1].at if incident.updates else incident.started
 
 
 def maintenance_by_component(windows: Iterable[Maintenance]) -> Mapping[str, tuple[Maintenance, ...]]:
