@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from itertools import chain
 
-from .models import ComponentStatus, Incident, IncidentStatus, IncidentUpdate, Maintenance, MaintenanceStatus
+from .models import ComponentStatus, Incident, IncidentStatus, Maintenance, MaintenanceStatus
 
 _BY_SEVERITY = sorted(ComponentStatus, key=lambda status: status.severity)
 ACTIVE_MAINTENANCE = frozenset({MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING})
@@ -53,30 +53,27 @@ def incident_segments(incident: Incident, until: int) -> Iterator[Segment]:
         return
     current = dict(incident.affected)
     since = dict.fromkeys(current, started)
-    # Updates are validated to be in order; a stable sort keeps that order for equal times.
-    for update in sorted(incident.updates, key=_posted):
+    # Updates are in order (rules.py refuses any other). The segments come in no particular
+    # order: merging them sorts their boundaries.
+    for update in incident.updates:
         if not update.components:
             continue
         at = epoch_seconds(update.at)
         if at >= stop:
             break
         at = max(at, started)
-        for component_id, status in sorted(update.components.items()):
+        for component_id, status in update.components.items():
             if component_id in current and _counts(since[component_id], at, current[component_id]):
                 yield component_id, since[component_id], at, current[component_id]
             current[component_id] = status
             since[component_id] = at
-    for component_id in sorted(current):
-        if _counts(since[component_id], stop, current[component_id]):
-            yield component_id, since[component_id], stop, current[component_id]
-
-
-def _posted(update: IncidentUpdate) -> datetime:
-    return update.at
+    for component_id, status in current.items():
+        if _counts(since[component_id], stop, status):
+            yield component_id, since[component_id], stop, status
 
 
 def _counts(start: int, end: int, status: ComponentStatus) -> bool:
-    """Whether a stretch is a segment: it lasts at least a second and is not operational."""
+    """Whether a stretch is a segment: it lasts a second or more and is not operational."""
     return end > start and status is not ComponentStatus.OPERATIONAL
 
 
