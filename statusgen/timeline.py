@@ -16,7 +16,8 @@ from itertools import chain
 
 from .models import ComponentStatus, Incident, IncidentStatus, Maintenance, MaintenanceStatus
 
-_BY_SEVERITY = sorted(ComponentStatus, key=lambda status: status.severity)
+BY_SEVERITY = tuple(sorted(ComponentStatus, key=lambda status: status.severity))
+"""Each status at the index of its severity: operational first, major outage last."""
 ACTIVE_MAINTENANCE = frozenset({MaintenanceStatus.IN_PROGRESS, MaintenanceStatus.VERIFYING})
 """The states of a window under way: its components are under maintenance."""
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -24,9 +25,12 @@ SECOND = timedelta(seconds=1)
 _SEVERITY = {status: status.severity for status in ComponentStatus}
 
 
-StatusInterval = tuple[int, int, ComponentStatus]
-"""(start, end, status): during [start, end), in epoch seconds, a component had one status.
-Plain tuples: a long history has a hundred thousand of them, made several times faster."""
+StatusInterval = tuple[int, int, int]
+"""(start, end, severity): during [start, end), in epoch seconds, a component had the status
+`BY_SEVERITY[severity]`. Plain tuples of integers: a long history has a hundred thousand of
+them, made several times faster than objects, and the garbage collector leaves them alone
+(a status object inside would keep each one in its care, and a build's full collections,
+which visit the whole heap, twice as frequent)."""
 Segment = tuple[str, int, int, ComponentStatus]
 """(component id, start, end, status): one record's claim that a component had `status`
 during [start, end) (epoch seconds)."""
@@ -135,16 +139,14 @@ def merge_segments(segments: Iterable[Segment]) -> tuple[StatusInterval, ...]:
     """Sweep one component's segments into sorted, non-overlapping intervals, worst status winning."""
     events: list[int] = []
     for _, start, end, status in segments:
-        events += _boundaries(start, end, status)
+        events += _boundaries(start, end, _SEVERITY[status])
     return _sweep(events)
 
 
-def _boundaries(start: int, end: int, status: ComponentStatus) -> tuple[int, int]:
-    """A segment's opening and closing boundary, each one integer: moment * 16 + severity * 2
-    + (1 when it opens). Sorting plain integers is several times faster than sorting tuples;
-    and integers, unlike tuples, are never the garbage collector's to visit."""
-    severity = _SEVERITY[status] << 1
-    return (start << 4) | severity | 1, (end << 4) | severity
+def _boundaries(start: int, end: int, severity: int) -> tuple[int, int]:
+    """A stretch's opening and closing boundary, each one integer: moment * 16 + severity * 2
+    + (1 when it opens). Sorting plain integers is several times faster than sorting tuples."""
+    return (start << 4) | (severity << 1) | 1, (end << 4) | (severity << 1)
 
 
 def _sweep(events: list[int]) -> tuple[StatusInterval, ...]:
@@ -155,7 +157,7 @@ def _sweep(events: list[int]) -> tuple[StatusInterval, ...]:
     order of the boundaries within one moment does not matter: all of them apply at once.
     """
     events.sort()
-    open_counts = [0] * len(_BY_SEVERITY)
+    open_counts = [0] * len(BY_SEVERITY)
     worst = 0  # the highest severity with an open segment; 0, operational, when none is open
     intervals: list[StatusInterval] = []
     previous = events[0] >> 4 if events else 0
@@ -164,11 +166,10 @@ def _sweep(events: list[int]) -> tuple[StatusInterval, ...]:
         if moment != previous:
             # [previous, moment) has the worst status open after previous' boundaries.
             if worst:
-                status = _BY_SEVERITY[worst]
-                if intervals and intervals[-1][2] is status and intervals[-1][1] == previous:
-                    intervals[-1] = (intervals[-1][0], moment, status)  # one stretch, however many records
+                if intervals and intervals[-1][2] == worst and intervals[-1][1] == previous:
+                    intervals[-1] = (intervals[-1][0], moment, worst)  # one stretch, however many records
                 else:
-                    intervals.append((previous, moment, status))
+                    intervals.append((previous, moment, worst))
             previous = moment
         severity = (event & 15) >> 1
         if event & 1:
@@ -197,7 +198,7 @@ def build_timelines(
     for component_id, start, end, status in segments:
         found = events.get(component_id)
         if found is not None:  # ids outside the catalogue are the validator's to report
-            found += _boundaries(start, end, status)
+            found += _boundaries(start, end, _SEVERITY[status])
     return {component_id: _sweep(found) for component_id, found in events.items()}
 
 
@@ -210,7 +211,7 @@ def group_timeline(members: Iterable[tuple[Sequence[StatusInterval], int | None]
     """
     events: list[int] = []
     for intervals, counts_from in members:
-        for start, end, status in intervals:
+        for start, end, severity in intervals:
             if counts_from is None or end > counts_from:
-                events += _boundaries(start if counts_from is None else max(start, counts_from), end, status)
+                events += _boundaries(start if counts_from is None else max(start, counts_from), end, severity)
     return _sweep(events)

@@ -18,10 +18,14 @@ from datetime import date, datetime, timedelta, timezone
 
 from .models import ComponentStatus
 from .state import CalendarMonth, ComponentUptime, DayUptime, MonthUptime, UptimeHistory
-from .timeline import StatusInterval, epoch_seconds
+from .timeline import BY_SEVERITY, StatusInterval, epoch_seconds
 
 PARTIAL_OUTAGE_WEIGHT = 0.3
 """Share of a partial outage's time counted as down (Instatus' documented weighting)."""
+_MAJOR = ComponentStatus.MAJOR_OUTAGE.severity
+_PARTIAL = ComponentStatus.PARTIAL_OUTAGE.severity
+_DEGRADED = ComponentStatus.DEGRADED_PERFORMANCE.severity
+_MAINTENANCE = ComponentStatus.UNDER_MAINTENANCE.severity
 DAY_SECONDS = 86_400
 _EPOCH_DAY = date(1970, 1, 1)
 
@@ -49,15 +53,10 @@ class Tally:
     degraded: int = 0
     maintenance: int = 0
 
-    def add(self, status: ComponentStatus, seconds: int) -> None:
-        if status is ComponentStatus.MAJOR_OUTAGE:
-            self.major += seconds
-        elif status is ComponentStatus.PARTIAL_OUTAGE:
-            self.partial += seconds
-        elif status is ComponentStatus.DEGRADED_PERFORMANCE:
-            self.degraded += seconds
-        elif status is ComponentStatus.UNDER_MAINTENANCE:
-            self.maintenance += seconds
+    @classmethod
+    def of(cls, span: int, by_severity: Sequence[int]) -> Tally:
+        """A period's tally from its seconds per severity (timeline.BY_SEVERITY's order)."""
+        return cls(span, by_severity[_MAJOR], by_severity[_PARTIAL], by_severity[_DEGRADED], by_severity[_MAINTENANCE])
 
     def absorb(self, other: Tally) -> None:
         self.span += other.span
@@ -88,20 +87,21 @@ def tally_periods(
     for opens, closes in zip(bounds, bounds[1:], strict=False):
         start = opens if counts_from is None else max(opens, counts_from)
         end = min(closes, until)
-        tally = Tally()
-        if end > start:
-            # Intervals that end before this period can never overlap a later one either.
-            while cursor < count and intervals[cursor][1] <= start:
-                cursor += 1
-            tally.span = end - start
-            index = cursor
-            while index < count and intervals[index][0] < end:
-                opened, closed, status = intervals[index]
-                overlap = (closed if closed < end else end) - (opened if opened > start else start)
-                if overlap > 0:
-                    tally.add(status, overlap)
-                index += 1
-        tallies.append(tally)
+        if end <= start:
+            tallies.append(Tally())
+            continue
+        # Intervals that end before this period can never overlap a later one either.
+        while cursor < count and intervals[cursor][1] <= start:
+            cursor += 1
+        by_severity = [0] * len(BY_SEVERITY)
+        index = cursor
+        while index < count and intervals[index][0] < end:
+            opened, closed, severity = intervals[index]
+            overlap = (closed if closed < end else end) - (opened if opened > start else start)
+            if overlap > 0:
+                by_severity[severity] += overlap
+            index += 1
+        tallies.append(Tally.of(end - start, by_severity))
     return tallies
 
 

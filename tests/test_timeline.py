@@ -8,6 +8,7 @@ import pytest
 
 from statusgen.models import ComponentStatus, IncidentStatus, MaintenanceStatus
 from statusgen.timeline import (
+    BY_SEVERITY,
     EPOCH,
     build_timelines,
     epoch_seconds,
@@ -39,8 +40,8 @@ def clock(seconds: int) -> str:
 def intervals(component_id: str, incidents=(), windows=()) -> list[tuple[str, str, ComponentStatus]]:
     timelines = build_timelines(["api", "db"], incidents, windows, NOW)
     return [
-        (clock(start), clock(end), status)
-        for start, end, status in timelines[component_id]
+        (clock(start), clock(end), BY_SEVERITY[severity])
+        for start, end, severity in timelines[component_id]
     ]
 
 
