@@ -113,10 +113,12 @@ def as_group(members: Iterable[Measured]) -> Measured:
 
 def as_one(named: Iterable[str], components: Mapping[str, Measured], groups: Mapping[str, Measured],
            members: Mapping[str, Sequence[str]]) -> Measured:
-    """The named components measured as one, like `as_group`, a group all of whose members
-    are named standing in for them: its timeline is already their worst status at each
-    instant, each from its own start, so the figures are the same for a fraction of the work
-    (a plan's SLA over every component merges a few group timelines, not every incident)."""
+    """The named components measured as one, like `as_group` measures them.
+
+    A group whose members are all named stands in for them: its timeline already is their
+    worst status at each instant, each counted from its own start, so the figures are the
+    same for a fraction of the work (a plan's SLA over every component merges a few group
+    timelines, not every component's)."""
     rest = set(named)
     whole = []
     for group_id, member_ids in members.items():

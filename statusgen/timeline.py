@@ -1,8 +1,8 @@
 """Status timelines: what each component's status was, from when to when.
 
 Incidents and maintenance windows each contribute raw segments (component, start, end,
-status); `merge_segments` sweeps them into one list of non-overlapping intervals per
-component where the worst status wins, so overlapping incidents never count a second twice.
+status); a sweep over their boundaries (`_sweep`) makes one list of non-overlapping intervals
+per component where the worst status wins, so overlapping incidents never count a second twice.
 Everything is half-open, [start, end), in whole seconds since the Unix epoch (UTC): the
 timelines' resolution, and integers add up and compare several times faster than datetimes
 over a history of tens of thousands of records.
@@ -135,14 +135,6 @@ def maintenance_segments(maintenance: Maintenance, now: datetime) -> Iterator[Se
             yield component_id, start, stop, ComponentStatus.UNDER_MAINTENANCE
 
 
-def merge_segments(segments: Iterable[Segment]) -> tuple[StatusInterval, ...]:
-    """Sweep one component's segments into sorted, non-overlapping intervals, worst status winning."""
-    events: list[int] = []
-    for _, start, end, status in segments:
-        events += _boundaries(start, end, _SEVERITY[status])
-    return _sweep(events)
-
-
 def _boundaries(start: int, end: int, severity: int) -> tuple[int, int]:
     """A stretch's opening and closing boundary, each one integer: moment * 16 + severity * 2
     + (1 when it opens). Sorting plain integers is several times faster than sorting tuples."""
@@ -150,7 +142,8 @@ def _boundaries(start: int, end: int, severity: int) -> tuple[int, int]:
 
 
 def _sweep(events: list[int]) -> tuple[StatusInterval, ...]:
-    """The intervals of some segments' boundaries (`_boundaries`), in any order.
+    """Sorted, non-overlapping intervals, the worst status winning, from the boundaries
+    (`_boundaries`) of some stretches, in any order.
 
     Counts of open segments per severity are kept while walking the boundaries in time
     order, so the cost is O(n log n) in the number of segments, whatever their overlap. The

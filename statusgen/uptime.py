@@ -76,7 +76,7 @@ def tally_periods(
     """Seconds per status in each period [bounds[i], bounds[i + 1]), counted from `counts_from`
     (None: always) and before now; bounds and `counts_from` in epoch seconds.
 
-    `intervals` must be sorted and non-overlapping (as `timeline.merge_segments` makes them),
+    `intervals` must be sorted and non-overlapping (as `timeline.build_timelines` makes them),
     `bounds` ascending. Periods and intervals are walked together from the first interval that
     ends after the first bound, so the cost is linear in periods plus the intervals they cover.
     """
