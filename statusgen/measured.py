@@ -18,12 +18,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from .moments import start_of_day
 from .records import Records
 from .sla import plan_sla
 from .state import ComponentUptime, PlanSla, UptimeHistory
 from .timeline import StatusInterval, build_timelines, group_timeline
-from .uptime import component_uptime, uptime_history
+from .uptime import component_uptime, day_start, uptime_history
 
 
 @dataclass(frozen=True)
@@ -31,8 +30,8 @@ class Measured:
     """A component or a group as the figures see it."""
 
     intervals: tuple[StatusInterval, ...]
-    counts_from: datetime | None
-    """When its time starts to count; None: always."""
+    counts_from: int | None
+    """When its time starts to count, in epoch seconds; None: always."""
     first_month: date
     """The first day of the first month of its history."""
 
@@ -63,7 +62,7 @@ def measure(records: Records, window: tuple[date, date], calendar_months: int, n
     for plan in records.plans.plans if records.plans is not None else ():
         named = (plan.sla.components or tuple(component.id for component in catalogue.components)) if plan.sla else ()
         if plan.sla is not None and named:
-            measured = as_group(components[component_id] for component_id in named)
+            measured = as_one(named, components, groups, members)
             history = uptime_history(measured.intervals, measured.counts_from, measured.first_month, now, 0)
             sla[plan.id] = plan_sla(plan.id, plan.sla, tuple(named), history.months, today.replace(day=1))
 
@@ -94,7 +93,7 @@ def measured_components(records: Records, now: datetime) -> dict[str, Measured]:
     return {
         component.id: Measured(
             intervals=timelines[component.id],
-            counts_from=start_of_day(component.since) if component.since is not None else None,
+            counts_from=day_start(component.since) if component.since is not None else None,
             first_month=component.since.replace(day=1) if component.since is not None else earliest,
         )
         for component in components
@@ -110,6 +109,25 @@ def as_group(members: Iterable[Measured]) -> Measured:
         counts_from=None if None in starts else min(start for start in starts if start is not None),
         first_month=min(member.first_month for member in listed),
     )
+
+
+def as_one(named: Iterable[str], components: Mapping[str, Measured], groups: Mapping[str, Measured],
+           members: Mapping[str, Sequence[str]]) -> Measured:
+    """The named components measured as one, like `as_group` measures them.
+
+    A group whose members are all named stands in for them: its timeline already is their
+    worst status at each instant, each counted from its own start, so the figures are the
+    same for a fraction of the work (a plan's SLA over every component merges a few group
+    timelines, not every component's)."""
+    rest = set(named)
+    whole = []
+    for group_id, member_ids in members.items():
+        if group_id in groups and rest.issuperset(member_ids):
+            whole.append(groups[group_id])
+            rest.difference_update(member_ids)
+    if len(whole) == 1 and not rest:
+        return whole[0]
+    return as_group([*whole, *(components[component_id] for component_id in sorted(rest))])
 
 
 def _earliest_month(records: Records, now: datetime) -> date:

@@ -17,13 +17,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from .models import ComponentStatus
-from .moments import start_of_day
 from .state import CalendarMonth, ComponentUptime, DayUptime, MonthUptime, UptimeHistory
-from .timeline import StatusInterval, whole_second
+from .timeline import BY_SEVERITY, StatusInterval, epoch_seconds
 
 PARTIAL_OUTAGE_WEIGHT = 0.3
 """Share of a partial outage's time counted as down (Instatus' documented weighting)."""
-SECOND = timedelta(seconds=1)
+_MAJOR = ComponentStatus.MAJOR_OUTAGE.severity
+_PARTIAL = ComponentStatus.PARTIAL_OUTAGE.severity
+_DEGRADED = ComponentStatus.DEGRADED_PERFORMANCE.severity
+_MAINTENANCE = ComponentStatus.UNDER_MAINTENANCE.severity
+DAY_SECONDS = 86_400
+_EPOCH_DAY = date(1970, 1, 1)
 
 
 def uptime_window(now: datetime, days: int) -> tuple[date, date]:
@@ -49,15 +53,10 @@ class Tally:
     degraded: int = 0
     maintenance: int = 0
 
-    def add(self, status: ComponentStatus, seconds: int) -> None:
-        if status is ComponentStatus.MAJOR_OUTAGE:
-            self.major += seconds
-        elif status is ComponentStatus.PARTIAL_OUTAGE:
-            self.partial += seconds
-        elif status is ComponentStatus.DEGRADED_PERFORMANCE:
-            self.degraded += seconds
-        elif status is ComponentStatus.UNDER_MAINTENANCE:
-            self.maintenance += seconds
+    @classmethod
+    def of(cls, span: int, by_severity: Sequence[int]) -> Tally:
+        """A period's tally from its seconds per severity (timeline.BY_SEVERITY's order)."""
+        return cls(span, by_severity[_MAJOR], by_severity[_PARTIAL], by_severity[_DEGRADED], by_severity[_MAINTENANCE])
 
     def absorb(self, other: Tally) -> None:
         self.span += other.span
@@ -72,41 +71,52 @@ class Tally:
 
 
 def tally_periods(
-    intervals: Sequence[StatusInterval], counts_from: datetime | None, bounds: Sequence[datetime], now: datetime
+    intervals: Sequence[StatusInterval], counts_from: int | None, bounds: Sequence[int], now: datetime
 ) -> list[Tally]:
     """Seconds per status in each period [bounds[i], bounds[i + 1]), counted from `counts_from`
-    (None: always) and before now.
+    (None: always) and before now; bounds and `counts_from` in epoch seconds.
 
-    `intervals` must be sorted and non-overlapping (as `timeline.merge_segments` makes them),
+    `intervals` must be sorted and non-overlapping (as `timeline.build_timelines` makes them),
     `bounds` ascending. Periods and intervals are walked together from the first interval that
     ends after the first bound, so the cost is linear in periods plus the intervals they cover.
     """
-    now = whole_second(now)
-    cursor = bisect_right(intervals, bounds[0], key=lambda interval: interval.end) if bounds else 0
+    until = epoch_seconds(now)
+    cursor = bisect_right(intervals, bounds[0], key=_end) if bounds else 0
+    count = len(intervals)
     tallies = []
     for opens, closes in zip(bounds, bounds[1:], strict=False):
         start = opens if counts_from is None else max(opens, counts_from)
-        end = min(closes, now)
-        tally = Tally()
-        if end > start:
-            # Intervals that end before this period can never overlap a later one either.
-            while cursor < len(intervals) and intervals[cursor].end <= start:
-                cursor += 1
-            tally.span = (end - start) // SECOND
-            index = cursor
-            while index < len(intervals) and intervals[index].start < end:
-                interval = intervals[index]
-                overlap = (min(interval.end, end) - max(interval.start, start)) // SECOND
-                if overlap > 0:
-                    tally.add(interval.status, overlap)
-                index += 1
-        tallies.append(tally)
+        end = min(closes, until)
+        if end <= start:
+            tallies.append(Tally())
+            continue
+        # Intervals that end before this period can never overlap a later one either.
+        while cursor < count and intervals[cursor][1] <= start:
+            cursor += 1
+        by_severity = [0] * len(BY_SEVERITY)
+        index = cursor
+        while index < count and intervals[index][0] < end:
+            opened, closed, severity = intervals[index]
+            overlap = (closed if closed < end else end) - (opened if opened > start else start)
+            if overlap > 0:
+                by_severity[severity] += overlap
+            index += 1
+        tallies.append(Tally.of(end - start, by_severity))
     return tallies
 
 
-def day_bounds(first: date, last: date) -> list[datetime]:
+def _end(interval: StatusInterval) -> int:
+    return interval[1]
+
+
+def day_start(day: date) -> int:
+    """Midnight UTC at the start of a calendar day, in epoch seconds."""
+    return (day - _EPOCH_DAY).days * DAY_SECONDS
+
+
+def day_bounds(first: date, last: date) -> list[int]:
     """Midnight of every day from `first` to `last`, and of the day after: the days' bounds."""
-    return [start_of_day(first + timedelta(days=offset)) for offset in range((last - first).days + 2)]
+    return list(range(day_start(first), day_start(last) + 2 * DAY_SECONDS, DAY_SECONDS))
 
 
 def next_month(month: date) -> date:
@@ -127,7 +137,7 @@ def month_range(first: date, last: date) -> list[date]:
 def component_uptime(
     component_id: str,
     intervals: Sequence[StatusInterval],
-    counts_from: datetime | None,
+    counts_from: int | None,
     window: tuple[date, date],
     now: datetime,
 ) -> ComponentUptime:
@@ -145,15 +155,15 @@ def component_uptime(
 
 
 def uptime_history(
-    intervals: Sequence[StatusInterval], counts_from: datetime | None, first_month: date, now: datetime, calendar_months: int
+    intervals: Sequence[StatusInterval], counts_from: int | None, first_month: date, now: datetime, calendar_months: int
 ) -> UptimeHistory:
     """Figures for every month from `first_month` to the month of now, and the days of the
     last `calendar_months` of them."""
     today = now.astimezone(timezone.utc).date()
     months = month_range(first_month, today)
-    bounds = [start_of_day(month) for month in months]
+    bounds = [day_start(month) for month in months]
     if months:
-        bounds.append(start_of_day(next_month(months[-1])))
+        bounds.append(day_start(next_month(months[-1])))
     figures = tuple(
         month_figures(month, tally)
         for month, tally in zip(months, tally_periods(intervals, counts_from, bounds, now), strict=True)

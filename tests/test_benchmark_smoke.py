@@ -113,7 +113,7 @@ def test_feeds_and_api_parse(built: tuple[Path, Path]) -> None:
 
 def test_the_stage_timer_runs_every_stage(built: tuple[Path, Path]) -> None:
     root, site = built
-    rows = {name: files for name, _, files in stage_times(root)}
+    rows = {name: files for name, _, files, _ in stage_times(root)}
     assert list(rows) == ["load_records", "record_memo.fingerprint", "derive_state", "notify: as_of + plan",
                           *(stage.__name__ for stage in RENDER_STAGES), "render_sitemap", "robots.txt, _headers",
                           *HISTORY_ROWS]

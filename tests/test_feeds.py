@@ -10,14 +10,18 @@ from datetime import datetime, timedelta
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from statusgen.markup import MarkdownRenderer
+from statusgen.publish.feed_items import ItemSource
 from statusgen.publish.feeds import render_feeds
 from statusgen.records import Records
 
 from sites.corpus import BASE_URL, NOW, by_path, corpus_records, corpus_site, many_incidents
-from sites.records import incident
+from sites.records import incident, update
 
 PULLS = BASE_URL + "incidents/2024-05-01-pulls-failing/"
 WEB = BASE_URL + "incidents/2024-06-10-web-slow/"
@@ -188,3 +192,30 @@ def test_an_incident_without_updates_still_has_an_entry():
     entries = {entry.id: entry for entry in parse(published["feed.xml"]).entries}
     entry = entries[BASE_URL + "incidents/2024-06-09-quiet/"]
     assert entry.title == "Quiet incident" and "<em>without</em>" in entry.summary
+
+
+@st.composite
+def incident_histories(draw):
+    """Incidents in any order, some open for weeks with their newest update far after their
+    start; times on whole days, so that entries often tie and their ids decide."""
+    items = []
+    for number in range(draw(st.integers(0, 12))):
+        start = NOW - timedelta(days=draw(st.integers(1, 40)))
+        offsets = sorted(draw(st.lists(st.integers(0, (NOW - start).days - 1), max_size=4)))
+        items.append(incident(f"i{number:02d}", started=start.isoformat(),
+                              updates=[update((start + timedelta(days=days)).isoformat()) for days in offsets]))
+    return draw(st.permutations(items)), draw(st.integers(0, 6))
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(incident_histories())
+def test_recent_passes_over_no_incident_holding_one_of_the_newest_entries(history):
+    incidents, limit = history
+    site = corpus_site(records=replace(corpus_records(), incidents=tuple(sorted(incidents, key=lambda i: (i.started, i.id)))))
+    source = ItemSource(site.records, site.state, site.settings)
+
+    def newest(chosen):
+        candidates = [candidate for item in chosen for candidate in source.incident(item)]
+        return [item.id for item in source.pick(candidates, limit)]
+
+    assert newest(source.recent(incidents, limit)) == newest(incidents)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from statusgen.models import ComponentStatus, IncidentStatus, MaintenanceStatus
 from statusgen.timeline import (
+    BY_SEVERITY,
+    EPOCH,
     build_timelines,
+    epoch_seconds,
     incident_status_at,
     incident_statuses_at,
     maintenance_state,
@@ -27,11 +32,16 @@ def t(clock: str) -> str:
     return f"2021-10-04T{clock}:00Z"
 
 
+def clock(seconds: int) -> str:
+    """The time of day of a timeline's boundary (epoch seconds)."""
+    return (EPOCH + timedelta(seconds=seconds)).strftime("%H:%M")
+
+
 def intervals(component_id: str, incidents=(), windows=()) -> list[tuple[str, str, ComponentStatus]]:
     timelines = build_timelines(["api", "db"], incidents, windows, NOW)
     return [
-        (interval.start.strftime("%H:%M"), interval.end.strftime("%H:%M"), interval.status)
-        for interval in timelines[component_id]
+        (clock(start), clock(end), BY_SEVERITY[severity])
+        for start, end, severity in timelines[component_id]
     ]
 
 
@@ -159,8 +169,8 @@ def test_an_update_can_add_a_component():
 
 def test_an_incident_crossing_midnight_is_one_interval():
     record = incident("a", started="2021-10-02T23:00:00Z", resolved="2021-10-03T01:00:00Z")
-    (interval,) = build_timelines(["api"], [record], [], NOW)["api"]
-    assert (interval.start, interval.end) == (at("2021-10-02T23:00:00Z"), at("2021-10-03T01:00:00Z"))
+    ((start, end, _),) = build_timelines(["api"], [record], [], NOW)["api"]
+    assert (start, end) == (epoch_seconds(at("2021-10-02T23:00:00Z")), epoch_seconds(at("2021-10-03T01:00:00Z")))
 
 
 def test_statuses_at_a_moment_follow_the_updates_posted_by_then():

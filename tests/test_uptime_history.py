@@ -240,3 +240,19 @@ def test_sla_credit_is_the_largest_whose_threshold_exceeds_the_uptime():
 
     credits = [(Decimal("99.9"), Decimal(10)), (Decimal("99"), Decimal(25)), (Decimal("95"), Decimal(50))]
     assert [credit_due(Decimal(value), credits) for value in ("100", "99.9", "99.89", "99", "98.9999", "10")] == [0, 0, 10, 10, 25, 50]
+
+
+@hypothesis_settings(max_examples=30, deadline=None)
+@given(histories())
+def test_a_group_named_whole_stands_in_for_its_members(history):
+    # A plan's SLA over a group and more merges the group's timeline with the rest; it must
+    # measure exactly what merging every member's timeline does.
+    from statusgen.measured import as_group, as_one, measured_components
+
+    now, items, since = history
+    state = _state(now, items, since)
+    components = measured_components(state.public, now)
+    members = {"core": list(GROUP)}
+    groups = {"core": as_group(components[key] for key in GROUP)}
+    for named in (COMPONENTS, GROUP, ("web", *GROUP), ("db", "web")):
+        assert as_one(named, components, groups, members) == as_group(components[key] for key in named), named

@@ -21,7 +21,7 @@ from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
 from ..translations import translated_state
-from .feed_items import FeedItem, ItemSource, maintenance_by_component
+from .feed_items import FeedItem, ItemSource, RenderedTexts, maintenance_by_component
 from .jsonout import dump_json
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -30,19 +30,21 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 def render_feeds(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
     """Every language's feeds: the first's at the root, each other's in its folder (de/feed.xml)."""
     languages = site_languages(settings.languages)
+    texts = RenderedTexts()
     outputs = []
     for language in languages:
         in_language = translated_state(state, language, languages[0])
-        outputs.extend(render_language_feeds(in_language.public, in_language, settings, language))
+        outputs.extend(render_language_feeds(in_language.public, in_language, settings, language, texts))
     return outputs
 
 
-def render_language_feeds(records: Records, state: SiteState, settings: Settings, language: Language) -> list[OutputFile]:
+def render_language_feeds(records: Records, state: SiteState, settings: Settings, language: Language,
+                          texts: RenderedTexts | None = None) -> list[OutputFile]:
     """feed.xml, atom.xml and feed.json for the whole site, and components/ID/feed.xml, in
     `language` (records already translated) under its prefix."""
-    source = ItemSource(records, state, settings, language)
+    source = ItemSource(records, state, settings, language, texts)
     limit = max(settings.feed_items, 0)
-    items = source.pick(source.everything(records), limit)
+    items = source.newest(records, limit)
     title = settings.site_name
     description = language.gettext(N_("Incidents, maintenance, post-mortems and announcements of %(site)s")) % {
         "site": settings.site_name}
@@ -61,7 +63,8 @@ def render_language_feeds(records: Records, state: SiteState, settings: Settings
     for component in records.components.components:
         candidates = [
             candidate
-            for incident in state.incidents_by_component.get(component.id, ())
+            # Newest first (derive.py), so that `recent` passes over all but a few.
+            for incident in source.recent(state.incidents_by_component.get(component.id, ()), limit)
             for candidate in source.incident(incident)
         ]
         candidates += [candidate for window in windows.get(component.id, ()) for candidate in source.maintenance(window)]
