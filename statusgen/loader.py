@@ -254,12 +254,15 @@ def _parse_records(files: list[tuple[str, Path]], cache: RecordCache | None) -> 
     parsed: list[Parsed | None] = [None] * len(files)
     missed: list[int] = []
     digests: dict[int, str] = {}
+    jobs: list[tuple[str, Path] | tuple[str, Path, bytes]] = list(files)
     for index, (folder, path) in enumerate(files):
         try:
-            data = path.read_bytes()
+            data = cache.read(path)
         except OSError:
             missed.append(index)  # the parser says which file and why
             continue
+        # Parsed, if it must be, from these very bytes: the entry's key must be what was parsed.
+        jobs[index] = (folder, path, data)
         digests[index] = file_digest(data)
         record = cache.lookup(folder, digests[index], path.stem, RECORD_FOLDERS[folder])
         if record is None:
@@ -267,7 +270,7 @@ def _parse_records(files: list[tuple[str, Path]], cache: RecordCache | None) -> 
         else:
             # Its YAML is read again only if a rule across records fails and a message needs a line.
             parsed[index] = (SourceFile.unread(path), record, [])
-    for index, fresh in zip(missed, map_in_order(_parse_record, [files[index] for index in missed]), strict=True):
+    for index, fresh in zip(missed, map_in_order(_parse_record, [jobs[index] for index in missed]), strict=True):
         parsed[index] = fresh
         record = fresh[1]
         if record is not None and not fresh[2] and index in digests:
@@ -275,12 +278,13 @@ def _parse_records(files: list[tuple[str, Path]], cache: RecordCache | None) -> 
     return [item for item in parsed if item is not None]
 
 
-def _parse_record(job: tuple[str, Path]) -> Parsed:
+def _parse_record(job: tuple[str, Path] | tuple[str, Path, bytes]) -> Parsed:
     """Read and validate one record file on its own (no other record is needed), so that
-    files can be parsed on every core; the checks across files stay in _load_record."""
-    folder, path = job
+    files can be parsed on every core; the checks across files stay in _load_record. A job
+    may carry the file's bytes as already read (and hashed, for the cache)."""
+    folder, path = job[0], job[1]
     problems: list[Problem] = []
-    read = read_source(path, markdown=True, problems=problems)
+    read = read_source(path, markdown=True, problems=problems, raw=job[2] if len(job) == 3 else None)
     if read is None:
         return None, None, problems
     source, data, body = read

@@ -29,13 +29,14 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
     """load_records(content_dir, languages), reusing the last result while the files are
     unchanged; with a `cache_dir`, files parsed by an earlier build are not parsed again."""
     global _last
+    contents: dict[str, bytes] = {}
     try:
-        key = (fingerprint(content_dir), languages)
+        key = (fingerprint(content_dir, contents), languages)
     except OSError:
         return load_records(content_dir, languages)  # unreadable: the loader says which file and why
     if _last is not None and _last[0] == key:
         return _last[1]
-    cache = RecordCache(CacheStore.open(cache_dir)) if cache_dir is not None else None
+    cache = RecordCache(CacheStore.open(cache_dir), contents) if cache_dir is not None else None
     records = load_records(content_dir, languages, cache)  # a ContentError is raised, never remembered
     if cache is not None:
         cache.save()
@@ -43,13 +44,18 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
     return records
 
 
-def fingerprint(content_dir: Path) -> str:
+def fingerprint(content_dir: Path, contents: dict[str, bytes] | None = None) -> str:
     """A hash of what the loader reads: the bytes of every record and catalogue, and the
-    name and kind of everything else in the record folders (which it may report on)."""
+    name and kind of everything else in the record folders (which it may report on). The
+    bytes of each record file read are added to `contents`, by path, when it is given: the
+    record cache then need not read them again."""
     digest = hashlib.blake2b(str(content_dir.resolve()).encode(), digest_size=20)
     for path, kind in _candidates(content_dir):
         digest.update(b"\0" + path.encode() + b"\0")
-        digest.update(_described(path, kind))
+        described = _described(path, kind)
+        digest.update(described)
+        if contents is not None and described.startswith(b"file:"):
+            contents[path] = described[len(b"file:"):]
     return digest.hexdigest()
 
 

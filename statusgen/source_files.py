@@ -87,15 +87,17 @@ def not_a_file(path: Path, root: Path, what: str) -> str | None:
     return None
 
 
-def read_source(path: Path, markdown: bool, problems: list[Problem]) -> tuple[SourceFile, dict[Any, Any], str] | None:
-    """Read and parse one file: its source, the YAML mapping, and the Markdown after the front
-    matter ('' for a catalogue). On failure record the problem and return None."""
+def read_source(path: Path, markdown: bool, problems: list[Problem],
+                raw: bytes | None = None) -> tuple[SourceFile, dict[Any, Any], str] | None:
+    """Read and parse one file (or `raw`, its bytes as already read): its source, the YAML
+    mapping, and the Markdown after the front matter ('' for a catalogue). On failure record
+    the problem and return None."""
     display = display_path(path)
     try:
-        size = path.stat().st_size
+        size = len(raw) if raw is not None else path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise RecordYamlError(f"the file is {size:,} bytes; records are limited to {MAX_FILE_BYTES:,}", 0)
-        text = decode(path.read_bytes())
+        text = decode(raw if raw is not None else path.read_bytes())
         if markdown:
             front = split_front_matter(text)
             yaml_text, first_line, body = front.yaml_text, front.first_line, front.body

@@ -33,6 +33,26 @@ def templates_dir() -> Path:
     return TEMPLATES
 
 
+class _CompiledInMemory(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process: every build makes a new
+    environment, and `serve` rebuilds many times. Jinja checks each entry against its
+    template's source, so an edited template is compiled again. Never on disk: compiled code
+    read back from a cache folder would be code whoever wrote the folder chose."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._compiled:
+            bucket.bytecode_from_string(self._compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledInMemory()
+
+
 def make_environment(settings: Settings, language: Language = wording.ENGLISH) -> jinja2.Environment:
     """A jinja2 environment for one language that searches settings.template_dirs, then
     templates_dir()."""
@@ -48,6 +68,7 @@ def make_environment(settings: Settings, language: Language = wording.ENGLISH) -
         # One environment serves a whole build: compiled templates stay cached in it.
         cache_size=-1,
         auto_reload=False,
+        bytecode_cache=_COMPILED,
     )
     # newstyle: `_("... %(name)s", name=value)` escapes its values like any other output.
     environment.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]

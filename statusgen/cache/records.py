@@ -44,10 +44,16 @@ changed nothing does not write the pack again."""
 class RecordCache:
     """Parsed records of one build, by folder and file digest."""
 
-    def __init__(self, store: CacheStore | None) -> None:
+    def __init__(self, store: CacheStore | None, contents: dict[str, bytes] | None = None) -> None:
         self._store = store
+        self._contents = contents or {}
         self._packs: dict[str, dict[str, bytes]] = {}
         self._used: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
+
+    def read(self, path: Path) -> bytes:
+        """A record file's bytes, as the fingerprint of this build read them if it did."""
+        found = self._contents.get(str(path))
+        return found if found is not None else path.read_bytes()
 
     def lookup(self, folder: str, digest: str, record_id: str, model: type[BaseModel]) -> BaseModel | None:
         """The record parsed from these bytes before, its id set, or None."""

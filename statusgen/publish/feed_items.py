@@ -51,9 +51,15 @@ class Candidate:
     build: Callable[[], FeedItem]
 
 
+_last_rendered: dict[str, Markup] = {}
+"""The texts the last build of this process rendered (`serve` rebuilding on every save: the
+feeds' newest entries are mostly the same from one build to the next)."""
+
+
 class RenderedTexts:
     """Markdown rendered once per text within a build: the feeds of every language share it,
-    and a text no translation changed is the same in all of them."""
+    and a text no translation changed is the same in all of them. Rendering depends on the
+    text alone, so the last build's results are reused too."""
 
     def __init__(self) -> None:
         self._renderer = MarkdownRenderer()
@@ -61,8 +67,14 @@ class RenderedTexts:
 
     def render(self, text: str) -> Markup:
         if text not in self._html:
-            self._html[text] = self._renderer.render(text)
+            known = _last_rendered.get(text)
+            self._html[text] = known if known is not None else self._renderer.render(text)
         return self._html[text]
+
+    def keep(self) -> None:
+        """Offer this build's texts to the next build of this process (and forget older ones)."""
+        global _last_rendered
+        _last_rendered = self._html
 
 
 class ItemSource:

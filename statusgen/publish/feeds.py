@@ -35,6 +35,7 @@ def render_feeds(records: Records, state: SiteState, settings: Settings) -> list
     for language in languages:
         in_language = translated_state(state, language, languages[0])
         outputs.extend(render_language_feeds(in_language.public, in_language, settings, language, texts))
+    texts.keep()
     return outputs
 
 
