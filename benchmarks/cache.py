@@ -137,10 +137,14 @@ def main() -> None:
                   f"{run.seconds / median_run(floor).seconds:>9.2f}")
         print(f"cache size: {size / 1e6:.0f} MB in {sum(1 for path in cache.rglob('*') if path.is_file()):,} files "
               f"(the site: {folder_size(root / 'out') / 1e6:.0f} MB)")
+        worst_edit = max(median_run(runs).seconds for runs in after.values()) / median_run(cold).seconds
+        peak = max(run.peak_mb for _, run in rows[1:])
+        print(f"targets: rebuild after an edit {worst_edit:.0%} of cold (10%); cold {median_run(cold).seconds / median_run(floor).seconds:.2f}x "
+              f"the floor (1.0x), without cache {median_run(nocache).seconds / median_run(floor).seconds:.2f}x; peak {peak:.0f} MB (500 MB)")
         if not arguments.no_serve:
             latencies = serve_latency(root, arguments.repeat)
             print(f"serve, record saved to page served: median {statistics.median(latencies):.2f} s "
-                  f"({', '.join(f'{value:.2f}' for value in latencies)})")
+                  f"({', '.join(f'{value:.2f}' for value in latencies)}) (1 s)")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

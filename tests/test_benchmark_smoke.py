@@ -145,3 +145,17 @@ def test_component_pages_list_only_recent_incidents(tmp_path: Path, monkeypatch:
         assert [href.rstrip("/").split("/")[-1] for href in listed] == [incident.id for incident in incidents[:5]]
         earlier = len(incidents) - 5
         assert (f"{earlier} earlier incident" in page.read_text("utf-8")) == (earlier > 0)
+
+
+@pytest.mark.slow
+def test_the_cache_benchmark_runs_its_edits_and_prints_every_figure(tmp_path: Path) -> None:
+    """benchmarks/cache.py at a small N: every build succeeds (its edits make valid records),
+    and it prints each row and the targets. No figure is asserted."""
+    import subprocess
+
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "cache.py"), "60", "--repeat", "1", "--no-serve"],
+                            capture_output=True, text=True, timeout=600, env={**__import__("os").environ, "TMPDIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    for row in ("floor (minimal.py)", "no cache", "cold (empty cache)", "warm (no change)", "after: open an incident",
+                "after: post an update", "after: fix an old title", "cache size:", "targets:"):
+        assert row in result.stdout, row

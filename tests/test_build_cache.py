@@ -93,7 +93,7 @@ EDITS = st.one_of(
     st.tuples(st.just("translate"), st.sampled_from(IDS), TITLES),
     st.tuples(st.just("template"), st.sampled_from(("incident.html", "partials/macros.html", "history.html", "base.html", None)), TITLES),
     st.tuples(st.just("retemplate"), TITLES),
-    st.tuples(st.just("settings"), TITLES, st.sampled_from((1, 2, 25)), st.booleans()),
+    st.tuples(st.just("settings"), TITLES, st.sampled_from((1, 2, 25)), st.booleans(), st.booleans()),
     st.tuples(st.just("now"), st.integers(-12, 240)),
     st.tuples(st.just("version"), TITLES),
 )
@@ -138,8 +138,9 @@ def apply(edit: tuple[Any, ...], root: Path, site: Settings, now: datetime, monk
             (user / name).write_text(original.replace(marker, "<p>" + text.replace("{", "") + "</p>" + marker, 1), encoding="utf-8")
         site = replace(site, template_dirs=(user,) if name is not None else ())
     elif kind == "settings":
-        _, name, page_size, german = edit
-        site = replace(site, site_name=name, history_page_size=page_size, languages=("en", "de") if german else ("en",))
+        _, name, page_size, german, mounted = edit
+        site = replace(site, site_name=name, history_page_size=page_size, languages=("en", "de") if german else ("en",),
+                       standalone=not mounted, prefix="status/" if mounted else "")
     elif kind == "now":
         now = NOW + timedelta(hours=edit[1])
     elif kind == "version":
@@ -174,9 +175,9 @@ def test_the_edits_make_sites_that_build(tmp_path: Path, monkeypatch: pytest.Mon
     site, now = Settings(content_dir=content, history_page_size=2), NOW
     last = build(site, now)
     for edit in [("write", "alpha", "A <b>", 3, 2, True), ("write", "beta", "B", 4, 1, False), ("rename", "alpha", "gamma"),
-                 ("postmortem", "Why"), ("settings", "Other", 1, True), ("translate", "beta", "Bee"),
+                 ("postmortem", "Why"), ("settings", "Other", 1, True, False), ("translate", "beta", "Bee"),
                  ("translate", "beta", "Biene"), ("template", "history.html", "Custom"), ("template", "base.html", "Mine"),
-                 ("now", 30)]:
+                 ("now", 30), ("settings", "Other", 1, True, True), ("body", "beta", "New words")]:
         site, now = apply(edit, tmp_path, site, now, monkeypatch)
         built = build(site, now)
         assert isinstance(built, list), edit
