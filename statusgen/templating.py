@@ -36,8 +36,10 @@ def templates_dir() -> Path:
 class _CompiledInMemory(jinja2.BytecodeCache):
     """Compiled templates kept for the life of the process: every build makes a new
     environment, and `serve` rebuilds many times. Jinja checks each entry against its
-    template's source, so an edited template is compiled again. Never on disk: compiled code
-    read back from a cache folder would be code whoever wrote the folder chose."""
+    template's source, so an edited template is compiled again. One per language: compiling
+    folds a filter applied to a constant (`{{ 100.0|percent }}`) into the code, in the
+    environment's language. Never on disk: compiled code read back from a cache folder would
+    be code whoever wrote the folder chose."""
 
     def __init__(self) -> None:
         self._compiled: dict[str, bytes] = {}
@@ -50,7 +52,7 @@ class _CompiledInMemory(jinja2.BytecodeCache):
         self._compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-_COMPILED = _CompiledInMemory()
+_COMPILED: dict[Language, _CompiledInMemory] = {}
 
 
 def make_environment(settings: Settings, language: Language = wording.ENGLISH) -> jinja2.Environment:
@@ -68,7 +70,7 @@ def make_environment(settings: Settings, language: Language = wording.ENGLISH) -
         # One environment serves a whole build: compiled templates stay cached in it.
         cache_size=-1,
         auto_reload=False,
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_COMPILED.setdefault(language, _CompiledInMemory()),
     )
     # newstyle: `_("... %(name)s", name=value)` escapes its values like any other output.
     environment.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]

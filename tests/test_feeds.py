@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from statusgen.markup import MarkdownRenderer
+from statusgen.publish import feed_items
 from statusgen.publish.feed_items import ItemSource
 from statusgen.publish.feeds import render_feeds
 from statusgen.records import Records
@@ -156,9 +157,23 @@ def rendered_texts(records: Records, monkeypatch: pytest.MonkeyPatch) -> tuple[d
 
     with monkeypatch.context() as patch:
         patch.setattr(MarkdownRenderer, "render", counted)
+        # As a new process: what the last build rendered would otherwise be reused, uncounted.
+        patch.setattr(feed_items, "_last_rendered", {})
         site = corpus_site(now=NOW, records=records)
         files = by_path(render_feeds(site.records, site.state, site.settings))
     return files, len(renders)
+
+
+def test_a_rebuild_in_the_same_process_renders_no_text_again(monkeypatch: pytest.MonkeyPatch):
+    # `serve`: the next build reuses the texts the last one rendered, and gives the same bytes.
+    monkeypatch.setattr(feed_items, "_last_rendered", {})
+    site = corpus_site(now=NOW, records=many_incidents(100))
+    first = by_path(render_feeds(site.records, site.state, site.settings))
+    again: list[str] = []
+    render = MarkdownRenderer.render
+    monkeypatch.setattr(MarkdownRenderer, "render", lambda self, text: again.append(text) or render(self, text))
+    assert by_path(render_feeds(site.records, site.state, site.settings)) == first
+    assert again == [] and feed_items._last_rendered
 
 
 def test_a_long_history_is_capped_and_only_what_is_published_is_rendered(monkeypatch: pytest.MonkeyPatch):
