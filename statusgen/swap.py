@@ -45,10 +45,10 @@ def clear_leftovers(site_dir: Path) -> None:
         if leftover.name.endswith("-old") and not site_dir.exists():
             os.rename(leftover, site_dir)  # killed between the two renames of `publish`: restore
             continue
-        _remove(leftover)
+        remove_path(leftover)
 
 
-def _remove(path: Path) -> None:
+def remove_path(path: Path) -> None:
     """Delete a folder, or a file or link (what site/ was may be swapped into it)."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
@@ -85,12 +85,12 @@ def publish(staging: Path, site_dir: Path) -> None:
     """Put `staging` in site_dir's place and delete what was there."""
     os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site is world-readable
     if site_dir.exists() and _exchange(staging, site_dir):
-        _remove(staging)  # after the exchange, staging holds the old site
+        remove_path(staging)  # after the exchange, staging holds the old site
         return
     if site_dir.exists():
         old = site_dir.parent / f"{_PREFIX}{site_dir.name}-{os.getpid()}-old"
         os.rename(site_dir, old)
         os.rename(staging, site_dir)
-        _remove(old)
+        remove_path(old)
     else:
         os.rename(staging, site_dir)

@@ -494,14 +494,13 @@ def test_serve_writes_only_what_changed_and_shows_every_change(tmp_path: Path) -
     """Under serve the section lives in a folder of its own, linked into MkDocs' preview folder:
     an edit shows, a deleted record's page goes, unchanged files are not written again, and the
     folder is removed when serve stops."""
-    import signal
     import subprocess
     import sys
     import time
     import urllib.error
     import urllib.request
 
-    from test_mount import EPOCH, free_port
+    from test_mount import EPOCH, free_port, stop
 
     root = tmp_path / "live"
     write_site(root, {"content/incidents/old-1.md": incident("Old one", 1, 1, True)})
@@ -547,10 +546,5 @@ def test_serve_writes_only_what_changed_and_shows_every_change(tmp_path: Path) -
         assert unchanged.stat().st_mtime_ns == written  # three rebuilds, never written again
         assert fetch("maintenance/db-upgrade/")[0] == 200
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     assert not list(temporary.glob("statusgen-serve-*"))

@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -26,7 +25,7 @@ from statusgen.cli import main
 
 from conftest import EXAMPLE_NOW, REPO
 from static_host import HeaderRule, headers_for_path, parse_headers_file
-from test_mount import BIN, EPOCH, FIXTURES, _fetch, docs_site, free_port, mkdocs_build
+from test_mount import BIN, EPOCH, FIXTURES, _fetch, docs_site, free_port, mkdocs_build, stop
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 STYLESHEET = re.compile(r"assets/statusgen\.[0-9a-f]{12}\.css")
@@ -225,12 +224,7 @@ def test_serve_relaxes_the_policy_for_its_reload_script_only(tmp_path: Path) -> 
     try:
         page = _fetch(f"http://127.0.0.1:{port}/", server, deadline=time.monotonic() + 60)
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
     head = html5lib.parse(page, namespaceHTMLElements=False).find("head")
     (meta,) = [m for m in head.iter("meta") if m.get("http-equiv") == "Content-Security-Policy"]
     policy = directives(meta.get("content"))

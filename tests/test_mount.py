@@ -127,12 +127,7 @@ def test_serve_previews_the_site(tmp_path: Path) -> None:
         incident = _fetch(f"http://127.0.0.1:{port}/incidents/{INCIDENT}/", server, deadline=time.monotonic() + 10)
         assert "Sign-in was slow" in incident
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def test_serve_rebuilds_when_a_mounted_record_changes(tmp_path: Path) -> None:
@@ -152,12 +147,17 @@ def test_serve_rebuilds_when_a_mounted_record_changes(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "the preview was not rebuilt after the record changed"
             time.sleep(0.5)
     finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop a `statusgen serve` as Ctrl-C would, killing it if it hangs."""
+    server.send_signal(signal.SIGINT)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def _fetch(url: str, server: subprocess.Popen[bytes], deadline: float) -> str:

@@ -19,12 +19,13 @@ import hashlib
 import importlib.metadata
 import logging
 import os
-import shutil
 import sys
 import tempfile
 import zlib
 from functools import cache
 from pathlib import Path
+
+from ..swap import remove_path
 
 log = logging.getLogger("mkdocs.plugins.statusgen")
 
@@ -82,7 +83,7 @@ class CacheStore:
             for other in root.iterdir():
                 # Another version's entries (or anything else) would never be read again.
                 if other.name not in (current, TAG_FILE) and not other.name.startswith(".tmp-"):
-                    _remove(other)
+                    remove_path(other)
             folder = root / current
             folder.mkdir(exist_ok=True)
         except OSError as error:
@@ -151,13 +152,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def folder_size(folder: Path) -> int:
