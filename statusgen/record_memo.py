@@ -21,7 +21,7 @@ from .records import Records
 from .translation_loader import catalogue_translation_files
 from .yamlsource import MAX_FILE_BYTES
 
-_last: tuple[tuple[str, tuple[str, ...] | None], Records] | None = None
+_last: tuple[tuple[str, tuple[str, ...] | None, Path | None], Records] | None = None
 """The fingerprint of the last records loaded, and those records."""
 
 
@@ -31,7 +31,8 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
     global _last
     contents: dict[str, bytes] = {}
     try:
-        key = (fingerprint(content_dir, contents), languages)
+        # The cache folder too: a load that used none wrote none, and must not stand for one that does.
+        key = (fingerprint(content_dir, contents), languages, cache_dir)
     except OSError:
         return load_records(content_dir, languages)  # unreadable: the loader says which file and why
     if _last is not None and _last[0] == key:

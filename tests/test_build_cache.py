@@ -548,3 +548,26 @@ def test_serve_writes_only_what_changed_and_shows_every_change(tmp_path: Path) -
     finally:
         stop(server)
     assert not list(temporary.glob("statusgen-serve-*"))
+
+
+def test_validate_makes_no_cache_but_uses_one_a_build_made(tmp_path: Path) -> None:
+    """A pre-commit hook or a CI check runs `validate`: it leaves no folder behind in a
+    repository, and reads the cache once a build has made it."""
+    write_site(tmp_path)
+    config = str(write_config(tmp_path))
+    runner = CliRunner()
+    forget_this_process()
+    assert runner.invoke(main, ["validate", "-f", config]).exit_code == 0
+    assert not (tmp_path / ".statusgen-cache").exists()
+    assert runner.invoke(main, ["build", "-q", "-f", config, "--site-dir", str(tmp_path / "out"),
+                                "--now", "2021-10-20T12:00:00Z"]).exit_code == 0
+    forget_this_process()
+    from statusgen import loader
+
+    parsed: list[str] = []
+    original = loader._parse_record
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loader, "_parse_record", lambda job: parsed.append(job[1].name) or original(job))
+        patch.setenv("STATUSGEN_WORKERS", "1")
+        assert runner.invoke(main, ["validate", "-f", config]).exit_code == 0
+    assert parsed == []

@@ -90,11 +90,14 @@ def load_site_config(config_file: str, **overrides: Any) -> tuple[MkDocsConfig, 
     return config, plugin
 
 
-def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin) -> Records:
+def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin, building: bool = False) -> Records:
     """Every record of the site, checked; raises ContentError with every problem. The build
-    that follows gets them from the same process-wide memo instead of reading them again."""
+    that follows gets them from the same process-wide memo instead of reading them again.
+    Only a build makes the build cache: `validate` and `notify` (a pre-commit hook, a CI step)
+    use it when a build already made it, and otherwise leave no folder behind."""
     settings = settings_from_config(config, plugin.config)
-    return load_records_once(settings.content_dir, settings.languages, settings.cache_dir)
+    cache_dir = settings.cache_dir if building or (settings.cache_dir is not None and settings.cache_dir.is_dir()) else None
+    return load_records_once(settings.content_dir, settings.languages, cache_dir)
 
 
 def cache_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -132,7 +135,7 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
     with user_errors(), chosen_cache(cache_dir, no_cache):
         build_now = resolve_now(now)
         config, plugin = load_site_config(config_file)
-        validated_records(config, plugin)  # every problem reported cleanly, before MkDocs starts
+        validated_records(config, plugin, building=True)  # every problem reported cleanly, before MkDocs starts
         target = Path(site_dir or config.site_dir)
         with staged_site(target) as staging, source_date_epoch(build_now):
             config.site_dir = str(staging)  # the config was read once; only where it builds changes
