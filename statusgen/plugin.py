@@ -32,7 +32,7 @@ from .clock import NowError, resolve_now
 from .errors import ContentError
 from .headers import site_page_policy
 from .languages import default_language, language_problems
-from .loader import RECORD_FOLDERS, is_record_relative
+from .loader import is_record_relative
 from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
 from .pipeline import build_site
@@ -240,13 +240,10 @@ def _is_record(content_dir: Path, file: File) -> bool:
     if not file.abs_src_path:
         return False
     folder, name = os.path.split(file.abs_src_path)
-    content = _real_folder(str(content_dir))
-    real = _real_folder(folder)
-    if real == content:
-        return is_record_relative(Path(name))
-    if not real.startswith(content + os.sep):
+    content, real = _real_folder(str(content_dir)), _real_folder(folder)
+    if real != content and not real.startswith(content + os.sep):
         return False
-    return real[len(content) + 1 :].split(os.sep, 1)[0] in RECORD_FOLDERS
+    return is_record_relative(Path(real[len(content) + 1 :], name))
 
 
 def _from_theme(file: File, config: MkDocsConfig) -> bool:

@@ -32,6 +32,7 @@ from .records import Records
 from .state import SiteState
 
 T = TypeVar("T")
+R = TypeVar("R", Incident, Maintenance)
 
 
 class Fallback(str):
@@ -125,19 +126,19 @@ def _updates(updates: tuple[T, ...], translated: Mapping[str, str], fallback: st
 
 
 def _incident(incident: Incident, text: Any, fallback: str) -> Incident:
-    found: IncidentText = text if isinstance(text, IncidentText) else IncidentText()
-    bodies = {rfc3339(update.at): update.body for update in found.updates}
-    return incident.model_copy(update={"title": _pick(incident.title, found.title, fallback),
-                                       "body": _pick(incident.body, found.body, fallback),
-                                       "updates": _updates(incident.updates, bodies, fallback)})
+    return _with_updates(incident, text if isinstance(text, IncidentText) else IncidentText(), fallback)
 
 
 def _maintenance(window: Maintenance, text: Any, fallback: str) -> Maintenance:
-    found: MaintenanceText = text if isinstance(text, MaintenanceText) else MaintenanceText()
+    return _with_updates(window, text if isinstance(text, MaintenanceText) else MaintenanceText(), fallback)
+
+
+def _with_updates(record: R, found: IncidentText | MaintenanceText, fallback: str) -> R:
+    """An incident or a window with its title, body and updates' bodies translated."""
     bodies = {rfc3339(update.at): update.body for update in found.updates}
-    return window.model_copy(update={"title": _pick(window.title, found.title, fallback),
-                                     "body": _pick(window.body, found.body, fallback),
-                                     "updates": _updates(window.updates, bodies, fallback)})
+    return record.model_copy(update={"title": _pick(record.title, found.title, fallback),
+                                     "body": _pick(record.body, found.body, fallback),
+                                     "updates": _updates(record.updates, bodies, fallback)})
 
 
 def _postmortem(postmortem: Postmortem, text: Any, fallback: str) -> Postmortem:

@@ -19,6 +19,7 @@ from statusgen.derive import derive_state
 from statusgen.models import ComponentStatus
 
 from sites.records import DAY, HOUR, at, catalogue, incident, plans, records, settings, update
+from test_uptime_oracle import said_at
 
 STEP = timedelta(minutes=15)
 START = at("2023-12-01T00:00:00Z")  # a 31-day month, then January, a leap February, March
@@ -58,17 +59,6 @@ def histories(draw):
     return now, items, since
 
 
-def _said_at(record, component_id: str, moment: datetime, now: datetime) -> ComponentStatus:
-    """What one incident said about a component at a moment, straight from the record."""
-    if moment < record.started or moment >= (record.resolved or now):
-        return ComponentStatus.OPERATIONAL
-    said = record.affected.get(component_id, ComponentStatus.OPERATIONAL)
-    for item in record.updates:
-        if item.at <= moment and component_id in (item.components or {}):
-            said = item.components[component_id]
-    return said
-
-
 def _since(day: str | None) -> datetime | None:
     return None if day is None else at(day + "T00:00:00Z")
 
@@ -97,7 +87,7 @@ def _oracle_months(members, since, items, now):
     while moment < now:
         counting = [member for member in members if _since(since[member]) is None or moment >= _since(since[member])]
         if counting:
-            worst = max((_said_at(item, member, moment, now) for item in items for member in counting),
+            worst = max((said_at(item, member, moment, now) for item in items for member in counting),
                         key=lambda status: status.severity, default=ComponentStatus.OPERATIONAL)
             tally = months[moment.date().replace(day=1)]
             tally[0] += 900

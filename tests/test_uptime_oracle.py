@@ -48,9 +48,9 @@ def _iso(minutes: int) -> str:
     return (WINDOW_OPENS + minutes * MINUTE).isoformat()
 
 
-def _said_at(record, component_id: str, moment: datetime) -> ComponentStatus:
+def said_at(record, component_id: str, moment: datetime, now: datetime = NOW) -> ComponentStatus:
     """What one incident said about a component at a moment, straight from the record."""
-    if moment < record.started or moment >= (record.resolved or NOW):
+    if moment < record.started or moment >= (record.resolved or now):
         return ComponentStatus.OPERATIONAL
     said = record.affected.get(component_id, ComponentStatus.OPERATIONAL)
     for item in record.updates:
@@ -67,7 +67,7 @@ def _oracle_day(items, component_id: str, day: date, since: str | None):
     for _ in range(24 * 60):
         if moment < NOW and (counts_from is None or moment >= counts_from):
             span += 60
-            worst = max((_said_at(item, component_id, moment) for item in items),
+            worst = max((said_at(item, component_id, moment) for item in items),
                         key=lambda status: status.severity, default=ComponentStatus.OPERATIONAL)
             seconds[worst] += 60
         moment += MINUTE
