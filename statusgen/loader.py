@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .cache.records import RecordCache, file_digest
+from .cache.records import RecordCache
 from .errors import ContentError, Problem
 from .models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
 from .models.common import ID_RE
@@ -256,15 +256,19 @@ def _parse_records(files: list[tuple[str, Path]], cache: RecordCache | None) -> 
     digests: dict[int, str] = {}
     jobs: list[tuple[str, Path] | tuple[str, Path, bytes]] = list(files)
     for index, (folder, path) in enumerate(files):
-        try:
-            data = cache.read(path)
-        except OSError:
-            missed.append(index)  # the parser says which file and why
-            continue
-        # Parsed, if it must be, from these very bytes: the entry's key must be what was parsed.
-        jobs[index] = (folder, path, data)
-        digests[index] = file_digest(data)
-        record = cache.lookup(folder, digests[index], path.stem, RECORD_FOLDERS[folder])
+        model = RECORD_FOLDERS[folder]
+        digest = cache.digest(path)
+        record = cache.lookup(folder, digest, path.stem, model) if digest is not None else None
+        if record is None:
+            try:
+                data, digests[index] = cache.read(path)
+            except OSError:
+                missed.append(index)  # the parser says which file and why
+                continue
+            # Parsed, if it must be, from these very bytes: the entry's key must be what was parsed.
+            jobs[index] = (folder, path, data)
+            if digests[index] != digest:  # changed since the fingerprint, or unknown to it
+                record = cache.lookup(folder, digests[index], path.stem, model)
         if record is None:
             missed.append(index)
         else:

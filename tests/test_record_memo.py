@@ -1,18 +1,23 @@
 """record_memo.fingerprint: the key that lets `statusgen build` reuse the records it validated.
 
-It is listed with os.scandir for speed; the oracle is its first definition, written with
-pathlib (rglob, one stat per question), which it must match hash for hash: same paths in the
-same order, same bytes, same kinds.
+It is listed with os.scandir for speed and knows an untouched file's digest from its stat;
+the oracle is its definition written with pathlib (rglob, one stat per question, every file
+read), which it must match hash for hash: same paths in the same order, same digests, same
+kinds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
 
+from statusgen import record_memo
+from statusgen.cache import file_digests
+from statusgen.cache.store import CacheStore
 from statusgen.loader import CATALOGUES, RECORD_FOLDERS
 from statusgen.record_memo import fingerprint
 from statusgen.translation_loader import catalogue_translation_files
@@ -32,7 +37,7 @@ def pathlib_fingerprint(content_dir: Path) -> str:
         if path.is_symlink():
             digest.update(b"link:" + os.readlink(path).encode())
         elif path.is_file() and path.suffix in (".md", ".yml", ".yaml") and path.stat().st_size <= MAX_FILE_BYTES:
-            digest.update(b"file:" + path.read_bytes())
+            digest.update(b"file:" + hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest().encode())
         elif path.exists():
             info = path.stat()
             digest.update(f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}".encode())
@@ -80,3 +85,91 @@ def test_every_edit_the_loader_could_see_changes_it(content: Path):
         assert fingerprint(content) == pathlib_fingerprint(content)
         seen.add(fingerprint(content))
     assert len(seen) == 6
+
+
+# An untouched file's digest is known from its stat (cache/file_digests.py). These tests move
+# the clock that the racy rule reads, never the files' own times (which a program cannot set
+# back for ctime): "later" stands for a build run a minute after the files were written.
+
+LATER = 60 * 10**9
+
+
+@pytest.fixture
+def fresh_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new process: no digest known yet."""
+    monkeypatch.setattr(file_digests, "_known", {})
+    monkeypatch.setattr(file_digests, "_stored", {})
+
+
+def later(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(file_digests, "now_ns", lambda: time.time_ns() + LATER)
+    monkeypatch.setattr(record_memo, "now_ns", file_digests.now_ns)
+
+
+def read_by(content: Path, store: CacheStore | None = None) -> tuple[str, set[str]]:
+    """The fingerprint, and the record files it had to read."""
+    seen = record_memo.FilesSeen(file_digests.FileDigests(store))
+    key = fingerprint(content, seen)
+    seen.digests.save()
+    return key, set(seen.contents)
+
+
+def test_an_untouched_file_is_known_by_its_stat_once_old_enough(content: Path, fresh_memory: None, monkeypatch: pytest.MonkeyPatch):
+    first, read = read_by(content)
+    assert str(content / "incidents" / "a.md") in read
+    again, read_again = read_by(content)
+    assert again == first and read_again == read  # just written: racy, so read again
+    later(monkeypatch)
+    read_by(content)
+    untouched, read_later = read_by(content)
+    assert untouched == first == pathlib_fingerprint(content) and read_later == set()
+
+
+@pytest.mark.parametrize("edit", ["same size, mtime put back", "replaced by a rename, times copied"])
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(content: Path, fresh_memory: None, monkeypatch: pytest.MonkeyPatch, edit: str):
+    record = content / "incidents" / "a.md"
+    old = record.stat()
+    os.utime(record, ns=(old.st_atime_ns - LATER, old.st_mtime_ns - LATER))
+    before = record.stat()
+    later(monkeypatch)
+    read_by(content)
+    assert read_by(content)[1] == set()  # trusted now
+    if edit.startswith("same size"):
+        record.write_text("text of b.md\n")  # as long as "text of a.md\n"
+        os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
+    else:
+        other = content / "incidents" / "a-new"
+        other.write_text("TEXT OF A.MD\n")
+        os.utime(other, ns=(before.st_atime_ns, before.st_mtime_ns))
+        other.rename(record)
+    assert (record.stat().st_size, record.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    key, read = read_by(content)
+    assert str(record) in read and key == pathlib_fingerprint(content)
+
+
+def test_the_digests_outlive_the_process_in_the_store(content: Path, tmp_path: Path, fresh_memory: None, monkeypatch: pytest.MonkeyPatch):
+    later(monkeypatch)
+    store = CacheStore.open(tmp_path / "cache")
+    first, _ = read_by(content, store)
+    monkeypatch.setattr(file_digests, "_known", {})  # the next build's process
+    monkeypatch.setattr(file_digests, "_stored", {})
+    assert read_by(content, store) == (first, set())
+    (content / "incidents" / "a.md").write_text("changed\n")
+    monkeypatch.setattr(file_digests, "_known", {})
+    monkeypatch.setattr(file_digests, "_stored", {})
+    key, read = read_by(content, store)
+    assert read == {str(content / "incidents" / "a.md")} and key == pathlib_fingerprint(content)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", b'{"x": [1]}', b"[]"])
+def test_a_damaged_digest_entry_only_means_reading_again(content: Path, tmp_path: Path, fresh_memory: None,
+                                                         monkeypatch: pytest.MonkeyPatch, damage: bytes):
+    later(monkeypatch)
+    store = CacheStore.open(tmp_path / "cache")
+    read_by(content, store)
+    entry = next((tmp_path / "cache").rglob("file-digests.json"))
+    entry.write_bytes(entry.read_bytes()[:-5] if not damage else damage)
+    monkeypatch.setattr(file_digests, "_known", {})
+    monkeypatch.setattr(file_digests, "_stored", {})
+    key, read = read_by(content, store)
+    assert key == pathlib_fingerprint(content) and str(content / "incidents" / "a.md") in read

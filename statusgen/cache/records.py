@@ -12,12 +12,12 @@ rebuild reads only the files that changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from .file_digests import file_digest
 from .store import CacheStore
 
 _PACK = "records/{folder}.jsonl"
@@ -31,11 +31,6 @@ _memory: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
 unchanged file gives the very same record object, which later stages may recognise."""
 
 
-def file_digest(data: bytes) -> str:
-    """The key of a record file's bytes."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 _stored: dict[tuple[Path, str], dict[str, bytes]] = {}
 """(store, folder) -> the entries of its pack as this process last read or wrote them: a rebuild that
 changed nothing does not write the pack again."""
@@ -44,16 +39,24 @@ changed nothing does not write the pack again."""
 class RecordCache:
     """Parsed records of one build, by folder and file digest."""
 
-    def __init__(self, store: CacheStore | None, contents: dict[str, bytes] | None = None) -> None:
+    def __init__(self, store: CacheStore | None, contents: dict[str, bytes] | None = None,
+                 digests: dict[str, str] | None = None) -> None:
         self._store = store
         self._contents = contents or {}
+        self._digests = digests or {}
         self._packs: dict[str, dict[str, bytes]] = {}
         self._used: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
 
-    def read(self, path: Path) -> bytes:
-        """A record file's bytes, as the fingerprint of this build read them if it did."""
+    def read(self, path: Path) -> tuple[bytes, str]:
+        """A record file's bytes, as the fingerprint of this build read them if it did, and
+        their digest."""
         found = self._contents.get(str(path))
-        return found if found is not None else path.read_bytes()
+        data = found if found is not None else path.read_bytes()
+        return data, file_digest(data)
+
+    def digest(self, path: Path) -> str | None:
+        """The digest of a record file's bytes as this build's fingerprint knew it, if it did."""
+        return self._digests.get(str(path))
 
     def lookup(self, folder: str, digest: str, record_id: str, model: type[BaseModel]) -> BaseModel | None:
         """The record parsed from these bytes before, its id set, or None."""
