@@ -75,7 +75,8 @@ class FileDigests:
         """Keep the trusted digests of this load's files in the store for the next build's process."""
         if self._store is None:
             return
-        entries = {path: [*_known[path][0], _known[path][1]] for path in sorted(self._seen) if path in _known}
+        entries: dict[str, list[int | str]] = {path: [*_known[path][0], _known[path][1]]
+                                               for path in sorted(self._seen) if path in _known}
         if entries != _stored.get(str(self._store.folder)):
             self._store.write(_ENTRY, json.dumps(entries, separators=(",", ":")).encode())
             _stored[str(self._store.folder)] = entries
@@ -99,5 +100,5 @@ def _read_entry(store: CacheStore) -> dict[str, list[int | str]]:
     for path, value in entries.items():
         if (isinstance(value, list) and len(value) == 6 and all(type(part) is int for part in value[:5])
                 and isinstance(value[5], str) and path not in _known):
-            _known[path] = (tuple(value[:5]), value[5])  # type: ignore[assignment]
+            _known[path] = (tuple(value[:5]), value[5])
     return entries
