@@ -7,8 +7,9 @@ too), the lookups of its language, that language's translations, the function an
 arguments. The key is a hash of all of these; the same key means the same bytes, with or
 without the cache.
 
-The arguments are turned into plain data for hashing by `Plain`: a model by its class and
-every field (those its JSON leaves out, like a record's id and body, too), an enum or a
+The arguments are turned into plain data for hashing by `Plain`: a record as loaded by where
+it was parsed from (its folder, its file's digest and its name), any other model by its class
+and every field (those its JSON leaves out, like a record's id and body, too), an enum or a
 marked string (a translation's fallback) by its class as well. A value of any other kind than
 plain data makes the page uncacheable rather than risk two pages sharing a key.
 """
@@ -29,6 +30,7 @@ from pydantic_core import PydanticSerializationError, from_json, to_json
 from ..outputs import OutputFile
 from ..publish.page_context import ArchivedPage, SiteLookups
 from ..records import Records
+from .records import record_origins
 from .store import CacheStore
 
 _FOLDER = "pages"
@@ -46,7 +48,9 @@ class PageCache:
     def __init__(self, store: CacheStore, scope: bytes) -> None:
         self._store = store
         self._scope = scope
-        self.plain = Plain(_described)
+        # A record straight from the loader is named by its origin (its file's digest), with no
+        # need to write it out; the others (translated, as of now) as the last build described them.
+        self.plain = Plain({**_described, **record_origins()})
         self.used: set[str] = set()
 
     def key(self, page: ArchivedPage) -> str | None:

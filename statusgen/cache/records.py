@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from .file_digests import file_digest
 from .store import CacheStore
@@ -29,6 +29,17 @@ _EXCLUDED = {"id", "body"}
 _memory: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
 """(folder, digest, id) -> the record and its entry, from the last build of this process: an
 unchanged file gives the very same record object, which later stages may recognise."""
+
+
+_origins: dict[int, tuple[BaseModel, str]] = {}
+"""id(record) -> (record, where it was parsed from), for the records of this process's last
+load: the folder (its model), the digest of the file's bytes and the id (its name) make the
+record what it is, so a page's key can name it by these alone (cache/pages.py)."""
+
+
+def record_origins() -> dict[int, tuple[BaseModel, str]]:
+    """The records of this process's last load with a cache, by id(), with their origin."""
+    return _origins
 
 
 _stored: dict[tuple[Path, str], dict[str, bytes]] = {}
@@ -78,7 +89,7 @@ class RecordCache:
     def save(self) -> None:
         """Keep this build's records for the next build, in memory and in the store, and
         forget the others (edited and deleted files' entries)."""
-        global _memory
+        global _memory, _origins
         by_folder: dict[str, dict[str, bytes]] = {}
         kept: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
         for key, (record, entry) in sorted(self._used.items(), key=lambda item: item[0]):
@@ -88,6 +99,7 @@ class RecordCache:
             if entry is not None:
                 by_folder.setdefault(key[0], {})[key[1]] = entry
         _memory = kept
+        _origins = {id(record): (record, "record\0" + "\0".join(key)) for key, (record, _) in kept.items()}
         if self._store is None:
             return
         place = self._store.folder
@@ -117,12 +129,20 @@ def _read_entry(entry: bytes, model: type[BaseModel], record_id: str) -> BaseMod
     record_json, _, body_json = entry.partition(b"\t")
     try:
         body = json.loads(body_json)
-        record = model.model_validate_json(record_json)
-    except (ValidationError, ValueError):
+    except ValueError:
         return None
-    if not isinstance(body, str):
+    if not isinstance(body, str) or not record_json.startswith(b"{"):
         return None
-    return record.model_copy(update={"id": record_id, "body": body})
+    # The id and body are validated with the rest, as the loader would have set them: one
+    # pass in Rust, no copy of the model afterwards.
+    given = b'{"id":' + json.dumps(record_id).encode() + b',"body":' + body_json
+    try:
+        record = model.model_validate_json(given + (b"," + record_json[1:] if record_json != b"{}" else b"}"))
+    except ValueError:  # pydantic's ValidationError is one
+        return None
+    if getattr(record, "id", None) != record_id or getattr(record, "body", None) != body:
+        return None  # the entry's JSON named them again itself
+    return record
 
 
 def _entry(record: BaseModel) -> bytes:

@@ -15,8 +15,10 @@ read or written is a miss.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
+import itertools
 import logging
 import os
 import sys
@@ -65,6 +67,7 @@ class CacheStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._path = str(folder)
 
     @classmethod
     def open(cls, root: Path) -> CacheStore | None:
@@ -78,7 +81,7 @@ class CacheStore:
                     return None
             root.mkdir(parents=True, exist_ok=True)
             if not (root / TAG_FILE).is_file() or (root / TAG_FILE).read_bytes() != TAG:
-                _write_atomically(root / TAG_FILE, TAG)
+                _write_atomically(str(root / TAG_FILE), TAG)
             current = code_digest()
             for other in root.iterdir():
                 # Another version's entries (or anything else) would never be read again.
@@ -94,7 +97,8 @@ class CacheStore:
     def read(self, name: str) -> bytes | None:
         """The payload stored as `name`, or None: missing, unreadable, truncated or damaged."""
         try:
-            data = (self.folder / name).read_bytes()
+            with open(f"{self._path}/{name}", "rb") as file:  # os-level paths: a build reads thousands
+                data = file.read()
         except OSError:
             return None
         return _unwrap(data)
@@ -102,7 +106,7 @@ class CacheStore:
     def write(self, name: str, payload: bytes) -> None:
         """Store `payload` as `name`; a cache that cannot be written is only a slower one."""
         try:
-            _write_atomically(self.folder / name, _wrap(payload))
+            _write_atomically(f"{self._path}/{name}", _wrap(payload))
         except OSError:
             pass
 
@@ -142,15 +146,28 @@ def _unwrap(data: bytes) -> bytes | None:
     return payload
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+_numbers = itertools.count()
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    """Write `path` whole or not at all: beside it under a name of this process's, then renamed."""
+    folder = os.path.dirname(path)
+    temporary = f"{folder}/.tmp-{os.getpid()}-{next(_numbers)}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    try:
+        handle = os.open(temporary, flags, 0o600)
+    except FileNotFoundError:  # the folder's first entry
+        os.makedirs(folder, exist_ok=True)
+        handle = os.open(temporary, flags, 0o600)
+    except FileExistsError:  # a leftover of a killed process that had this process's id
+        handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     try:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
         raise
 
 
