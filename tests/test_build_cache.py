@@ -25,9 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from statusgen import record_memo
+from statusgen.cache import file_digests, store
 from statusgen.cache import pages as page_cache
 from statusgen.cache import records as record_cache
-from statusgen.cache import store
 from statusgen.cli import main
 from statusgen.errors import ContentError
 from statusgen.pipeline import build_site
@@ -47,6 +47,9 @@ def forget_this_process() -> None:
     record_memo._last = None
     record_cache._memory = {}
     record_cache._stored = {}
+    record_cache._origins = {}
+    file_digests._known = {}
+    file_digests._stored = {}
     page_cache._memory = {}
     page_cache._described = {}
 
@@ -309,6 +312,35 @@ def test_a_rebuild_renders_only_the_pages_that_changed_and_the_live_ones(tmp_pat
     build(site, NOW + timedelta(hours=1))
     # The incident and the history page listing it; nothing else but the live pages.
     assert set(rendered) - live == {"incidents/old-3/", "incidents/page/2/"}
+
+
+def test_build_and_serve_on_one_cache_keep_each_others_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """serve's pages differ from build's (their policy lets the reload script run): each kind
+    keeps its own pages, so switching between them renders only the live pages."""
+    content = write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 1, True) for day in range(6)})
+    built = Settings(content_dir=content, cache_dir=tmp_path / "cache", history_page_size=2)
+    served = replace(built, live_reload=True)
+    build(built, NOW)
+    build(served, NOW)
+    rendered = counting_renders(monkeypatch)
+    for kind in (built, served, built):
+        forget_this_process()
+        build(kind, NOW)
+        assert rendered and not [path for path in rendered if path.startswith(("incidents/", "postmortems/"))]
+        rendered.clear()
+
+
+def test_the_pages_of_kinds_of_build_no_longer_made_are_removed(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
+    pages = tmp_path / "cache" / store.code_digest() / "pages"
+    counts = []
+    for number in range(page_cache._KEPT_USES + 3):
+        build(replace(site, site_name=f"Status {number}"), NOW)  # every page of a kind differs
+        counts.append(len(list(pages.iterdir())))
+    per_kind = counts[0]
+    assert counts[: page_cache._KEPT_USES] == [per_kind * number for number in range(1, page_cache._KEPT_USES + 1)]
+    assert counts[page_cache._KEPT_USES:] == [per_kind * page_cache._KEPT_USES] * 3
 
 
 def test_records_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,7 +47,7 @@ class PageCache:
 
     def __init__(self, store: CacheStore, scope: bytes) -> None:
         self._store = store
-        self._scope = scope
+        self.scope = scope
         # A record straight from the loader is named by its origin (its file's digest), with no
         # need to write it out; the others (translated, as of now) as the last build described them.
         self.plain = Plain({**_described, **record_origins()})
@@ -60,7 +60,7 @@ class PageCache:
             described = to_json([page.path, maker, self.plain(page.arguments)])
         except (PydanticSerializationError, TypeError, ValueError):
             return None
-        return hashlib.blake2b(self._scope + described, digest_size=20).hexdigest()
+        return hashlib.blake2b(self.scope + described, digest_size=20).hexdigest()
 
     def lookup(self, key: str) -> OutputFile | None:
         """The page stored under `key`, or None."""
@@ -88,14 +88,31 @@ def _output(entry: bytes) -> OutputFile | None:
     return OutputFile(path=path, content=html, title=title, in_sitemap=in_sitemap)
 
 
+_USES = "pages-used"
+"""One list per kind of build (by the scopes of its languages): the keys its last run used."""
+_KEPT_USES = 4
+"""Kinds of build whose pages are kept: `build` and `serve` (whose pages differ: the reload
+script's policy) alternating on one cache, and a site built for two targets, never evict
+each other's pages."""
+
+
 def finish_pages(store: CacheStore, caches: list[PageCache], pages: dict[str, OutputFile]) -> None:
     """After a build: keep its archived pages in memory for the next build of this process,
-    and remove from the store the pages no language of this build used."""
+    and remove from the store the pages that none of the last few kinds of build used."""
     global _memory, _described
     used = set().union(*(cache.used for cache in caches)) if caches else set()
     _memory = {key: page for key, page in pages.items() if key in used}
     _described = {key: value for cache in caches for key, value in cache.plain.models.items()}
-    store.remove(store.names(_FOLDER) - {_entry_name(key) for key in used})
+    kind = hashlib.blake2b(b"".join(sorted(cache.scope for cache in caches)), digest_size=10).hexdigest()
+    store.write(f"{_USES}/{kind}", "\n".join(sorted(used)).encode())
+    recent = store.newest(_USES, _KEPT_USES)
+    store.remove(store.names(_USES) - set(recent))
+    kept = used.union(*(_keys(store.read(name)) for name in recent if name != f"{_USES}/{kind}"))
+    store.remove(store.names(_FOLDER) - {_entry_name(key) for key in kept})
+
+
+def _keys(payload: bytes | None) -> set[str]:
+    return set(payload.decode("ascii", "replace").split("\n")) if payload else set()
 
 
 def _entry_name(key: str) -> str:

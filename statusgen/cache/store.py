@@ -118,6 +118,15 @@ class CacheStore:
         except OSError:
             return set()
 
+    def newest(self, subfolder: str, count: int) -> list[str]:
+        """The `count` entries of a subfolder written last, as `subfolder/name`, newest first."""
+        try:
+            entries = [(entry.stat().st_mtime_ns, entry.name) for entry in os.scandir(self.folder / subfolder)
+                       if not entry.name.startswith(".tmp-")]
+        except OSError:
+            return []
+        return [f"{subfolder}/{name}" for _, name in sorted(entries, reverse=True)[:count]]
+
     def remove(self, names: set[str]) -> None:
         """Forget entries (those the last build did not use), so the cache does not grow."""
         for name in names:
