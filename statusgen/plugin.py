@@ -37,7 +37,7 @@ from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
 from .pipeline import build_site
 from .publish.stylesheet import STYLESHEET_TEMPLATE, Stylesheet, load_stylesheet
-from .served_section import ServedSection
+from .served_section import ServedSection, write_files
 from .settings import Settings
 from .templating import templates_dir
 
@@ -88,6 +88,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         self._stylesheet: Stylesheet | None = None
         self._served: ServedSection | None = None
         """Under `serve` with statusgen's theme: the section's files, kept across rebuilds."""
+        self._pages: dict[str, bytes] = {}
+        """A build with statusgen's theme: the section's HTML pages, written once MkDocs is done."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Under `serve` MkDocs injects its reload script into every page: only then may the
@@ -141,18 +143,27 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             # The other theme's sitemap already lists every page, statusgen's included.
             outputs = [output for output in outputs if output.path != urls.SITEMAP]
         served = self._add_outputs(outputs, files, config, settings)
+        self._pages = {}
         if self._serving and settings.standalone:
             if self._served is None:
                 self._served = ServedSection()
             self._served.update(served)
-        else:
-            for path, content in served.items():
+            return files
+        for path, content in served.items():
+            if settings.standalone and path.endswith(".html"):
+                # Thousands of pages (one per incident) are written here directly: a File per
+                # page costs MkDocs as much again as writing it. The section's other files
+                # stay MkDocs' own, so that a page of the site may link to a feed or the API.
+                self._pages[path] = content
+            else:
                 files.append(File.generated(config, path, content=content))
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._served is not None and self._serving:
             self._served.link_into(Path(config.site_dir))
+        write_files(Path(config.site_dir), self._pages)
+        self._pages = {}
 
     def on_shutdown(self) -> None:
         if self._served is not None:

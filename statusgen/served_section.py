@@ -50,6 +50,20 @@ class ServedSection:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Write `files` (path relative to `folder` -> bytes) into `folder`, making folders as needed."""
+    made: set[str] = set()
+    root = str(folder)
+    for path, content in files.items():
+        target = f"{root}/{path}"
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        with open(target, "wb") as file:
+            file.write(content)
+
+
 def _link_tree(source: Path, target: Path) -> None:
     for entry in os.scandir(source):
         there = target / entry.name
