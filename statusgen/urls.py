@@ -69,8 +69,9 @@ def incident(incident_id: str) -> str:
 
 
 def incident_history_page(number: int) -> str:
-    """Page 1 is the history's own URL; later pages are incidents/page/N/."""
-    return INCIDENT_HISTORY if number <= 1 else f"incidents/page/{number}/"
+    """0 is the history's own URL (its newest incidents); pages numbered from the oldest
+    incident on are incidents/page/N/ (N >= 1)."""
+    return INCIDENT_HISTORY if number <= 0 else f"incidents/page/{number}/"
 
 
 def postmortem(postmortem_id: str) -> str:

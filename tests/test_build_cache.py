@@ -308,10 +308,20 @@ def test_a_rebuild_renders_only_the_pages_that_changed_and_the_live_ones(tmp_pat
     assert "incidents/old-3/" not in live and "incidents/" not in live and "postmortems/api-errors-review/" not in live
     assert {"", "uptime/", "components/api/"} <= live  # what shows "now" is made again
     rendered.clear()
-    (content / "incidents" / "old-3.md").write_text(incident("Old three, retitled", 3, 1, True), encoding="utf-8")
+    # Seven incidents, two a page from the oldest: page 1 old-0 and api-errors, page 2 old-1
+    # and old-2, the front of the history old-3 to old-5.
+    (content / "incidents" / "old-1.md").write_text(incident("Old one, retitled", 1, 1, True), encoding="utf-8")
     build(site, NOW + timedelta(hours=1))
     # The incident and the history page listing it; nothing else but the live pages.
-    assert set(rendered) - live == {"incidents/old-3/", "incidents/page/2/"}
+    assert set(rendered) - live == {"incidents/old-1/", "incidents/page/2/"}
+    # A new incident (the newest) changes the history's front page, and when the front is
+    # full, starts page 3 below it (to which page 2's "newer" link now leads): the numbered
+    # pages are cut from the oldest incident on and keep their incidents.
+    for day, expected in ((7, {"incidents/", "incidents/page/3/", "incidents/page/2/"}), (8, {"incidents/"})):
+        rendered.clear()
+        (content / "incidents" / f"new-{day}.md").write_text(incident(f"New {day}", day, 1, True), encoding="utf-8")
+        build(site, NOW + timedelta(hours=1))
+        assert set(rendered) - live == {f"incidents/new-{day}/"} | expected
 
 
 def test_build_and_serve_on_one_cache_keep_each_others_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -164,23 +164,36 @@ def home_page(site: SiteView) -> Page:
     )
 
 
+FRONT = 0
+"""The number of the history's front page (incidents/): its newest incidents."""
+
+
 def history_pages(site: SiteView) -> Iterator[ArchivedPage]:
-    """The incident history: newest first, `history_page_size` incidents a page."""
-    newest_first = site.records.incidents[::-1]
+    """The incident history, newest first, `history_page_size` incidents a page.
+
+    Pages are cut from the oldest incident on: incidents/page/1/ holds the oldest, and the
+    front of the history (incidents/) the newest, one to two pages' worth. So a new incident
+    (the newest) changes the front alone, and once in `history_page_size` incidents also
+    starts a numbered page below it: while the history grows at its newest end, a numbered page
+    keeps its incidents (a link to it stays true), and a build with the cache renders one to
+    three history pages for a new incident, not every one of them."""
+    oldest_first = site.records.incidents
     figures, postmortems = site.state.incident_figures, site.state.postmortem_for
     size = max(site.settings.history_page_size, 1)
-    count = max((len(newest_first) + size - 1) // size, 1)
-    for number in range(1, count + 1):
-        chunk = newest_first[(number - 1) * size : number * size]
+    numbered = max(len(oldest_first) // size - 1, 0)
+    for number in [FRONT, *range(numbered, 0, -1)]:
+        chunk = oldest_first[(number - 1) * size : number * size] if number else oldest_first[numbered * size :]
+        newer = None if number == FRONT else number + 1 if number < numbered else FRONT
+        older = numbered if number == FRONT else number - 1
         yield ArchivedPage(urls.incident_history_page(number), history_page, (
-            number, count, chunk,
+            number, newer, older or None, chunk[::-1],
             {incident.id: figures[incident.id] for incident in chunk if incident.id in figures},
             {incident.id: postmortems[incident.id] for incident in chunk if incident.id in postmortems}))
 
 
-def history_page(site: SiteLookups, number: int, count: int, chunk: tuple[Incident, ...],
+def history_page(site: SiteLookups, number: int, newer: int | None, older: int | None, chunk: tuple[Incident, ...],
                  figures: dict[str, IncidentFigures], postmortems: dict[str, Postmortem]) -> Page:
-    """One page of the incident history, its incidents grouped by month."""
+    """One page of the incident history (see history_pages), its incidents grouped by month."""
     months: list[tuple[str, str, list[Incident]]] = []
     for incident in chunk:
         key = f"{incident.started:%Y-%m}"
@@ -190,15 +203,13 @@ def history_page(site: SiteLookups, number: int, count: int, chunk: tuple[Incide
     return Page(
         path=urls.incident_history_page(number),
         template="history.html",
-        title=site.tr(N_("Incident history")) if number == 1
+        title=site.tr(N_("Incident history")) if number == FRONT
         else site.tr(N_("Incident history, page %(number)s"), number=number),
         description=site.tr(N_("Every incident of %(site)s, newest first."), site=site.settings.site_name),
         values={
             "months": months,
-            "number": number,
-            "count": count,
-            "previous": urls.incident_history_page(number - 1) if number > 1 else None,
-            "next": urls.incident_history_page(number + 1) if number < count else None,
+            "previous": urls.incident_history_page(newer) if newer is not None else None,
+            "next": urls.incident_history_page(older) if older is not None else None,
             "incident_figures": figures,
             "postmortem_for": postmortems,
         },
