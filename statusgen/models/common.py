@@ -32,6 +32,8 @@ def _to_utc(value: datetime) -> datetime:
 def _not_a_number(value: object) -> object:
     # pydantic reads 1633082400 (or "1633082400") as seconds since 1970: a typo such as
     # `started: 20211001` would silently become a date in 1970. RFC 3339 text only.
+    if type(value) is str and not value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        return value  # the common case, first: a history has tens of thousands of timestamps
     number = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
     text = value.strip() if isinstance(value, str) else as_written(value) if number else ""
     if number or (text and text.lstrip("+-").replace(".", "", 1).isdigit()):
