@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -21,6 +22,8 @@ Result = TypeVar("Result")
 
 MIN_ITEMS = 400
 """Below this many items a job runs serially (forking costs tens of milliseconds)."""
+WORTH_FORKING = 0.2
+"""Seconds of serial work that starting workers pays for, for a job of few costly items."""
 WORKERS_VARIABLE = "STATUSGEN_WORKERS"
 """Environment variable: how many processes to use; 1 turns parallel work off."""
 
@@ -30,6 +33,8 @@ _job: tuple[Callable[[object], object], Sequence[object]] | None = None
 
 def workers() -> int:
     """How many processes a parallel job uses: STATUSGEN_WORKERS, else the usable cores."""
+    if multiprocessing.current_process().daemon:
+        return 1  # a pool's worker (a build run from one): such a process may not start others
     configured = os.environ.get(WORKERS_VARIABLE, "")
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
@@ -39,18 +44,34 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def map_in_order(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
-    """[function(item) for item in items], spread over forked workers when it pays."""
+def map_in_order(function: Callable[[Item], Result], items: Sequence[Item], costly: bool = False) -> list[Result]:
+    """[function(item) for item in items], spread over forked workers when it pays.
+
+    Many items (MIN_ITEMS) always pay. With `costly`, a few items may too (the pages a build
+    with the cache renders again, each of which can take tens of milliseconds on a long
+    history): the first is run here, and the rest go to workers if its time says they would
+    take more than WORTH_FORKING here."""
+    if costly and 1 < len(items) < MIN_ITEMS and workers() > 1 and "fork" in multiprocessing.get_all_start_methods():
+        started = time.perf_counter()
+        first = function(items[0])
+        rest = items[1:]
+        if (time.perf_counter() - started) * len(rest) < WORTH_FORKING:
+            return [first, *(function(item) for item in rest)]
+        return [first, *_in_workers(function, rest, min(workers(), len(rest)))]
     count = min(workers(), len(items) // (MIN_ITEMS // 2) or 1)
     if count < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
+    return _in_workers(function, items, count)
+
+
+def _in_workers(function: Callable[[Item], Result], items: Sequence[Item], count: int) -> list[Result]:
     global _job
     _job = (function, items)  # type: ignore[assignment]
     # Objects that survive to the fork are never collected in the workers: freezing them
     # keeps the collector from touching (and so copying) every page of the parent's heap.
     gc.freeze()
     try:
-        bounds = _chunks(len(items), count * 4)
+        bounds = _chunks(len(items), min(count * 4, len(items)))
         with multiprocessing.get_context("fork").Pool(count) as pool:
             parts = pool.map(_run_chunk, bounds, chunksize=1)
     finally:

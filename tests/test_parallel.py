@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,36 @@ def test_small_or_single_worker_jobs_run_here(monkeypatch: pytest.MonkeyPatch) -
     assert {pid for pid in parallel.map_in_order(lambda _: os.getpid(), range(10))} == {os.getpid()}
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     assert {pid for pid in parallel.map_in_order(lambda _: os.getpid(), range(1000))} == {os.getpid()}
+
+
+def _slowly(value: int) -> tuple[int, int]:
+    time.sleep(0.05)  # a page of a long history: tens of milliseconds
+    return os.getpid(), value
+
+
+def test_a_few_costly_items_go_to_workers_only_when_they_are_slow(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    quick = parallel.map_in_order(lambda value: (os.getpid(), value), range(10), costly=True)
+    assert quick == [(os.getpid(), value) for value in range(10)]
+    slow = parallel.map_in_order(_slowly, range(10), costly=True)
+    assert [value for _, value in slow] == list(range(10))
+    if "fork" in multiprocessing.get_all_start_methods():
+        # The first is timed here; nine more at 50 ms each are worth starting workers for.
+        assert slow[0][0] == os.getpid() and os.getpid() not in {pid for pid, _ in slow[1:]}
+
+
+def _map_in_a_pool_worker(count: int) -> list[tuple[int, int]]:
+    return parallel.map_in_order(_square, range(count))
+
+
+def test_a_job_in_a_pools_worker_runs_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build run from a multiprocessing pool (a daemonic process, which may not start
+    processes of its own) does its work serially instead of failing."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("needs fork")
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_map_in_a_pool_worker, (1000,)) == [_square(value) for value in range(1000)]
 
 
 def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -82,7 +82,7 @@ def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Pag
         elif key is not None:
             kept[key] = output
         found.append(output)
-    fresh = iter(map_in_order(partial(_render_and_keep, environment, site, cache), missing))
+    fresh = iter(map_in_order(partial(_render_and_keep, environment, site, cache), missing, costly=True))
     keys = iter(key for _, key in missing)
     outputs = []
     for output in found:
