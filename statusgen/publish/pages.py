@@ -182,11 +182,12 @@ def history_pages(site: SiteView) -> Iterator[ArchivedPage]:
     size = max(site.settings.history_page_size, 1)
     numbered = max(len(oldest_first) // size - 1, 0)
     for number in [FRONT, *range(numbered, 0, -1)]:
-        chunk = oldest_first[(number - 1) * size : number * size] if number else oldest_first[numbered * size :]
+        chunk = oldest_first[numbered * size :] if number == FRONT else oldest_first[(number - 1) * size : number * size]
         newer = None if number == FRONT else number + 1 if number < numbered else FRONT
-        older = numbered if number == FRONT else number - 1
+        below = numbered if number == FRONT else number - 1
+        older = below if below >= 1 else None  # numbered pages start at 1
         yield ArchivedPage(urls.incident_history_page(number), history_page, (
-            number, newer, older or None, chunk[::-1],
+            number, newer, older, chunk[::-1],
             {incident.id: figures[incident.id] for incident in chunk if incident.id in figures},
             {incident.id: postmortems[incident.id] for incident in chunk if incident.id in postmortems}))
 
