@@ -419,6 +419,21 @@ def test_a_record_entry_that_no_longer_validates_is_a_miss(tmp_path: Path) -> No
     assert build(site, NOW) == expected
 
 
+def test_a_killed_builds_temporary_files_are_removed_once_old(tmp_path: Path) -> None:
+    content = write_site(tmp_path)
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
+    build(site, NOW)
+    current = tmp_path / "cache" / store.code_digest()
+    left = [tmp_path / "cache" / ".tmp-1-0", current / "pages" / ".tmp-1-1", current / "records" / ".tmp-1-2"]
+    fresh = current / "pages" / ".tmp-1-3"  # another build's write, under way
+    for path in [*left, fresh]:
+        path.write_bytes(b"half an entry")
+    for path in left:
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    build(site, NOW)
+    assert [path.exists() for path in left] == [False, False, False] and fresh.exists()
+
+
 def test_another_versions_cache_is_removed_and_a_foreign_folder_left_alone(tmp_path: Path) -> None:
     content = write_site(tmp_path)
     cache = tmp_path / "cache"

@@ -109,6 +109,7 @@ def finish_pages(store: CacheStore, caches: list[PageCache], pages: dict[str, Ou
     store.remove(store.names(_USES) - set(recent))
     kept = used.union(*(_keys(store.read(name)) for name in recent if name != f"{_USES}/{kind}"))
     store.remove(store.names(_FOLDER) - {_entry_name(key) for key in kept})
+    store.remove_leftovers()
 
 
 def _keys(payload: bytes | None) -> set[str]:

@@ -23,6 +23,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 import zlib
 from functools import cache
 from pathlib import Path
@@ -118,6 +119,18 @@ class CacheStore:
         except OSError:
             return set()
 
+    def remove_leftovers(self) -> None:
+        """Remove the temporary files of writes that never finished (a build killed between
+        writing an entry and renaming it into place): any over an hour old."""
+        limit = time.time() - _LEFTOVER_AGE
+        for folder in (self.folder.parent, self.folder, *(Path(entry.path) for entry in _scan(self.folder) if entry.is_dir())):
+            for entry in _scan(folder):
+                try:
+                    if entry.name.startswith(".tmp-") and entry.stat(follow_symlinks=False).st_mtime < limit:
+                        os.unlink(entry.path)
+                except OSError:
+                    pass
+
     def newest(self, subfolder: str, count: int) -> list[str]:
         """The `count` entries of a subfolder written last, as `subfolder/name`, newest first."""
         try:
@@ -134,6 +147,18 @@ class CacheStore:
                 (self.folder / name).unlink()
             except OSError:
                 pass
+
+
+_LEFTOVER_AGE = 3600
+"""Seconds after which a temporary file in the store is a killed build's (a write takes milliseconds)."""
+
+
+def _scan(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
 
 
 def _wrap(payload: bytes) -> bytes:
