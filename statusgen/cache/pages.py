@@ -105,11 +105,9 @@ def finish_pages(store: CacheStore, caches: list[PageCache], pages: dict[str, Ou
     _described = {key: value for cache in caches for key, value in cache.plain.models.items()}
     kind = hashlib.blake2b(b"".join(sorted(cache.scope for cache in caches)), digest_size=10).hexdigest()
     store.write(f"{_USES}/{kind}", "\n".join(sorted(used)).encode())
-    recent = store.newest(_USES, _KEPT_USES)
-    store.remove(store.names(_USES) - set(recent))
+    recent = store.keep_newest(_USES, _KEPT_USES)
     kept = used.union(*(_keys(store.read(name)) for name in recent if name != f"{_USES}/{kind}"))
-    store.remove(store.names(_FOLDER) - {_entry_name(key) for key in kept})
-    store.remove_leftovers()
+    store.prune(_FOLDER, {_entry_name(key) for key in kept})
 
 
 def _keys(payload: bytes | None) -> set[str]:

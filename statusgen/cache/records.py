@@ -109,6 +109,7 @@ class RecordCache:
                 self._store.write(_PACK.format(folder=folder), b"\n".join(digest.encode() + b"\t" + entry
                                                                            for digest, entry in entries.items()))
                 _stored[(place, folder)] = entries
+        self._store.prune("records")  # only what a killed build left half-written
 
     def _pack(self, folder: str) -> dict[str, bytes]:
         if folder not in self._packs:

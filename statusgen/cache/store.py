@@ -84,10 +84,11 @@ class CacheStore:
             if not (root / TAG_FILE).is_file() or (root / TAG_FILE).read_bytes() != TAG:
                 _write_atomically(str(root / TAG_FILE), TAG)
             current = code_digest()
-            for other in root.iterdir():
-                # Another version's entries (or anything else) would never be read again.
-                if other.name not in (current, TAG_FILE) and not other.name.startswith(".tmp-"):
-                    remove_path(other)
+            for other in _scan(root):
+                if _leftover(other):
+                    _unlink(other.path)
+                elif other.name not in (current, TAG_FILE) and not other.name.startswith(".tmp-"):
+                    remove_path(Path(other.path))  # another version's entries would never be read again
             folder = root / current
             folder.mkdir(exist_ok=True)
         except OSError as error:
@@ -111,46 +112,46 @@ class CacheStore:
         except OSError:
             pass
 
-    def names(self, subfolder: str) -> set[str]:
-        """The entries in a subfolder, as `subfolder/name`."""
-        try:
-            return {f"{subfolder}/{entry.name}" for entry in os.scandir(self.folder / subfolder)
-                    if not entry.name.startswith(".tmp-")}
-        except OSError:
-            return set()
+    def prune(self, subfolder: str, keep: set[str] | None = None) -> None:
+        """Remove the entries of a subfolder that are not in `keep` (as `subfolder/name`; None
+        keeps them all), so the cache does not grow, and what writes a killed build never
+        finished left there."""
+        for entry in _scan(self.folder / subfolder):
+            if _leftover(entry) or (not entry.name.startswith(".tmp-") and keep is not None
+                                    and f"{subfolder}/{entry.name}" not in keep):
+                _unlink(entry.path)
 
-    def remove_leftovers(self) -> None:
-        """Remove the temporary files of writes that never finished (a build killed between
-        writing an entry and renaming it into place): any over an hour old."""
-        limit = time.time() - _LEFTOVER_AGE
-        for folder in (self.folder.parent, self.folder, *(Path(entry.path) for entry in _scan(self.folder) if entry.is_dir())):
-            for entry in _scan(folder):
-                try:
-                    if entry.name.startswith(".tmp-") and entry.stat(follow_symlinks=False).st_mtime < limit:
-                        os.unlink(entry.path)
-                except OSError:
-                    pass
-
-    def newest(self, subfolder: str, count: int) -> list[str]:
-        """The `count` entries of a subfolder written last, as `subfolder/name`, newest first."""
-        try:
-            entries = [(entry.stat().st_mtime_ns, entry.name) for entry in os.scandir(self.folder / subfolder)
-                       if not entry.name.startswith(".tmp-")]
-        except OSError:
-            return []
-        return [f"{subfolder}/{name}" for _, name in sorted(entries, reverse=True)[:count]]
-
-    def remove(self, names: set[str]) -> None:
-        """Forget entries (those the last build did not use), so the cache does not grow."""
-        for name in names:
+    def keep_newest(self, subfolder: str, count: int) -> list[str]:
+        """The `count` entries of a subfolder written last, as `subfolder/name`, newest first;
+        the others are removed (see prune)."""
+        entries = []
+        for entry in _scan(self.folder / subfolder):
             try:
-                (self.folder / name).unlink()
+                if not entry.name.startswith(".tmp-"):
+                    entries.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
             except OSError:
                 pass
+        kept = [f"{subfolder}/{name}" for _, name in sorted(entries, reverse=True)[:count]]
+        self.prune(subfolder, set(kept))
+        return kept
 
 
 _LEFTOVER_AGE = 3600
 """Seconds after which a temporary file in the store is a killed build's (a write takes milliseconds)."""
+
+
+def _leftover(entry: os.DirEntry[str]) -> bool:
+    """A temporary file of a write that never finished (a build killed between writing an
+    entry and renaming it into place)."""
+    try:
+        return entry.name.startswith(".tmp-") and entry.stat(follow_symlinks=False).st_mtime < time.time() - _LEFTOVER_AGE
+    except OSError:
+        return False
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def _scan(folder: Path) -> list[os.DirEntry[str]]:
