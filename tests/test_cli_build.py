@@ -38,7 +38,10 @@ def command_tree(command: click.Command, path: tuple[str, ...] = ()) -> Iterator
     that invoke it."""
     yield path, command
     if isinstance(command, click.Group):
-        for name, subcommand in sorted(command.commands.items()):
+        context = click.Context(command)  # as Click lists them: the top level loads its commands lazily
+        for name in command.list_commands(context):
+            subcommand = command.get_command(context, name)
+            assert subcommand is not None and subcommand.name == name, name
             yield from command_tree(subcommand, (*path, name))
 
 
@@ -59,6 +62,17 @@ def test_every_command_and_subcommand_has_help_and_is_documented() -> None:
             assert words in guide, f"{words} is not in docs/user-guide.md"
         if len(path) == 1:
             assert words in readme, f"{words} is not in README.md"
+
+
+def test_build_imports_only_what_it_runs() -> None:
+    # The commands load lazily: a build (and so every rebuild a hook or CI runs) does not pay
+    # for importing the authoring commands, the importer or notify's channel library.
+    script = ("import sys\nfrom statusgen.cli import main\ntry:\n    main(['build', '--help'])\n"
+              "except SystemExit:\n    pass\nprint(sorted(name for name in sys.modules if name.split('.')[0] == 'apprise'"
+              " or name.startswith(('statusgen.authoring', 'statusgen.cli.importer', 'statusgen.notify'))))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout
+    assert "Usage: " in result.stdout
 
 
 def test_validate_summarises_what_it_read(example: Path) -> None:

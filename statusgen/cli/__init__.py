@@ -9,16 +9,52 @@ from __future__ import annotations
 
 import atexit
 import gc
+import importlib
+from typing import Any
 
 import click
 
 from .. import __version__
-from . import importer, init, records
-from .notify import notify_command
-from .site import build_command, schema_command, serve_command, validate_command
+
+COMMANDS = {
+    "build": "site:build_command",
+    "validate": "site:validate_command",
+    "serve": "site:serve_command",
+    "schema": "site:schema_command",
+    "notify": "notify:notify_command",
+    "init": "init:init_command",
+    "new": "records:new_group",
+    "update": "records:update_command",
+    "resolve": "records:resolve_command",
+    "import": "importer:import_group",
+}
+"""Each command's name -> where it is defined (module of statusgen.cli : attribute)."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command runs (or help lists
+    it), as Click's documentation suggests for large tools: `statusgen build` does not pay
+    for the importer, the authoring commands and notify's channel library (a tenth of a
+    second of every build, and of every rebuild a pre-commit hook runs)."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self._lazy and cmd_name not in self.commands:
+            module, _, attribute = self._lazy[cmd_name].partition(":")
+            command = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+            if command.name != cmd_name:  # a renamed command would vanish from help silently
+                raise RuntimeError(f"statusgen.cli.{module}.{attribute} is named {command.name!r}, not {cmd_name!r}")
+            self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="statusgen")
 def main() -> None:
     """Build a static status site, post-mortems and customer notices from records in git."""
@@ -37,11 +73,3 @@ def _collect_rarely() -> None:
 
 _YOUNGEST_THRESHOLD = 100_000
 
-
-main.add_command(build_command)
-main.add_command(validate_command)
-main.add_command(serve_command)
-main.add_command(schema_command)
-main.add_command(notify_command)
-for command in (init.init_command, *records.COMMANDS, importer.import_group):
-    main.add_command(command)

@@ -174,6 +174,3 @@ def new_translation_command(record_id: str, lang: str, config_file: str) -> None
 def _day(value: datetime | None) -> date:
     return value.date() if value is not None else resolve_now().date()
 
-
-COMMANDS = (new_group, update_command, resolve_command)
-"""What this module adds to `statusgen`."""

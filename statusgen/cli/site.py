@@ -20,7 +20,6 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..clock import NowError, resolve_now
 from ..errors import ContentError
-from ..notify.config_file import NotifyConfigError, read_notify_config
 from ..plugin import StatusgenPlugin, settings_from_config
 from ..publish.schemas import schema_files
 from ..record_memo import load_records_once
@@ -153,6 +152,8 @@ def validate_command(config_file: str) -> None:
     with user_errors():
         config, plugin = load_site_config(config_file)
         records = validated_records(config, plugin)
+    from ..notify.config_file import NotifyConfigError, read_notify_config  # its channel library: only here
+
     try:
         # Checked here too, so that review (the pre-commit hook, CI on pull requests) catches
         # a broken channel before the first `statusgen notify` after merging does.
