@@ -80,6 +80,9 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
     """The command line's --cache-dir ("" for --no-cache), over mkdocs.yml's `cache_dir`. A
     class attribute, because `serve` reads mkdocs.yml again on every rebuild; the command
     sets it for its own run only (cli/site.py)."""
+    publishing_to: ClassVar[Path | None] = None
+    """Where `statusgen build` swaps the site it builds (site/), for its own run only: pages
+    unchanged since the build published there are linked from it (cache/published.py)."""
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
@@ -88,7 +91,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         self._stylesheet: Stylesheet | None = None
         self._served: ServedSection | None = None
         """Under `serve` with statusgen's theme: the section's files, kept across rebuilds."""
-        self._pages: dict[str, bytes] = {}
+        self._pages: dict[str, OutputFile] = {}
         """A build with statusgen's theme: the section's HTML pages, written once MkDocs is done."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -147,33 +150,38 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         if self._serving and settings.standalone:
             if self._served is None:
                 self._served = ServedSection()
-            self._served.update(served)
+            self._served.update({path: output.content for path, output in served.items()})
             return files
-        for path, content in served.items():
+        for path, output in served.items():
             if settings.standalone and path.endswith(".html"):
                 # Thousands of pages (one per incident) are written here directly: a File per
                 # page costs MkDocs as much again as writing it. The section's other files
                 # stay MkDocs' own, so that a page of the site may link to a feed or the API.
-                self._pages[path] = content
+                self._pages[path] = output
             else:
-                files.append(File.generated(config, path, content=content))
+                files.append(File.generated(config, path, content=output.content))
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._served is not None and self._serving:
             self._served.link_into(Path(config.site_dir))
-        write_files(Path(config.site_dir), self._pages)
-        self._pages = {}
+        try:
+            write_files(Path(config.site_dir), self._pages)
+        except OSError as error:
+            raise PluginError(f"statusgen: {error}") from None
+        finally:
+            self._pages = {}
 
     def on_shutdown(self) -> None:
         if self._served is not None:
             self._served.remove()
             self._served = None
 
-    def _add_outputs(self, outputs: list[OutputFile], files: Files, config: MkDocsConfig, settings: Settings) -> dict[str, bytes]:
+    def _add_outputs(self, outputs: list[OutputFile], files: Files, config: MkDocsConfig,
+                     settings: Settings) -> dict[str, OutputFile]:
         """Hand MkDocs the outputs it renders (pages under another theme) and return the
         files to publish as they are, by their path in the site."""
-        served: dict[str, bytes] = {}
+        served: dict[str, OutputFile] = {}
         taken = {file.dest_uri: file for file in files}
         for output in outputs:
             path = output.path if output.at_site_root else settings.prefix + output.path
@@ -188,7 +196,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
                     raise PluginError(f"statusgen: {taken[path].src_uri} and the status section's {output.path} would both be published at {path}")
                 files.remove(taken[path])  # a theme's file (its stylesheet, its sitemap) gives way to statusgen's
             if settings.standalone or output.title is None:
-                served[path] = output.content
+                served[path] = output
                 continue
             source = path[: -len(".html")] + ".md"
             inclusion = InclusionLevel.UNDEFINED if output.path[: -len("index.html")] in urls.SECTION_PAGES else InclusionLevel.NOT_IN_NAV
@@ -304,5 +312,6 @@ def settings_from_config(config: MkDocsConfig, plugin_config: StatusgenConfig) -
         template_dirs=(user_templates,) if user_templates else (),
         languages=tuple(plugin_config.languages),
         cache_dir=(root / cache_dir).resolve() if cache_dir else None,
+        published_site=StatusgenPlugin.publishing_to,
     )
 

@@ -16,6 +16,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .cache.published import LinkedPage
+from .outputs import OutputFile
+
 
 class ServedSection:
     """The status section's files, kept across the rebuilds of one `serve`."""
@@ -50,18 +53,25 @@ class ServedSection:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def write_files(folder: Path, files: dict[str, bytes]) -> None:
-    """Write `files` (path relative to `folder` -> bytes) into `folder`, making folders as needed."""
+def write_files(folder: Path, files: dict[str, OutputFile]) -> None:
+    """Write `files` (path relative to `folder` -> file) into `folder`, making folders as
+    needed; a page unchanged since the last build is linked from where it was published."""
     made: set[str] = set()
     root = str(folder)
-    for path, content in files.items():
+    for path, output in files.items():
         target = f"{root}/{path}"
         parent = os.path.dirname(target)
         if parent not in made:
             os.makedirs(parent, exist_ok=True)
             made.add(parent)
+        if isinstance(output, LinkedPage):
+            try:
+                os.link(output.source, target)
+                continue
+            except OSError:
+                pass  # another file system, or one without links: written as any other
         with open(target, "wb") as file:
-            file.write(content)
+            file.write(output.content)
 
 
 def _link_tree(source: Path, target: Path) -> None:

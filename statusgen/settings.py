@@ -38,6 +38,10 @@ class Settings:
     each other under its own folder ("de/"). Validated by the plugin (languages.py)."""
     cache_dir: Path | None = None
     """The build cache's folder (statusgen/cache/); None builds without one."""
+    published_site: Path | None = None
+    """The folder `statusgen build` swaps the new site into (its site/): a page unchanged since
+    the last build is linked from there rather than written (cache/published.py). None for
+    MkDocs' own commands, which empty the site folder before they build."""
     live_reload: bool = False
     """True under `statusgen serve` / `mkdocs serve`: the pages' Content-Security-Policy lets
     the preview's reload script run. Never set for a build that is published."""

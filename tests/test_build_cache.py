@@ -419,6 +419,34 @@ def test_a_record_entry_that_no_longer_validates_is_a_miss(tmp_path: Path) -> No
     assert build(site, NOW) == expected
 
 
+@pytest.mark.parametrize("tampered", [
+    b',"id":"another","body":"Another body."}',  # the record's JSON names them itself
+    b'}\t"Some body.","id":"another"',  # its body's JSON goes on to name the id
+])
+def test_a_record_entry_cannot_give_its_record_another_id_or_body(tmp_path: Path, tampered: bytes) -> None:
+    """The loader sets a record's id (its file's name) and body (its Markdown): an entry that
+    says otherwise is read with the file's, or refused."""
+    content = write_site(tmp_path)
+    cache = tmp_path / "cache"
+    site = Settings(content_dir=content, cache_dir=cache)
+    expected = build(replace(site, cache_dir=None), NOW)
+    build(site, NOW)
+    folder = store.CacheStore.open(cache)
+    assert folder is not None
+    pack = folder.read("records/incidents.jsonl")
+    assert pack is not None
+    lines = []
+    for line in pack.split(b"\n"):
+        digest, record_json, body_json = line.split(b"\t")
+        if tampered.startswith(b"}"):
+            lines.append(digest + b"\t" + record_json + tampered[1:])
+        else:
+            lines.append(digest + b"\t" + record_json[:-1] + tampered + b"\t" + body_json)
+    folder.write("records/incidents.jsonl", b"\n".join(lines))
+    forget_this_process()
+    assert build(site, NOW) == expected
+
+
 def test_a_killed_builds_temporary_files_are_removed_once_old(tmp_path: Path) -> None:
     content = write_site(tmp_path)
     site = Settings(content_dir=content, cache_dir=tmp_path / "cache")

@@ -30,6 +30,7 @@ from pydantic_core import PydanticSerializationError, from_json, to_json
 from ..outputs import OutputFile
 from ..publish.page_context import ArchivedPage, SiteLookups
 from ..records import Records
+from .published import LinkedPage
 from .records import record_origins
 from .store import CacheStore
 
@@ -101,7 +102,9 @@ def finish_pages(store: CacheStore, caches: list[PageCache], pages: dict[str, Ou
     and remove from the store the pages that none of the last few kinds of build used."""
     global _memory, _described
     used = set().union(*(cache.used for cache in caches)) if caches else set()
-    _memory = {key: page for key, page in pages.items() if key in used}
+    # A page linked from the site the last build published (cache/published.py) is no bytes
+    # to keep: its file goes with that site.
+    _memory = {key: page for key, page in pages.items() if key in used and not isinstance(page, LinkedPage)}
     _described = {key: value for cache in caches for key, value in cache.plain.models.items()}
     kind = hashlib.blake2b(b"".join(sorted(cache.scope for cache in caches)), digest_size=10).hexdigest()
     store.write(f"{_USES}/{kind}", "\n".join(sorted(used)).encode())
@@ -125,6 +128,8 @@ def page_scope(lookups: SiteLookups, records: Records, code_digest: str) -> byte
     for folder in lookups.settings.template_dirs:
         digest.update(b"\0templates\0" + folder_digest(folder))
     shared = {field.name: getattr(lookups, field.name) for field in dataclasses.fields(lookups) if field.name != "markdown"}
+    # Where the site is published changes no page: `build --site-dir` elsewhere shares the pages.
+    shared["settings"] = dataclasses.replace(lookups.settings, published_site=None)
     digest.update(to_json(plain(shared)))
     digest.update(to_json(plain(records.translations.get(lookups.language.code))))
     return digest.digest()

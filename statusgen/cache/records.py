@@ -128,22 +128,18 @@ class RecordCache:
 def _read_entry(entry: bytes, model: type[BaseModel], record_id: str) -> BaseModel | None:
     """The record an entry holds, validated by its model, or None if it does not validate."""
     record_json, _, body_json = entry.partition(b"\t")
-    try:
-        body = json.loads(body_json)
-    except ValueError:
-        return None
-    if not isinstance(body, str) or not record_json.startswith(b"{"):
+    if not record_json.startswith(b"{") or not record_json.endswith(b"}") or not body_json:
         return None
     # The id and body are validated with the rest, as the loader would have set them: one
-    # pass in Rust, no copy of the model afterwards.
-    given = b'{"id":' + json.dumps(record_id).encode() + b',"body":' + body_json
+    # pass in Rust, no copy of the model afterwards. They come last: of a key written twice
+    # the last counts (in pydantic as in JSON parsers generally), so whatever the entry's own
+    # JSON says, the record's id is its file's name; an entry naming another is refused below.
+    given = record_json[:-1] + (b"," if record_json != b"{}" else b"") + b'"id":' + json.dumps(record_id).encode()
     try:
-        record = model.model_validate_json(given + (b"," + record_json[1:] if record_json != b"{}" else b"}"))
+        record = model.model_validate_json(given + b',"body":' + body_json + b"}")
     except ValueError:  # pydantic's ValidationError is one
         return None
-    if getattr(record, "id", None) != record_id or getattr(record, "body", None) != body:
-        return None  # the entry's JSON named them again itself
-    return record
+    return record if getattr(record, "id", None) == record_id else None
 
 
 def _entry(record: BaseModel) -> bytes:

@@ -18,6 +18,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+from ..cache.published import forget_published, record_published
 from ..clock import NowError, resolve_now
 from ..errors import ContentError
 from ..plugin import StatusgenPlugin, settings_from_config
@@ -116,6 +117,19 @@ def chosen_cache(cache_dir: str | None, no_cache: bool) -> Iterator[None]:
         StatusgenPlugin.cache_dir_chosen = None
 
 
+@contextmanager
+def publishing_to(target: Path) -> Iterator[None]:
+    """The plugin links pages unchanged since the last build from `target`, for this build only."""
+    StatusgenPlugin.publishing_to = target.resolve()
+    try:
+        yield
+    except BaseException:
+        forget_published()
+        raise
+    finally:
+        StatusgenPlugin.publishing_to = None
+
+
 @click.command("build")
 @config_option
 @click.option("--now", help="Build as of this time (RFC 3339); default: SOURCE_DATE_EPOCH, else the clock.")
@@ -136,9 +150,10 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
         config, plugin = load_site_config(config_file)
         validated_records(config, plugin, building=True)  # every problem reported cleanly, before MkDocs starts
         target = Path(site_dir or config.site_dir)
-        with staged_site(target) as staging, source_date_epoch(build_now):
+        with publishing_to(target), staged_site(target) as staging, source_date_epoch(build_now):
             config.site_dir = str(staging)  # the config was read once; only where it builds changes
             mkdocs_build.build(config)
+        record_published()  # now that the site is in place: what the next build may link from it
     if not quiet:
         click.echo(f"Built {target} as of {build_now:%Y-%m-%dT%H:%M:%SZ} in {time.perf_counter() - started:.1f} s.", err=True)
 

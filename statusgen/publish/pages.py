@@ -14,6 +14,7 @@ import jinja2
 
 from .. import urls
 from ..cache.pages import PageCache, finish_pages, page_scope
+from ..cache.published import PublishedPages, publishing
 from ..cache.store import CacheStore, code_digest
 from ..languages import N_, site_languages
 from ..models import Announcement, AnnouncementKind, Incident, Postmortem
@@ -48,6 +49,11 @@ def render_pages(records: Records, state: SiteState, settings: Settings) -> list
     outputs = [OutputFile(stylesheet.path, stylesheet.text.encode("utf-8"))]
     languages = site_languages(settings.languages)
     store = CacheStore.open(settings.cache_dir) if settings.cache_dir is not None else None
+    published = None
+    if store is not None and settings.published_site is not None and settings.standalone:
+        # Pages under another theme are MkDocs' to write (it wraps them): none is linked.
+        published = PublishedPages(store, settings.published_site / settings.prefix)
+        publishing(published)
     caches: list[PageCache] = []
     kept: dict[str, OutputFile] = {}
     for language in languages:
@@ -58,25 +64,37 @@ def render_pages(records: Records, state: SiteState, settings: Settings) -> list
         cache = PageCache(store, page_scope(site.lookups, state.public, code_digest())) if store is not None else None
         if cache is not None:
             caches.append(cache)
-        outputs.extend(_render_all(environment, site, list(all_pages(site)), cache, kept))
+        outputs.extend(_render_all(environment, site, list(all_pages(site)), cache, kept, published))
         if settings.standalone and not language.prefix:
             # One 404 page, at the root: hosts serve it for a missing path in any language.
             outputs.append(render_page(environment, site, not_found_page(site, stylesheet.text)))
     if store is not None:
         finish_pages(store, caches, kept)
+    if published is not None:
+        for key, output in kept.items():
+            published.publish(key, output)
     return outputs
 
 
 def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Page | ArchivedPage],
-                cache: PageCache | None, kept: dict[str, OutputFile]) -> list[OutputFile]:
-    """The pages in order: archived ones the cache holds as they were, the rest made and
-    rendered on every core (archived ones then kept in the cache). `kept` gathers every
-    archived page by its key, for the next build of this process."""
+                cache: PageCache | None, kept: dict[str, OutputFile],
+                published: PublishedPages | None = None) -> list[OutputFile]:
+    """The pages in order: archived ones the cache holds as they were (linked from the site
+    the last build published when they are there untouched: cache/published.py), the rest
+    made and rendered on every core (archived ones then kept in the cache). `kept` gathers
+    every archived page by its key, for the next build of this process."""
     found: list[OutputFile | None] = []
     missing: list[tuple[Page | ArchivedPage, str | None]] = []
     for page in pages:
         key = cache.key(page) if cache is not None and isinstance(page, ArchivedPage) else None
-        output = cache.lookup(key) if cache is not None and key is not None else None
+        output: OutputFile | None = None
+        if cache is not None and key is not None:
+            path = site.language.prefix + urls.page_file(page.path)
+            output = published.find(path, key, partial(_stored_bytes, cache, key)) if published is not None else None
+            if output is not None:
+                cache.used.add(key)  # its entry stays: the next build may need its bytes
+            else:
+                output = cache.lookup(key)
         if output is None:
             missing.append((page, key))
         elif key is not None:
@@ -92,6 +110,11 @@ def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Pag
                 kept[key] = output
         outputs.append(output)
     return outputs
+
+
+def _stored_bytes(cache: PageCache, key: str) -> bytes | None:
+    found = cache.lookup(key)
+    return found.content if found is not None else None
 
 
 def _render_and_keep(environment: jinja2.Environment, site: SiteView, cache: PageCache | None,

@@ -1,0 +1,153 @@
+"""`statusgen build` links the pages unchanged since the last build from the site it published.
+
+The judge is the same as for the rest of the cache: a build without it, compared file by file.
+Here the builds go through the command (only it publishes by swapping), and between builds
+the published site itself is tampered with in every way a file can change: written in place
+(with its modification time put back, so that only its change time tells), replaced by
+another file, removed, turned into a link, the whole site removed, the record of what was
+published damaged.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from statusgen.cache import store
+from statusgen.cli import main
+
+from golden_compare import files_under
+from sites.files import write_config, write_site
+from test_build_cache import IDS, TITLES, incident
+
+NOW = "2021-10-20T12:00:00Z"
+
+
+def build(root: Path, site: str, *options: str) -> None:
+    result = CliRunner().invoke(main, ["build", "-q", "-f", str(root / "mkdocs.yml"), "--site-dir", str(root / site),
+                                       "--now", NOW, *options])
+    assert result.exit_code == 0, result.output
+
+
+def assert_as_without_cache(root: Path) -> None:
+    """site/ (built with the cache, over the last one) holds what a build without it makes."""
+    shutil.rmtree(root / "expected", ignore_errors=True)
+    build(root, "expected", "--no-cache")
+    actual, expected = root / "site", root / "expected"
+    assert files_under(actual) == files_under(expected)
+    different = [name for name in sorted(files_under(expected)) if (actual / name).read_bytes() != (expected / name).read_bytes()]
+    assert not different
+
+
+def make_site(root: Path) -> Path:
+    write_site(root, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 2, True) for day in range(6)})
+    write_config(root)
+    return root / "site"
+
+
+def incident_pages(site: Path) -> list[Path]:
+    return sorted(site.glob("incidents/*/index.html"))
+
+
+def test_pages_that_did_not_change_are_the_last_builds_files(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    build(tmp_path, "site")
+    before = {path: os.stat(path) for path in incident_pages(site)}
+    (tmp_path / "content" / "incidents" / "old-3.md").write_text(incident("Changed", 3, 2, True), encoding="utf-8")
+    build(tmp_path, "site")
+    changed = site / "incidents" / "old-3" / "index.html"
+    for path, info in before.items():
+        now = os.stat(path)
+        if path == changed:
+            assert now.st_ino != info.st_ino and "Changed" in path.read_text(encoding="utf-8")
+        else:
+            # The same file: a host serving ETag and Last-Modified from it answers 304.
+            assert (now.st_ino, now.st_mtime_ns) == (info.st_ino, info.st_mtime_ns), path
+            assert now.st_nlink == 1, "the old site is gone: the page is site/'s alone"
+    assert os.stat(site / "index.html").st_ino != os.stat(site / "incidents" / "index.html").st_ino
+    assert_as_without_cache(tmp_path)
+
+
+def tamper(site: Path, how: str, which: int) -> None:
+    """Change the published site between builds as a user, a tool or a broken disk might."""
+    pages = incident_pages(site)
+    page = pages[which % len(pages)] if pages else None
+    if how == "remove-site":
+        shutil.rmtree(site, ignore_errors=True)
+    elif page is None:
+        return
+    elif how == "append":
+        with page.open("ab") as file:
+            file.write(b"<!-- minified? -->")
+    elif how == "same-size":
+        # Written in place, same size, its modification time put back: only ctime tells.
+        info = page.stat()
+        data = page.read_bytes()
+        page.write_bytes(data.replace(b"<html", b"<HTML", 1))
+        os.utime(page, ns=(info.st_atime_ns, info.st_mtime_ns))
+    elif how == "replace":
+        # Another file renamed into its place, with the same size and times.
+        other = page.with_name("other")
+        other.write_bytes(page.read_bytes().replace(b"<html", b"<HTML", 1))
+        shutil.copystat(page, other)
+        os.replace(other, page)
+    elif how == "remove":
+        page.unlink()
+    elif how == "symlink":
+        target = page.with_name("elsewhere.html")
+        target.write_bytes(page.read_bytes())
+        page.unlink()
+        page.symlink_to(target)
+    elif how == "damage-record":
+        for entry in (site.parent / ".statusgen-cache" / store.code_digest() / "published").iterdir():
+            entry.write_bytes(entry.read_bytes()[:-5])
+
+
+TAMPERINGS = ("append", "same-size", "replace", "remove", "symlink", "remove-site", "damage-record")
+
+
+@pytest.mark.parametrize("how", TAMPERINGS)
+def test_a_published_page_changed_since_is_written_again(tmp_path: Path, how: str) -> None:
+    site = make_site(tmp_path)
+    build(tmp_path, "site")
+    build(tmp_path, "site")  # now with pages linked from the first
+    tamper(site, how, 2)
+    build(tmp_path, "site")
+    assert_as_without_cache(tmp_path)
+    assert not (site / "incidents" / "old-2" / "index.html").is_symlink()
+
+
+STEPS = st.one_of(
+    st.tuples(st.just("write"), st.sampled_from(IDS), TITLES, st.integers(0, 30), st.integers(0, 2)),
+    st.tuples(st.just("delete"), st.sampled_from(IDS)),
+    st.tuples(st.sampled_from(TAMPERINGS), st.integers(0, 20)),
+    st.tuples(st.just("build"),),
+)
+
+
+@settings(max_examples=int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "40")) // 4, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=st.lists(STEPS, min_size=1, max_size=5))
+def test_any_sequence_of_edits_and_tampering_publishes_what_a_build_without_cache_does(
+        tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[object, ...]]) -> None:
+    root = tmp_path_factory.mktemp("published")
+    site = make_site(root)
+    build(root, "site")
+    incidents = root / "content" / "incidents"
+    for step in steps:
+        kind = step[0]
+        if kind == "write":
+            _, name, title, day, updates = step
+            (incidents / f"{name}.md").write_text(incident(str(title), int(day), int(updates), True), encoding="utf-8")  # type: ignore[call-overload]
+        elif kind == "delete" and step[1] != "api-errors":  # the post-mortem refers to it
+            (incidents / f"{step[1]}.md").unlink(missing_ok=True)
+        elif kind in TAMPERINGS:
+            tamper(site, str(kind), int(step[1]))  # type: ignore[call-overload]
+        build(root, "site")
+        assert_as_without_cache(root)
