@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
+from statusgen.cache.store import CacheStore
 from statusgen.markup import MarkdownRenderer
 from statusgen.publish import feed_items
 from statusgen.publish.feed_items import ItemSource
@@ -174,6 +176,27 @@ def test_a_rebuild_in_the_same_process_renders_no_text_again(monkeypatch: pytest
     monkeypatch.setattr(MarkdownRenderer, "render", lambda self, text: again.append(text) or render(self, text))
     assert by_path(render_feeds(site.records, site.state, site.settings)) == first
     assert again == [] and feed_items._last_rendered
+
+
+@pytest.mark.parametrize("damage", [None, b"{not json", b'{"abc": 42}', b"[]"])
+def test_a_new_process_takes_the_texts_from_the_build_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                            damage: bytes | None):
+    # A warm build: the texts the last build rendered come from the cache, with the same
+    # bytes; an entry that cannot be read only means rendering them again.
+    site = corpus_site(now=NOW, records=many_incidents(100))
+    settings = replace(site.settings, cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(feed_items, "_last_rendered", {})
+    first = by_path(render_feeds(site.records, site.state, settings))
+    if damage is not None:
+        store = CacheStore.open(tmp_path / "cache")
+        assert store is not None
+        store.write("texts/feeds", damage)
+    monkeypatch.setattr(feed_items, "_last_rendered", {})  # as a new process
+    again: list[str] = []
+    render = MarkdownRenderer.render
+    monkeypatch.setattr(MarkdownRenderer, "render", lambda self, text: again.append(text) or render(self, text))
+    assert by_path(render_feeds(site.records, site.state, settings)) == first
+    assert (again == []) == (damage is None), again
 
 
 def test_a_long_history_is_capped_and_only_what_is_published_is_rendered(monkeypatch: pytest.MonkeyPatch):

@@ -109,29 +109,30 @@ class PublishedPages:
         """Once this build is in place: the stat of each of its archived pages, for the next
         build. Taken after the swap and the removal of the old site, which change the
         links' count and so the change time of a page linked from it."""
-        lines = []
+        rows = []
         for path, published in sorted(self.publishing.items()):
             try:
                 info = os.lstat(f"{self._folder}/{path}")
             except OSError:
                 continue
-            lines.append(to_json([path, published.key, published.title, published.in_sitemap, _signature(info)]))
-        self._store.write(self._entry, b"\n".join(lines))
+            rows.append([path, published.key, published.title, published.in_sitemap, _signature(info)])
+        self._store.write(self._entry, to_json(rows))
 
 
 def _read(payload: bytes | None) -> dict[str, _Published]:
     """An entry read back; anything malformed makes it empty (every page is then written)."""
+    try:
+        rows = from_json(payload) if payload else []
+    except ValueError:
+        return {}
     found: dict[str, _Published] = {}
-    for line in (payload or b"").split(b"\n"):
-        if not line:
-            continue
-        try:
-            path, key, title, in_sitemap, signature = from_json(line)
-        except ValueError:
+    for row in rows if isinstance(rows, list) else [None]:
+        if not isinstance(row, list) or len(row) != 5:
             return {}
+        path, key, title, in_sitemap, signature = row
         if (not isinstance(path, str) or not isinstance(key, str) or not isinstance(title, (str, type(None)))
                 or not isinstance(in_sitemap, bool) or not isinstance(signature, list) or len(signature) != 4
-                or not all(isinstance(number, int) for number in signature)):
+                or not all(type(number) is int for number in signature)):
             return {}
         found[path] = _Published(key, title, in_sitemap, (signature[0], signature[1], signature[2], signature[3]))
     return found

@@ -17,6 +17,7 @@ from datetime import datetime
 from markupsafe import Markup
 
 from .. import urls
+from ..cache.texts import StoredTexts
 from ..languages import N_, Language
 from ..markup import MarkdownRenderer
 from ..models import Announcement, Incident, IncidentUpdate, Maintenance, MaintenanceStatus, Postmortem
@@ -59,22 +60,28 @@ feeds' newest entries are mostly the same from one build to the next)."""
 class RenderedTexts:
     """Markdown rendered once per text within a build: the feeds of every language share it,
     and a text no translation changed is the same in all of them. Rendering depends on the
-    text alone, so the last build's results are reused too."""
+    text alone, so the last build's results are reused too: this process's, else those the
+    build cache holds (`stored`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, stored: StoredTexts | None = None) -> None:
         self._renderer = MarkdownRenderer()
         self._html: dict[str, Markup] = {}
+        self._stored = stored
 
     def render(self, text: str) -> Markup:
         if text not in self._html:
             known = _last_rendered.get(text)
+            if known is None and self._stored is not None:
+                known = self._stored.get(text)
             self._html[text] = known if known is not None else self._renderer.render(text)
         return self._html[text]
 
     def keep(self) -> None:
-        """Offer this build's texts to the next build of this process (and forget older ones)."""
+        """Offer this build's texts to the next build (and forget older ones)."""
         global _last_rendered
         _last_rendered = self._html
+        if self._stored is not None:
+            self._stored.save(self._html)
 
 
 class ItemSource:

@@ -14,6 +14,8 @@ from datetime import datetime
 from feedgen.feed import FeedGenerator
 
 from .. import urls
+from ..cache.store import CacheStore
+from ..cache.texts import StoredTexts
 from ..languages import N_, Language, site_languages
 from ..moments import rfc3339
 from ..outputs import OutputFile
@@ -30,7 +32,8 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 def render_feeds(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
     """Every language's feeds: the first's at the root, each other's in its folder (de/feed.xml)."""
     languages = site_languages(settings.languages)
-    texts = RenderedTexts()
+    store = CacheStore.open(settings.cache_dir) if settings.cache_dir is not None else None
+    texts = RenderedTexts(StoredTexts(store) if store is not None else None)
     outputs = []
     for language in languages:
         in_language = translated_state(state, language, languages[0])
