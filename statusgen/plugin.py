@@ -40,6 +40,7 @@ from .publish.stylesheet import STYLESHEET_TEMPLATE, Stylesheet, load_stylesheet
 from .served_section import ServedSection, write_files
 from .settings import Settings
 from .templating import templates_dir
+from .watching import watch_natively
 
 log = get_plugin_logger(__name__)
 
@@ -91,6 +92,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         self._stylesheet: Stylesheet | None = None
         self._served: ServedSection | None = None
         """Under `serve` with statusgen's theme: the section's files, kept across rebuilds."""
+        self._native_watcher: Any = None
+        """Under `serve`: the inotify observer of the records' folder, if it has one (watching.py)."""
         self._pages: dict[str, OutputFile] = {}
         """A build with statusgen's theme: the section's HTML pages, written once MkDocs is done."""
 
@@ -173,6 +176,9 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             self._pages = {}
 
     def on_shutdown(self) -> None:
+        if self._native_watcher is not None:
+            self._native_watcher.stop()
+            self._native_watcher = None
         if self._served is not None:
             self._served.remove()
             self._served = None
@@ -245,6 +251,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         # MkDocs watches only docs_dir; records mounted from a folder beside it must be watched too.
         if self.settings is not None and self.settings.content_dir.is_dir():
             server.watch(str(self.settings.content_dir))
+            self._native_watcher = watch_natively(server, self.settings.content_dir)
         return server
 
 
