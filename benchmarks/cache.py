@@ -135,7 +135,8 @@ def main() -> None:
             shutil.rmtree(root_fresh)
         size = folder_size(cache)
         rows = [("floor (minimal.py)", median_run(floor)), ("no cache", median_run(nocache)), ("cold (empty cache)", median_run(cold)),
-                ("warm, empty site folder", median_run(warm_empty)), ("warm (no change)", median_run(warm))] + [(f"after: {label}", median_run(runs)) for label, runs in after.items()]
+                ("warm, empty site folder", median_run(warm_empty)), ("warm (no change)", median_run(warm))]
+        rows += [(f"after: {label}", median_run(runs)) for label, runs in after.items()]
         print(f"N = {arguments.count:,}, medians of {arguments.repeat}")
         print(f"{'build':<26}{'seconds':>9}{'peak MB':>9}{'/ cold':>8}{'/ floor':>9}")
         for label, run in rows:
