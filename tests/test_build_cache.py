@@ -447,6 +447,17 @@ def test_a_record_entry_cannot_give_its_record_another_id_or_body(tmp_path: Path
     assert build(site, NOW) == expected
 
 
+def test_an_entry_is_written_whole_after_a_short_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The system may write fewer bytes than asked (a signal, a pipe's or a file system's
+    # limits): the rest follows, and the entry reads back whole.
+    folder = store.CacheStore.open(tmp_path / "cache")
+    assert folder is not None
+    payload = os.urandom(100_000)
+    monkeypatch.setattr(store.os, "writev", lambda handle, parts: os.write(handle, parts[0][:7]))
+    folder.write("pages/short", payload)
+    assert folder.read("pages/short") == payload
+
+
 def test_a_killed_builds_temporary_files_are_removed_once_old(tmp_path: Path) -> None:
     content = write_site(tmp_path)
     site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
