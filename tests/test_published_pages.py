@@ -10,6 +10,7 @@ published damaged.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -151,3 +152,24 @@ def test_any_sequence_of_edits_and_tampering_publishes_what_a_build_without_cach
             tamper(site, str(kind), int(step[1]))  # type: ignore[call-overload]
         build(root, "site")
         assert_as_without_cache(root)
+
+
+def _build_in_process(config: str, site_dir: str) -> int:
+    try:
+        main(["build", "-q", "-f", config, "--site-dir", site_dir, "--now", NOW], standalone_mode=False)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    return 0
+
+
+def test_builds_at_once_into_one_site_publish_it_whole(tmp_path: Path) -> None:
+    # Each links from the site as it finds it, which another may swap away meanwhile: a page
+    # whose link fails comes from the cache, and the last swap leaves a whole site.
+    site = make_site(tmp_path)
+    build(tmp_path, "site")
+    (tmp_path / "content" / "incidents" / "old-4.md").write_text(incident("Changed", 4, 1, True), encoding="utf-8")
+    with multiprocessing.get_context("spawn").Pool(3) as pool:
+        codes = pool.starmap(_build_in_process, [(str(tmp_path / "mkdocs.yml"), str(site))] * 6)
+    assert codes == [0] * 6
+    assert_as_without_cache(tmp_path)
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")], "no leftovers"
