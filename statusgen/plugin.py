@@ -32,7 +32,7 @@ from .clock import NowError, resolve_now
 from .errors import ContentError
 from .headers import site_page_policy
 from .languages import default_language, language_problems
-from .loader import is_record_relative
+from .loader import RECORD_FOLDERS, is_record_relative
 from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
 from .pipeline import build_site
@@ -269,7 +269,10 @@ def _is_record(content_dir: Path, file: File) -> bool:
     content, real = _real_folder(str(content_dir)), _real_folder(folder)
     if real != content and not real.startswith(content + os.sep):
         return False
-    return is_record_relative(Path(real[len(content) + 1 :], name))
+    below = real[len(content) + 1 :]
+    if below.split(os.sep, 1)[0] in RECORD_FOLDERS:
+        return True  # the common case, told without a Path (is_record_relative says the same)
+    return is_record_relative(Path(below, name))
 
 
 def _from_theme(file: File, config: MkDocsConfig) -> bool:
@@ -280,8 +283,7 @@ def _from_theme(file: File, config: MkDocsConfig) -> bool:
 
 def _is_notify_template(file: File, theme_folders: tuple[str, ...]) -> bool:
     """A theme folder's notify/ file (MkDocs would copy its .txt templates as static files)."""
-    source = str(Path(file.abs_src_path or "/").resolve())
-    return file.src_uri.startswith("notify/") and source.startswith(theme_folders)
+    return file.src_uri.startswith("notify/") and str(Path(file.abs_src_path or "/").resolve()).startswith(theme_folders)
 
 
 def _beside_the_sites_own(output: OutputFile, own: File) -> OutputFile | None:
