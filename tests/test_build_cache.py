@@ -401,6 +401,14 @@ def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, how: str) -> No
     assert build(site, NOW) == expected
 
 
+def incident_packs(folder: store.CacheStore) -> dict[str, bytes]:
+    """The incidents' packs of records that hold some (by the first digit of their digests)."""
+    packs = {name: folder.read(name) for name in (f"records/incidents-{shard}.jsonl" for shard in "0123456789abcdef")}
+    found = {name: pack for name, pack in packs.items() if pack}
+    assert found
+    return found
+
+
 def test_a_record_entry_that_no_longer_validates_is_a_miss(tmp_path: Path) -> None:
     """An entry whose checksum holds but whose JSON is not a record (another program's, or a
     model changed without a version change) is parsed from the file instead."""
@@ -411,10 +419,10 @@ def test_a_record_entry_that_no_longer_validates_is_a_miss(tmp_path: Path) -> No
     build(site, NOW)
     folder = store.CacheStore.open(cache)
     assert folder is not None
-    pack = folder.read("records/incidents.jsonl")
-    assert pack is not None
-    digest = pack.split(b"\t", 1)[0]
-    folder.write("records/incidents.jsonl", digest + b'\t{"title": 42, "impact": "colossal"}\t"<script>"')
+    packs = incident_packs(folder)
+    for name, pack in packs.items():
+        digest = pack.split(b"\t", 1)[0]
+        folder.write(name, digest + b'\t{"title": 42, "impact": "colossal"}\t"<script>"')
     forget_this_process()
     assert build(site, NOW) == expected
 
@@ -433,16 +441,15 @@ def test_a_record_entry_cannot_give_its_record_another_id_or_body(tmp_path: Path
     build(site, NOW)
     folder = store.CacheStore.open(cache)
     assert folder is not None
-    pack = folder.read("records/incidents.jsonl")
-    assert pack is not None
-    lines = []
-    for line in pack.split(b"\n"):
-        digest, record_json, body_json = line.split(b"\t")
-        if tampered.startswith(b"}"):
-            lines.append(digest + b"\t" + record_json + tampered[1:])
-        else:
-            lines.append(digest + b"\t" + record_json[:-1] + tampered + b"\t" + body_json)
-    folder.write("records/incidents.jsonl", b"\n".join(lines))
+    for name, pack in incident_packs(folder).items():
+        lines = []
+        for line in pack.split(b"\n"):
+            digest, record_json, body_json = line.split(b"\t")
+            if tampered.startswith(b"}"):
+                lines.append(digest + b"\t" + record_json + tampered[1:])
+            else:
+                lines.append(digest + b"\t" + record_json[:-1] + tampered + b"\t" + body_json)
+        folder.write(name, b"\n".join(lines))
     forget_this_process()
     assert build(site, NOW) == expected
 

@@ -20,9 +20,11 @@ from pydantic import BaseModel
 from .file_digests import file_digest
 from .store import CacheStore
 
-_PACK = "records/{folder}.jsonl"
-"""One entry per record folder: lines of `digest<TAB>model JSON<TAB>body JSON` (JSON never
-holds a raw tab)."""
+_PACK = "records/{folder}-{shard}.jsonl"
+"""Sixteen entries per record folder, by the first hex digit of the records' digests: lines of
+`digest<TAB>model JSON<TAB>body JSON` (JSON never holds a raw tab). An edit rewrites one of
+them, a sixteenth of a long history's records (31 MB in all at 10,000 incidents)."""
+_SHARDS = "0123456789abcdef"
 _EXCLUDED = {"id", "body"}
 """Set by the loader from the file's name and its Markdown, which are not parsed data."""
 
@@ -42,9 +44,9 @@ def record_origins() -> dict[int, tuple[BaseModel, str]]:
     return _origins
 
 
-_stored: dict[tuple[Path, str], dict[str, bytes]] = {}
-"""(store, folder) -> the entries of its pack as this process last read or wrote them: a rebuild that
-changed nothing does not write the pack again."""
+_stored: dict[tuple[Path, str, str], dict[str, bytes]] = {}
+"""(store, folder, shard) -> the entries of that pack as this process last read or wrote them:
+a rebuild writes only the packs whose records changed."""
 
 
 class RecordCache:
@@ -90,38 +92,42 @@ class RecordCache:
         """Keep this build's records for the next build, in memory and in the store, and
         forget the others (edited and deleted files' entries)."""
         global _memory, _origins
-        by_folder: dict[str, dict[str, bytes]] = {}
+        by_pack: dict[tuple[str, str], dict[str, bytes]] = {}
         kept: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
         for key, (record, entry) in sorted(self._used.items(), key=lambda item: item[0]):
             if self._store is not None and entry is None:
                 entry = _entry(record)
             kept[key] = (record, entry)
             if entry is not None:
-                by_folder.setdefault(key[0], {})[key[1]] = entry
+                by_pack.setdefault((key[0], key[1][:1]), {})[key[1]] = entry
         _memory = kept
         _origins = {id(record): (record, "record\0" + "\0".join(key)) for key, (record, _) in kept.items()}
         if self._store is None:
             return
         place = self._store.folder
-        for folder in sorted(set(by_folder) | {folder for where, folder in _stored if where == place}):
-            entries = by_folder.get(folder, {})
-            if entries != _stored.get((place, folder)):  # otherwise the store holds this build's records already
-                self._store.write(_PACK.format(folder=folder), b"\n".join(digest.encode() + b"\t" + entry
-                                                                           for digest, entry in entries.items()))
-                _stored[(place, folder)] = entries
+        for folder, shard in sorted(set(by_pack) | {(folder, shard) for where, folder, shard in _stored if where == place}):
+            entries = by_pack.get((folder, shard), {})
+            if entries != _stored.get((place, folder, shard)):  # otherwise the store holds them already
+                self._store.write(_PACK.format(folder=folder, shard=shard),
+                                  b"\n".join(digest.encode() + b"\t" + entry for digest, entry in entries.items()))
+                _stored[(place, folder, shard)] = entries
         self._store.prune("records")  # only what a killed build left half-written
 
     def _pack(self, folder: str) -> dict[str, bytes]:
         if folder not in self._packs:
-            payload = self._store.read(_PACK.format(folder=folder)) if self._store is not None else None
             entries: dict[str, bytes] = {}
-            for line in (payload or b"").split(b"\n"):
-                digest, _, entry = line.partition(b"\t")
-                if entry:
-                    entries[digest.decode("ascii", "replace")] = entry
+            for shard in _SHARDS:
+                name = _PACK.format(folder=folder, shard=shard)
+                payload = self._store.read(name) if self._store is not None else None
+                part: dict[str, bytes] = {}
+                for line in (payload or b"").split(b"\n"):
+                    digest, _, entry = line.partition(b"\t")
+                    if entry:
+                        part[digest.decode("ascii", "replace")] = entry
+                entries.update(part)
+                if self._store is not None:
+                    _stored[(self._store.folder, folder, shard)] = part
             self._packs[folder] = entries
-            if self._store is not None:
-                _stored[(self._store.folder, folder)] = entries
         return self._packs[folder]
 
 

@@ -7,7 +7,9 @@ schemas come from the same models that the build validates with, so they cannot 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel
@@ -44,14 +46,17 @@ def record_schema(model: type[BaseModel], title: str, schema_id: str | None = No
     return {**head, **schema}
 
 
-def schema_files(base_url: str | None = None) -> dict[str, bytes]:
+@functools.lru_cache(maxsize=8)
+def schema_files(base_url: str | None = None) -> Mapping[str, bytes]:
     """File name -> schema bytes for every record type; with `base_url`, each has an absolute
-    `$id` under base_url + "schema/". Needs no records (`statusgen schema DIR` uses it)."""
+    `$id` under base_url + "schema/". Needs no records (`statusgen schema DIR` uses it).
+    Made once per process and site: they depend on the code alone, and pydantic takes a
+    twentieth of a second to describe the models (each rebuild of `serve`)."""
     files = {}
     for name, (model, title) in RECORD_MODELS.items():
         schema_id = urls.absolute(base_url, urls.schema(name)) if base_url is not None else None
         files[name] = dump_json(record_schema(model, title, schema_id), indent=2)  # read by people too
-    return files
+    return MappingProxyType(files)  # shared by every caller: read-only
 
 
 def render_schemas(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
