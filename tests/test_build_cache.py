@@ -283,6 +283,46 @@ def test_what_an_archived_page_is_made_of_is_in_its_key(tmp_path: Path, scenario
     assert build(site, later) == expected
 
 
+def _maintenance_edit(old: str, new: str) -> Any:
+    def edit(root: Path) -> None:
+        path = root / "content" / "maintenance" / "db-upgrade.md"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+def _incident_added(root: Path) -> None:
+    (root / "content" / "incidents" / "new-one.md").write_text(incident("New one", 3, 1, False), encoding="utf-8")
+
+
+KEPT_FILES_SCENARIOS: dict[str, tuple[Any, Any, str]] = {
+    # name: (change to the files, change to the settings, the file that changes)
+    "a window's text": (_maintenance_edit("Short downtime.", "A longer downtime."), None, "maintenance.ics"),
+    "a window cancelled": (_maintenance_edit("scheduled_end:", "status: cancelled\nscheduled_end:"), None, "maintenance.ics"),
+    "a window's components": (_maintenance_edit("[api, web]", "[api]"), None, "maintenance.ics"),
+    "a component renamed": (_component_renamed, None, "maintenance.ics"),
+    "the site's name": (None, {"site_name": "Other status"}, "maintenance.ics"),
+    "the site's address": (None, {"site_url": "https://elsewhere.example.org/status/"}, "sitemap.xml"),
+    "a page added": (_incident_added, None, "sitemap.xml"),
+    "a language added": (None, {"languages": ("en", "de")}, "sitemap.xml"),
+}
+
+
+@pytest.mark.parametrize("scenario", KEPT_FILES_SCENARIOS, ids=list(KEPT_FILES_SCENARIOS))
+def test_what_a_kept_file_is_made_of_is_in_its_key(tmp_path: Path, scenario: str) -> None:
+    """The calendar and the sitemap are kept whole (cache/outputs.py): each of their inputs,
+    changed alone, makes them again, from the cache on disk as from the memory of the last build."""
+    content = write_site(tmp_path)
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache", site_url="https://status.example.com/")
+    change, settings_change, changed_file = KEPT_FILES_SCENARIOS[scenario]
+    before = dict((path, content) for path, content, *_ in assert_same_with_and_without(site, tmp_path / "cache", NOW))
+    if change is not None:
+        change(tmp_path)
+    if settings_change is not None:
+        site = replace(site, **settings_change)
+    after = dict((path, content) for path, content, *_ in assert_same_with_and_without(site, tmp_path / "cache", NOW))
+    assert after[changed_file] != before[changed_file], "the scenario changes the file"
+
+
 def counting_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the pages rendered from now on (serially, so the count is seen here)."""
     monkeypatch.setenv("STATUSGEN_WORKERS", "1")

@@ -7,11 +7,13 @@ the record, never the clock, so an unchanged record gives unchanged bytes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, vText
 
 from .. import urls
+from ..cache.outputs import made_once
 from ..models import Maintenance, MaintenanceStatus, MaintenanceUpdate
 from ..outputs import OutputFile
 from ..records import Records
@@ -24,6 +26,28 @@ PRODID = "-//statusgen//maintenance calendar//EN"
 
 def render_calendar(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
     """maintenance.ics with one VEVENT per maintenance window (cancelled ones marked so)."""
+    cancelled = tuple(window.id for window in records.maintenance
+                      if state.maintenance_status.get(window.id) is MaintenanceStatus.CANCELLED)
+    names = {component.id: component.name for component in records.components.components}
+    inputs = CalendarInputs(records.maintenance, cancelled, names, settings.site_name,
+                            urlsplit(settings.site_url).hostname or "statusgen.invalid", settings.base_url)
+    return [OutputFile(urls.CALENDAR, made_once(settings, "maintenance.ics", calendar_bytes, inputs))]
+
+
+@dataclass(frozen=True)
+class CalendarInputs:
+    """All the calendar shows: it is kept by these (cache/outputs.py)."""
+
+    windows: tuple[Maintenance, ...]
+    cancelled: tuple[str, ...]
+    names: dict[str, str]
+    site_name: str
+    host: str
+    base_url: str
+
+
+def calendar_bytes(inputs: CalendarInputs) -> bytes:
+    """The calendar of these windows (see render_calendar)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -31,30 +55,27 @@ def render_calendar(records: Records, state: SiteState, settings: Settings) -> l
     calendar.add("method", "PUBLISH")
     # Typed as text explicitly: icalendar leaves X- properties unescaped, and a newline in
     # the site's name would otherwise break the file.
-    calendar.add("x-wr-calname", vText(f"{settings.site_name}: maintenance"))
-    calendar.add("x-wr-caldesc", vText(f"Scheduled maintenance of {settings.site_name}"))
+    calendar.add("x-wr-calname", vText(f"{inputs.site_name}: maintenance"))
+    calendar.add("x-wr-caldesc", vText(f"Scheduled maintenance of {inputs.site_name}"))
     calendar.add("x-wr-timezone", "UTC")
-    host = urlsplit(settings.site_url).hostname or "statusgen.invalid"
-    names = {component.id: component.name for component in records.components.components}
-    for window in records.maintenance:
-        calendar.add_component(_event(window, state, settings, host, names))
-    return [OutputFile(urls.CALENDAR, calendar.to_ical())]
+    for window in inputs.windows:
+        calendar.add_component(_event(window, window.id in inputs.cancelled, inputs))
+    return bytes(calendar.to_ical())
 
 
-def _event(window: Maintenance, state: SiteState, settings: Settings, host: str, names: dict[str, str]) -> Event:
+def _event(window: Maintenance, cancelled: bool, inputs: CalendarInputs) -> Event:
     updates = list(window.updates)
     stamp = max([window.announced_at, *(update.at for update in updates)])
-    cancelled = state.maintenance_status.get(window.id) is MaintenanceStatus.CANCELLED
     event = Event()
-    event.add("uid", f"{window.id}@{host}")
+    event.add("uid", f"{window.id}@{inputs.host}")
     event.add("dtstamp", stamp)
     event.add("last-modified", stamp)
     event.add("sequence", len(updates) + (1 if cancelled else 0))
     event.add("dtstart", window.scheduled_start)
     event.add("dtend", window.scheduled_end)
     event.add("summary", f"Maintenance: {window.title}")
-    event.add("description", _description(window, updates, names))
-    event.add("url", urls.absolute(settings.base_url, urls.maintenance(window.id)))
+    event.add("description", _description(window, updates, inputs.names))
+    event.add("url", urls.absolute(inputs.base_url, urls.maintenance(window.id)))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # Maintenance of a service is no appointment of the subscriber's: never mark them busy.
     event.add("transp", "TRANSPARENT")

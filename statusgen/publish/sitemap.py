@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 
 from .. import urls
+from ..cache.outputs import made_once
 from ..languages import Language, site_languages
 from ..outputs import OutputFile
 from ..settings import Settings
@@ -20,19 +21,26 @@ _XHTML = "http://www.w3.org/1999/xhtml"
 
 def render_sitemap(outputs: list[OutputFile], settings: Settings) -> list[OutputFile]:
     """One <url> per page marked in_sitemap, by path, with its other languages' versions."""
-    languages = site_languages(settings.languages)
+    listed = tuple(sorted(output.path for output in outputs if output.in_sitemap))
+    inputs = (listed, settings.base_url, settings.languages)
+    return [OutputFile(urls.SITEMAP, made_once(settings, "sitemap.xml", sitemap_bytes, inputs))]
+
+
+def sitemap_bytes(inputs: tuple[tuple[str, ...], str, tuple[str, ...]]) -> bytes:
+    """The sitemap of the pages at these paths (sorted), under base_url, in these languages."""
+    paths, base_url, language_codes = inputs
+    languages = site_languages(language_codes)
     attributes = {"xmlns": _NAMESPACE} if len(languages) == 1 else {"xmlns": _NAMESPACE, "xmlns:xhtml": _XHTML}
     root = ElementTree.Element("urlset", attributes)
-    listed = {output.path for output in outputs if output.in_sitemap}
-    for path in sorted(listed):
+    listed = set(paths)
+    for path in paths:
         page = path[: -len("index.html")] if path.endswith("index.html") else path
         entry = ElementTree.SubElement(root, "url")
-        ElementTree.SubElement(entry, "loc").text = urls.absolute(settings.base_url, page)
+        ElementTree.SubElement(entry, "loc").text = urls.absolute(base_url, page)
         if len(languages) > 1:
-            _alternates(entry, _unprefixed(page, languages), languages, listed, settings)
+            _alternates(entry, _unprefixed(page, languages), languages, listed, base_url)
     ElementTree.indent(root)
-    content = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    return [OutputFile(urls.SITEMAP, content)]
+    return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def _unprefixed(page: str, languages: tuple[Language, ...]) -> str:
@@ -44,7 +52,7 @@ def _unprefixed(page: str, languages: tuple[Language, ...]) -> str:
 
 
 def _alternates(entry: ElementTree.Element, page: str, languages: tuple[Language, ...], listed: set[str],
-                settings: Settings) -> None:
+                base_url: str) -> None:
     # The "xhtml:" prefix is written as the attribute above declares it: ElementTree's own
     # namespace handling would rename the sitemap's default namespace to "ns0".
     versions = [(language.tag, language.prefix + page) for language in languages
@@ -53,4 +61,4 @@ def _alternates(entry: ElementTree.Element, page: str, languages: tuple[Language
         return
     for tag, path in [*versions, ("x-default", versions[0][1])]:
         ElementTree.SubElement(entry, "xhtml:link", rel="alternate", hreflang=tag,
-                               href=urls.absolute(settings.base_url, path))
+                               href=urls.absolute(base_url, path))
