@@ -60,18 +60,14 @@ def watch_natively(server: Any, folder: Path) -> Any | None:
     returns that observer (to stop at shutdown), or None where the polling stays."""
     if not sys.platform.startswith("linux") or file_system_type(folder) not in LOCAL_FILE_SYSTEMS:
         return None
-    try:
-        from watchdog.observers.inotify import InotifyObserver
-    except ImportError:
-        return None
     polling = getattr(server, "observer", None)
     watched = getattr(server, "_watched_paths", None)
     path = os.path.abspath(folder)  # as the server keys it
     if polling is None or not isinstance(watched, dict) or watched.get(path, 0) < 1 or polling.is_alive():
         return None
     try:
-        native = InotifyObserver()
-    except OSError:  # the user's inotify instances are used up
+        native = _changes_observer()
+    except (ImportError, OSError):  # no inotify here, or the user's instances are used up
         return None
     count = watched[path]
     for _ in range(count):
@@ -91,3 +87,25 @@ def watch_natively(server: Any, folder: Path) -> Any | None:
         server.watch(path)  # only counts: the path is watched already
     native.start()
     return native
+
+
+def _changes_observer() -> Any:
+    """An inotify observer that reports changes only. inotify also reports a file opened and
+    closed unwritten, which MkDocs' handler would take for a change: the build's own reading
+    of the records would then start one rebuild after another."""
+    from watchdog import events
+    from watchdog.observers.inotify import InotifyObserver
+
+    changes: list[type[events.FileSystemEvent]] = [
+        events.FileCreatedEvent, events.FileModifiedEvent, events.FileDeletedEvent, events.FileMovedEvent,
+        events.FileClosedEvent, events.FileAttribEvent,
+        events.DirCreatedEvent, events.DirModifiedEvent, events.DirDeletedEvent, events.DirMovedEvent, events.DirAttribEvent,
+    ]
+
+    class ChangesObserver(InotifyObserver):
+        def schedule(self, event_handler: events.FileSystemEventHandler, path: str | Path, *, recursive: bool = False,
+                     event_filter: list[type[events.FileSystemEvent]] | None = None, follow_symlink: bool = False) -> Any:
+            return super().schedule(event_handler, path, recursive=recursive, event_filter=event_filter or changes,
+                                    follow_symlink=follow_symlink)
+
+    return ChangesObserver()

@@ -64,8 +64,14 @@ def test_a_saved_record_is_seen_at_once_on_a_local_file_system(tmp_path: Path) -
         assert native is not None and native.is_alive()
         assert isinstance(server.observer, PollingObserver) and not server.observer.emitters, "no longer polled"
         assert server._watched_paths[str(tmp_path)] == 2
+        (tmp_path / "incidents" / "old.md").write_text("---\ntitle: Old\n---\n", encoding="utf-8")
         time.sleep(0.2)
-        assert not server._want_rebuild
+        server._want_rebuild = False
+        # Reading is no change: a rebuild reads the records, and must not start another.
+        assert (tmp_path / "incidents" / "old.md").read_bytes()
+        list((tmp_path / "incidents").iterdir())
+        time.sleep(0.2)
+        assert not server._want_rebuild, "a read was taken for a change"
         started = time.monotonic()
         (tmp_path / "incidents" / "new.md").write_text("---\ntitle: New\n---\n", encoding="utf-8")
         # MkDocs' polling sees a change within its half-second interval at best.
