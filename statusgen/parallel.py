@@ -23,7 +23,8 @@ Result = TypeVar("Result")
 MIN_ITEMS = 400
 """Below this many items a job runs serially (forking costs tens of milliseconds)."""
 WORTH_FORKING = 0.2
-"""Seconds of serial work that starting workers pays for, for a job of few costly items."""
+"""Seconds: for a job of few costly items, the serial work after which starting workers is
+considered, and the work left that it must save (see map_in_order)."""
 WORKERS_VARIABLE = "STATUSGEN_WORKERS"
 """Environment variable: how many processes to use; 1 turns parallel work off."""
 
@@ -49,15 +50,19 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item], cost
 
     Many items (MIN_ITEMS) always pay. With `costly`, a few items may too (the pages a build
     with the cache renders again, each of which can take tens of milliseconds on a long
-    history): the first is run here, and the rest go to workers if its time says they would
-    take more than WORTH_FORKING here."""
+    history): they are run here one after the other, and once that has taken WORTH_FORKING,
+    the rest go to workers if at the pace so far they would take as long again. Starting
+    workers from a large process (`serve`'s) costs about that much, so a job that ends
+    sooner is never split."""
     if costly and 1 < len(items) < MIN_ITEMS and workers() > 1 and "fork" in multiprocessing.get_all_start_methods():
         started = time.perf_counter()
-        first = function(items[0])
-        rest = items[1:]
-        if (time.perf_counter() - started) * len(rest) < WORTH_FORKING:
-            return [first, *(function(item) for item in rest)]
-        return [first, *_in_workers(function, rest, min(workers(), len(rest)))]
+        done: list[Result] = []
+        for index, item in enumerate(items):
+            spent = time.perf_counter() - started
+            if spent >= WORTH_FORKING and spent / index * (len(items) - index) >= WORTH_FORKING and len(items) - index > 1:
+                return [*done, *_in_workers(function, items[index:], min(workers(), len(items) - index))]
+            done.append(function(item))
+        return done
     count = min(workers(), len(items) // (MIN_ITEMS // 2) or 1)
     if count < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
