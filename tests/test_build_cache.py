@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from statusgen import record_memo
 from statusgen.cache import file_digests, store
+from statusgen.cache import outputs as kept_outputs
 from statusgen.cache import pages as page_cache
 from statusgen.cache import records as record_cache
 from statusgen.cli import main
@@ -52,6 +53,8 @@ def forget_this_process() -> None:
     file_digests._stored = {}
     page_cache._memory = {}
     page_cache._described = {}
+    page_cache._keys = {}
+    kept_outputs._memory = {}
 
 
 def build(site: Settings, now: datetime) -> Any:
@@ -66,6 +69,8 @@ def build(site: Settings, now: datetime) -> Any:
 
 def assert_same_with_and_without(site: Settings, cache: Path, now: datetime) -> Any:
     expected = build(replace(site, cache_dir=None), now)
+    # As `serve` does after an edit: from what the last build of this process kept in memory.
+    assert build(replace(site, cache_dir=cache), now) == expected, "from the memory of the last build"
     forget_this_process()
     assert build(replace(site, cache_dir=cache), now) == expected, "from the cache on disk"
     assert build(replace(site, cache_dir=cache), now) == expected, "from the cache in memory"
@@ -407,6 +412,24 @@ def test_records_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     (content / "incidents" / "api-errors.md").write_text(incident("Edited", 2, 1, True), encoding="utf-8")
     build(site, NOW)
     assert parsed == ["api-errors.md"]
+
+
+def test_a_rebuild_in_the_same_process_describes_only_what_changed(tmp_path: Path) -> None:
+    # `serve`: a page whose arguments are the same records and equal figures keeps its key
+    # from the last build; only the edited incident's pages (its own, the history's) are
+    # described again.
+    content = write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 2, True) for day in range(5)})
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
+    build(site, NOW)
+    first = dict(page_cache._keys)
+    build(site, NOW)
+    assert page_cache._keys.keys() == first.keys() and all(page_cache._keys[page] is first[page] for page in first)
+    (content / "incidents" / "old-2.md").write_text(incident("Edited", 2, 1, True), encoding="utf-8")
+    build(site, NOW)
+    described = {page[1] for page, known in page_cache._keys.items() if known is not first.get(page)}
+    assert "incidents/old-2/" in described and "incidents/" in described
+    assert not described & {"incidents/old-0/", "incidents/old-4/", "postmortems/", "announcements/"}, described
+    assert build(site, NOW) == build(replace(site, cache_dir=None), NOW)
 
 
 def damage(cache: Path, how: str) -> None:

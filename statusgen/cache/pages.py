@@ -41,6 +41,9 @@ _memory: dict[str, OutputFile] = {}
 _described: dict[int, tuple[BaseModel, str]] = {}
 """id(model) -> (model, its description), from the last build of this process: the records of
 files that did not change are the same objects (cache/records.py), described once."""
+_keys: dict[tuple[bytes, str, str], tuple[Any, str]] = {}
+"""(scope, path, maker) -> (arguments, key) from the last build of this process: a page whose
+arguments are the same objects (records), or equal values (figures), has the same key."""
 
 
 class PageCache:
@@ -53,15 +56,23 @@ class PageCache:
         # need to write it out; the others (translated, as of now) as the last build described them.
         self.plain = Plain({**_described, **record_origins()})
         self.used: set[str] = set()
+        self.keys: dict[tuple[bytes, str, str], tuple[Any, str]] = {}
+        """(scope, path, maker) -> (arguments, key) of this build's pages, for the next build (_keys)."""
 
     def key(self, page: ArchivedPage) -> str | None:
         """The page's key, or None when its arguments are not plain data (then it is rendered)."""
+        maker = f"{page.make.__module__}.{page.make.__qualname__}"
+        known = _keys.get((self.scope, page.path, maker))
+        if known is not None and _same(known[0], page.arguments):
+            self.keys[(self.scope, page.path, maker)] = known
+            return known[1]
         try:
-            maker = f"{page.make.__module__}.{page.make.__qualname__}"
             described = to_json([page.path, maker, self.plain(page.arguments)])
         except (PydanticSerializationError, TypeError, ValueError):
             return None
-        return hashlib.blake2b(self.scope + described, digest_size=20).hexdigest()
+        key = hashlib.blake2b(self.scope + described, digest_size=20).hexdigest()
+        self.keys[(self.scope, page.path, maker)] = (page.arguments, key)
+        return key
 
     def lookup(self, key: str) -> OutputFile | None:
         """The page stored under `key`, or None."""
@@ -100,20 +111,21 @@ each other's pages."""
 def finish_pages(store: CacheStore, caches: list[PageCache], pages: dict[str, OutputFile]) -> None:
     """After a build: keep its archived pages in memory for the next build of this process,
     and remove from the store the pages that none of the last few kinds of build used."""
-    global _memory, _described
+    global _memory, _described, _keys
     used = set().union(*(cache.used for cache in caches)) if caches else set()
     # A page linked from the site the last build published (cache/published.py) is no bytes
     # to keep: its file goes with that site.
     _memory = {key: page for key, page in pages.items() if key in used and not isinstance(page, LinkedPage)}
     _described = {key: value for cache in caches for key, value in cache.plain.models.items()}
+    _keys = {key: value for cache in caches for key, value in cache.keys.items()}
     kind = hashlib.blake2b(b"".join(sorted(cache.scope for cache in caches)), digest_size=10).hexdigest()
     store.write(f"{_USES}/{kind}", "\n".join(sorted(used)).encode())
     recent = store.keep_newest(_USES, _KEPT_USES)
-    kept = used.union(*(_keys(store.read(name)) for name in recent if name != f"{_USES}/{kind}"))
+    kept = used.union(*(_listed_keys(store.read(name)) for name in recent if name != f"{_USES}/{kind}"))
     store.prune(_FOLDER, {_entry_name(key) for key in kept})
 
 
-def _keys(payload: bytes | None) -> set[str]:
+def _listed_keys(payload: bytes | None) -> set[str]:
     return set(payload.decode("ascii", "replace").split("\n")) if payload else set()
 
 
@@ -191,6 +203,27 @@ class Plain:
         described = digest.hexdigest()
         self.models[id(model)] = (model, described)
         return described
+
+
+def _same(before: Any, now: Any) -> bool:
+    """True if `now` describes as `before` did (see Plain): the same models (a model is never
+    changed in place), equal values of the same class otherwise, in containers of one shape."""
+    if before is now:
+        return True
+    kind = type(now)
+    if type(before) is not kind or isinstance(now, BaseModel):
+        return False
+    if kind is tuple or kind is list:
+        return len(before) == len(now) and all(_same(old, new) for old, new in zip(before, now, strict=True))
+    if kind is dict:
+        return before.keys() == now.keys() and all(_same(before[key], now[key]) for key in now)
+    if dataclasses.is_dataclass(now):
+        if _only_figures(kind):
+            return bool(before == now)
+        return all(_same(getattr(before, field.name), getattr(now, field.name)) for field in dataclasses.fields(now))
+    if isinstance(now, (str, int, float, Enum, date, timedelta, Decimal)):
+        return bool(before == now) and getattr(before, "__dict__", None) == getattr(now, "__dict__", None)
+    return False
 
 
 def plain(value: Any) -> Any:
