@@ -464,6 +464,16 @@ def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, how: str) -> No
     assert build(site, NOW) == expected
 
 
+def built_with_cache(root: Path) -> tuple[Settings, Any, store.CacheStore]:
+    """The base site built with a cache under root, what it builds to, and the cache's store."""
+    site = Settings(content_dir=write_site(root), cache_dir=root / "cache")
+    expected = build(replace(site, cache_dir=None), NOW)
+    build(site, NOW)
+    folder = store.CacheStore.open(root / "cache")
+    assert folder is not None
+    return site, expected, folder
+
+
 def incident_packs(folder: store.CacheStore) -> dict[str, bytes]:
     """The incidents' packs of records that hold some (by the first digit of their digests)."""
     packs = {name: folder.read(name) for name in (f"records/incidents-{shard}.jsonl" for shard in "0123456789abcdef")}
@@ -475,15 +485,8 @@ def incident_packs(folder: store.CacheStore) -> dict[str, bytes]:
 def test_a_record_entry_that_no_longer_validates_is_a_miss(tmp_path: Path) -> None:
     """An entry whose checksum holds but whose JSON is not a record (another program's, or a
     model changed without a version change) is parsed from the file instead."""
-    content = write_site(tmp_path)
-    cache = tmp_path / "cache"
-    site = Settings(content_dir=content, cache_dir=cache)
-    expected = build(replace(site, cache_dir=None), NOW)
-    build(site, NOW)
-    folder = store.CacheStore.open(cache)
-    assert folder is not None
-    packs = incident_packs(folder)
-    for name, pack in packs.items():
+    site, expected, folder = built_with_cache(tmp_path)
+    for name, pack in incident_packs(folder).items():
         digest = pack.split(b"\t", 1)[0]
         folder.write(name, digest + b'\t{"title": 42, "impact": "colossal"}\t"<script>"')
     forget_this_process()
@@ -497,13 +500,7 @@ def test_a_record_entry_that_no_longer_validates_is_a_miss(tmp_path: Path) -> No
 def test_a_record_entry_cannot_give_its_record_another_id_or_body(tmp_path: Path, tampered: bytes) -> None:
     """The loader sets a record's id (its file's name) and body (its Markdown): an entry that
     says otherwise is read with the file's, or refused."""
-    content = write_site(tmp_path)
-    cache = tmp_path / "cache"
-    site = Settings(content_dir=content, cache_dir=cache)
-    expected = build(replace(site, cache_dir=None), NOW)
-    build(site, NOW)
-    folder = store.CacheStore.open(cache)
-    assert folder is not None
+    site, expected, folder = built_with_cache(tmp_path)
     for name, pack in incident_packs(folder).items():
         lines = []
         for line in pack.split(b"\n"):

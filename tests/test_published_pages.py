@@ -25,7 +25,7 @@ from statusgen.cli import main
 
 from golden_compare import files_under
 from sites.files import write_config, write_site
-from test_build_cache import IDS, TITLES, incident
+from test_build_cache import IDS, TITLES, _build_in_process, incident
 
 NOW = "2021-10-20T12:00:00Z"
 
@@ -154,14 +154,6 @@ def test_any_sequence_of_edits_and_tampering_publishes_what_a_build_without_cach
         assert_as_without_cache(root)
 
 
-def _build_in_process(config: str, site_dir: str) -> int:
-    try:
-        main(["build", "-q", "-f", config, "--site-dir", site_dir, "--now", NOW], standalone_mode=False)
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
-    return 0
-
-
 def test_builds_at_once_into_one_site_publish_it_whole(tmp_path: Path) -> None:
     # Each links from the site as it finds it, which another may swap away meanwhile: a page
     # whose link fails comes from the cache, and the last swap leaves a whole site.
@@ -169,7 +161,7 @@ def test_builds_at_once_into_one_site_publish_it_whole(tmp_path: Path) -> None:
     build(tmp_path, "site")
     (tmp_path / "content" / "incidents" / "old-4.md").write_text(incident("Changed", 4, 1, True), encoding="utf-8")
     with multiprocessing.get_context("spawn").Pool(3) as pool:
-        codes = pool.starmap(_build_in_process, [(str(tmp_path / "mkdocs.yml"), str(site))] * 6)
+        codes = pool.starmap(_build_in_process, [(str(tmp_path / "mkdocs.yml"), str(site), NOW)] * 6)
     assert codes == [0] * 6
     assert_as_without_cache(tmp_path)
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")], "no leftovers"
