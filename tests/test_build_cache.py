@@ -734,3 +734,20 @@ def test_validate_makes_no_cache_but_uses_one_a_build_made(tmp_path: Path) -> No
         patch.setenv("STATUSGEN_WORKERS", "1")
         assert runner.invoke(main, ["validate", "-f", config]).exit_code == 0
     assert parsed == []
+
+
+def test_a_key_is_reused_only_for_what_describes_the_same() -> None:
+    # The memo of keys under `serve` (cache/pages.py): the same models, equal values of one
+    # class, containers of one shape and order; anything else is described again.
+    from statusgen.cache.pages import _same
+    from statusgen.models import Component
+    from statusgen.translations import Fallback
+
+    component = Component(id="api", name="API")
+    assert _same((component, 1, "x", None, {"a": 1, "b": 2}), (component, 1, "x", None, {"a": 1, "b": 2}))
+    assert not _same(component, Component(id="api", name="API")), "an equal model, but another: described again"
+    assert not _same({"a": 1, "b": 2}, {"b": 2, "a": 1}), "a dict in another order is described otherwise"
+    assert not _same((1, 2), [1, 2]) and not _same((1, 2), (1, 2, 3)) and not _same(1, True)
+    assert not _same("x", Fallback("x", "en")), "a marked string is told apart from a plain one"
+    assert not _same(Fallback("x", "en"), Fallback("x", "de")), "and by what it carries"
+    assert not _same(NOW, NOW.replace(tzinfo=None)) and _same(NOW, NOW + timedelta(0))

@@ -1,4 +1,4 @@
-"""The third layer of the build cache: whole files made from few inputs, kept by those inputs.
+"""Whole files of the build made from few inputs, kept by those inputs.
 
 The calendar (maintenance.ics) shows only the maintenance windows, and the sitemap only the
 paths of the pages; yet each costs a twentieth of a second to write at 10,000 incidents, at

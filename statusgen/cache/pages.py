@@ -216,7 +216,8 @@ def _same(before: Any, now: Any) -> bool:
     if kind is tuple or kind is list:
         return len(before) == len(now) and all(_same(old, new) for old, new in zip(before, now, strict=True))
     if kind is dict:
-        return before.keys() == now.keys() and all(_same(before[key], now[key]) for key in now)
+        # In order: Plain describes a dict as its pairs in order, and a page may list them so.
+        return list(before) == list(now) and all(_same(before[key], now[key]) for key in now)
     if dataclasses.is_dataclass(now):
         if _only_figures(kind):
             return bool(before == now)
