@@ -8,8 +8,9 @@ is untouched since, is hard-linked into the new site from the old one: no read, 
 Such a page also keeps its modification time, so a host that derives ETag and Last-Modified
 from it (nginx, Apache) answers a reader's conditional request for it with 304.
 
-"Untouched" is told by the file's stat, as git's index tells an unchanged file: its inode,
-size, and modification and change times as they were once the build was published. An edit
+"Untouched" is told by the file's stat, as git's index tells an unchanged file (the
+signature of cache/file_digests.py: size, modification and change times, inode, device) as
+it was once the build was published. An edit
 in place changes the change time (ctime), which no program can set back; a file replaced by
 another has another inode. A page that fails the test is written from the cache as before.
 """
@@ -26,6 +27,7 @@ from pathlib import Path
 from pydantic_core import from_json, to_json
 
 from ..outputs import OutputFile
+from .file_digests import Signature, signature
 from .store import CacheStore
 
 _FOLDER = "published"
@@ -37,11 +39,11 @@ class LinkedPage(OutputFile):
     only if something asks for them (in a build nothing does, unless the link fails)."""
 
     source: str
-    _signature: tuple[int, int, int, int]
+    _signature: Signature
     _stored: Callable[[], bytes | None]
 
     def __init__(self, path: str, source: str, title: str | None, in_sitemap: bool,
-                 signature: tuple[int, int, int, int], stored: Callable[[], bytes | None]) -> None:
+                 signature: Signature, stored: Callable[[], bytes | None]) -> None:
         # Frozen as its parent is: the fields are set once, here (a build makes thousands).
         self.__dict__.update(path=path, source=source, title=title, in_sitemap=in_sitemap, at_site_root=False,
                              _signature=signature, _stored=stored)
@@ -52,7 +54,7 @@ class LinkedPage(OutputFile):
         into the same folder may have replaced it since), else the cache's entry."""
         try:
             with open(self.source, "rb") as file:
-                if _signature(os.fstat(file.fileno()))[:3] == self._signature[:3]:
+                if _unchanged_since_linked(os.fstat(file.fileno()), self._signature):
                     return file.read()
         except OSError:
             pass
@@ -67,11 +69,14 @@ class _Published:
     key: str
     title: str | None
     in_sitemap: bool
-    signature: tuple[int, int, int, int]
+    signature: Signature
 
 
-def _signature(info: os.stat_result) -> tuple[int, int, int, int]:
-    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+def _unchanged_since_linked(info: os.stat_result, recorded: Signature) -> bool:
+    """The file the signature was recorded of, unwritten since: all but the change time, which
+    a link (this build's own, or another's) moves."""
+    now = signature(info)
+    return now[:2] == recorded[:2] and now[3:] == recorded[3:]
 
 
 class PublishedPages:
@@ -82,8 +87,8 @@ class PublishedPages:
         self._folder = str(folder)
         self._entry = f"{_FOLDER}/{hashlib.blake2b(self._folder.encode(), digest_size=12).hexdigest()}"
         self._published = _read(store.read(self._entry))
-        self.publishing: dict[str, _Published] = {}
-        """path -> what this build publishes there, for the next build (see `record`)."""
+        self.publishing: dict[str, tuple[str, OutputFile]] = {}
+        """path -> (key, page) this build publishes there, for the next build (see `record`)."""
 
     def find(self, path: str, key: str, stored: Callable[[], bytes | None]) -> LinkedPage | None:
         """The page the last build published at `path`, if its key was `key` and its file
@@ -97,25 +102,25 @@ class PublishedPages:
             info = os.lstat(source)
         except OSError:
             return None
-        if not stat.S_ISREG(info.st_mode) or _signature(info) != known.signature:
+        if not stat.S_ISREG(info.st_mode) or signature(info) != known.signature:
             return None
         return LinkedPage(path, source, known.title, known.in_sitemap, known.signature, stored)
 
     def publish(self, key: str, output: OutputFile) -> None:
         """Note that this build publishes `output` as the page of `key`."""
-        self.publishing[output.path] = _Published(key, output.title, output.in_sitemap, (0, 0, 0, 0))
+        self.publishing[output.path] = (key, output)
 
     def record(self) -> None:
         """Once this build is in place: the stat of each of its archived pages, for the next
         build. Taken after the swap and the removal of the old site, which change the
         links' count and so the change time of a page linked from it."""
         rows = []
-        for path, published in sorted(self.publishing.items()):
+        for path, (key, output) in sorted(self.publishing.items()):
             try:
                 info = os.lstat(f"{self._folder}/{path}")
             except OSError:
                 continue
-            rows.append([path, published.key, published.title, published.in_sitemap, _signature(info)])
+            rows.append([path, key, output.title, output.in_sitemap, signature(info)])
         self._store.write(self._entry, to_json(rows))
 
 
@@ -129,12 +134,12 @@ def _read(payload: bytes | None) -> dict[str, _Published]:
     for row in rows if isinstance(rows, list) else [None]:
         if not isinstance(row, list) or len(row) != 5:
             return {}
-        path, key, title, in_sitemap, signature = row
+        path, key, title, in_sitemap, recorded = row
         if (not isinstance(path, str) or not isinstance(key, str) or not isinstance(title, (str, type(None)))
-                or not isinstance(in_sitemap, bool) or not isinstance(signature, list) or len(signature) != 4
-                or not all(type(number) is int for number in signature)):
+                or not isinstance(in_sitemap, bool) or not isinstance(recorded, list) or len(recorded) != 5
+                or not all(type(number) is int for number in recorded)):
             return {}
-        found[path] = _Published(key, title, in_sitemap, (signature[0], signature[1], signature[2], signature[3]))
+        found[path] = _Published(key, title, in_sitemap, (recorded[0], recorded[1], recorded[2], recorded[3], recorded[4]))
     return found
 
 
