@@ -43,16 +43,38 @@ _RECORD_LIKE = (".md", ".markdown", ".mdown", ".mkd", ".txt", ".yml", ".yaml", "
 a post-mortem, say) is left alone, but these must be .md or they would be silently skipped."""
 
 
+_listed: tuple[str, list[tuple[str, Path]], list[Problem], list[tuple[str, Path]]] | None = None
+"""(listing, records, problems, translations) of this process's last record_files with a listing."""
+
+
 def record_files(content_dir: Path, problems: list[Problem] | None = None,
-                 translations: list[tuple[str, Path]] | None = None) -> list[tuple[str, Path]]:
+                 translations: list[tuple[str, Path]] | None = None, listing: str | None = None) -> list[tuple[str, Path]]:
     """(folder, path) of every Markdown record under content_dir, in a stable order; the
     translations (ID.LANG.md) are added to `translations`, never taken for records.
 
     Anything that looks like a record but cannot be read as one (a folder named x.md, a
-    broken link, x.MD, x.yml) is reported in `problems` rather than silently skipped."""
-    problems = [] if problems is None else problems
+    broken link, x.MD, x.yml) is reported in `problems` rather than silently skipped.
+
+    `listing` is a hash of every name in the record folders and its kind (record_memo's
+    fingerprint): while it is the one of this process's last call, the folders are not
+    walked again (`serve`, where a save changes a file's bytes, not the listing)."""
+    global _listed
+    if listing is not None and _listed is not None and _listed[0] == listing:
+        _, found, found_problems, found_translations = _listed
+    else:
+        found_problems, found_translations = [], []
+        found = _record_files(content_dir, found_problems, found_translations)
+        _listed = (listing, found, found_problems, found_translations) if listing is not None else None
+    if problems is not None:
+        problems.extend(found_problems)
+    if translations is not None:
+        translations.extend(found_translations)
+    return list(found)
+
+
+def _record_files(content_dir: Path, problems: list[Problem], translations: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
     root = content_dir.resolve()
-    found = []
+    found: list[tuple[str, tuple[str, ...], Path]] = []
     for folder in RECORD_FOLDERS:
         directory = content_dir / folder
         problem = _not_a_folder(directory, root)
@@ -61,18 +83,33 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None,
             continue
         if not directory.is_dir():
             continue
-        for path, entry in sorted(_walk(directory)):
-            if path.name.endswith("~"):
+        # Walked and sorted as strings, in the order of sorted Paths (by their parts): a Path
+        # is made only for what is reported or read, as a long history has tens of thousands.
+        for parts, entry in sorted(_walk(str(directory)), key=_parts):
+            name = parts[-1]
+            if name.endswith("~"):
                 continue  # editors' backups
-            problem = _not_a_record(folder, path, root) if entry.is_symlink() else _not_a_plain_record(folder, path, entry)
-            if problem is not None:
-                problems.append(Problem(display_path(path), 0, "", problem))
-            elif path.suffix == ".md" and translation_name(path) is not None:
-                if translations is not None:
+            suffix = _suffix(name)
+            if entry.is_symlink() or suffix.lower() in _RECORD_LIKE:
+                path = Path(entry.path)
+                problem = _not_a_record(folder, path, root) if entry.is_symlink() else _not_a_plain_record(folder, path, entry)
+                if problem is not None:
+                    problems.append(Problem(display_path(path), 0, "", problem))
+                elif suffix == ".md" and translation_name(path) is not None:
                     translations.append((folder, path))
-            elif path.suffix == ".md":
-                found.append((folder, path))
-    return sorted(found)
+                elif suffix == ".md":
+                    found.append((folder, parts, path))
+    return [(folder, path) for folder, _, path in sorted(found, key=lambda item: item[:2])]
+
+
+def _parts(item: tuple[tuple[str, ...], os.DirEntry[str]]) -> tuple[str, ...]:
+    return item[0]
+
+
+def _suffix(name: str) -> str:
+    """A file name's suffix as pathlib tells it (".md"; none for ".md" or "x.")."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _not_a_folder(directory: Path, root: Path) -> str | None:
@@ -88,16 +125,17 @@ def _not_a_folder(directory: Path, root: Path) -> str | None:
     return None
 
 
-def _walk(directory: Path) -> Iterator[tuple[Path, os.DirEntry[str]]]:
-    """Every file and folder under `directory` with its directory entry (whose kind costs no
-    system call), leaving out hidden ones (editors' and version control's own) and not
-    following links to folders."""
+def _walk(directory: str, parts: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], os.DirEntry[str]]]:
+    """(the names leading to it from `directory`, its directory entry) of every file and
+    folder below `directory`, leaving out hidden ones (editors' and version control's own)
+    and not following links to folders. An entry tells its kind without a system call."""
     for entry in os.scandir(directory):
         if entry.name.startswith("."):
             continue
-        yield Path(entry.path), entry
+        named = (*parts, entry.name)
+        yield named, entry
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(Path(entry.path))
+            yield from _walk(entry.path, named)
 
 
 def _not_a_plain_record(folder: str, path: Path, entry: os.DirEntry[str]) -> str | None:
@@ -145,10 +183,12 @@ def is_record_relative(relative: Path) -> bool:
     return relative.name in CATALOGUES or (translated is not None and translated[0] + ".yml" in CATALOGUES)
 
 
-def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, cache: RecordCache | None = None) -> Records:
+def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, cache: RecordCache | None = None,
+                 listing: str | None = None) -> Records:
     """Every record of the site and its translations, validated; raises ContentError listing
     every problem. `languages` are the site's (None: a translation may be in any language).
-    With a `cache`, a record file whose bytes were parsed before is not parsed again."""
+    With a `cache`, a record file whose bytes were parsed before is not parsed again; with a
+    `listing` (see record_files), an unchanged listing of the folders is not walked again."""
     if not content_dir.is_dir():
         raise ContentError([Problem(display_path(content_dir), 0, "", "the content folder does not exist "
                                                                   "(set `content_dir` under the statusgen plugin in mkdocs.yml)")])
@@ -158,7 +198,7 @@ def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, ca
     catalogues = {name: _load_catalogue(content_dir, name, sources, broken, problems) for name in CATALOGUES}
     loaded: dict[str, list[Any]] = {folder: [] for folder in RECORD_FOLDERS}
     translation_paths: list[tuple[str, Path]] = []
-    files = record_files(content_dir, problems, translation_paths)
+    files = record_files(content_dir, problems, translation_paths, listing)
     for (folder, path), parsed in zip(files, _parse_records(files, cache), strict=True):
         record = _load_record(folder, path, sources, problems, parsed)
         if record is not None:

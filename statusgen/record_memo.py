@@ -36,6 +36,9 @@ class FilesSeen:
         self.digests = digests
         self.digest: dict[str, str] = {}
         self.contents: dict[str, bytes] = {}
+        self.listing: str | None = None
+        """A hash of every name in the record folders and its kind, for the loader's
+        record_files; None when a link is among them (what it points to may change)."""
 
 
 def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = None, cache_dir: Path | None = None) -> Records:
@@ -53,7 +56,7 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
     if _last is not None and _last[0] == key:
         return _last[1]
     cache = RecordCache(store, seen.contents, seen.digest) if cache_dir is not None else None
-    records = load_records(content_dir, languages, cache)  # a ContentError is raised, never remembered
+    records = load_records(content_dir, languages, cache, seen.listing if cache is not None else None)  # a ContentError is raised, never remembered
     if cache is not None:
         cache.save()
     _last = (key, records)
@@ -66,9 +69,19 @@ def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:
     Each record file's digest, and the bytes of those read, are noted in `seen`."""
     seen = seen if seen is not None else FilesSeen(FileDigests())
     digest = hashlib.blake2b(str(content_dir.resolve()).encode(), digest_size=20)
+    # The working folder too: the loader's messages name files relative to it.
+    listing = hashlib.blake2b(f"{content_dir.resolve()}\0{os.getcwd()}".encode(), digest_size=20)
+    linked = False
     for path, listed in _candidates(content_dir):
+        described = _described(path, listed, seen)
         digest.update(b"\0" + path.encode() + b"\0")
-        digest.update(_described(path, listed, seen))
+        digest.update(described)
+        # A record's kind, not its bytes; anything else's kind and mode, not its size or times
+        # (a folder's change as an editor saves a file in it by renaming).
+        kind = b"file" if described.startswith(b"file:") else b":".join(described.split(b":", 2)[:2])
+        listing.update(b"\0" + path.encode() + b"\0" + kind)
+        linked = linked or described.startswith(b"link:")
+    seen.listing = None if linked else listing.hexdigest()
     return digest.hexdigest()
 
 

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statusgen import record_memo
+from statusgen import loader, record_memo
 from statusgen.cache import file_digests, store
 from statusgen.cache import outputs as kept_outputs
 from statusgen.cache import pages as page_cache
@@ -46,6 +46,7 @@ TITLES = st.text(alphabet="ab <>&\"'é·\u00a0-statusgen", min_size=1, max_size=
 def forget_this_process() -> None:
     """What a new process starts with: no memo of the records, no cache in memory."""
     record_memo._last = None
+    loader._listed = None
     record_cache._memory = {}
     record_cache._stored = {}
     record_cache._origins = {}
@@ -462,6 +463,26 @@ def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, how: str) -> No
                      and path.name != store.TAG_FILE]
     assert not damaged_again, "every damaged entry was written anew"
     assert build(site, NOW) == expected
+
+
+def test_a_rebuild_in_the_same_process_reads_no_pack_of_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `serve`: an edited record misses the memory, and is looked for in the pack its digest
+    # picks as this process last read or wrote it, not read from the store (31 MB of packs at
+    # 10,000 incidents). A new process reads each folder's packs once.
+    content = write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 2, True) for day in range(5)})
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
+    build(site, NOW)
+    read: list[str] = []
+    real_read = store.CacheStore.read
+    monkeypatch.setattr(store.CacheStore, "read", lambda self, name: read.append(name) or real_read(self, name))
+    (content / "incidents" / "old-2.md").write_text(incident("Edited", 2, 1, True), encoding="utf-8")
+    assert build(site, NOW) == build(replace(site, cache_dir=None), NOW)
+    assert not [name for name in read if name.endswith(".jsonl")]
+    forget_this_process()
+    assert build(site, NOW) == build(replace(site, cache_dir=None), NOW)
+    packs = [name for name in read if name.endswith(".jsonl")]
+    assert sorted(packs) == sorted(f"records/{folder}-{shard}.jsonl" for folder in ("incidents", "maintenance", "postmortems", "announcements")
+                                   for shard in "0123456789abcdef")
 
 
 def built_with_cache(root: Path) -> tuple[Settings, Any, store.CacheStore]:

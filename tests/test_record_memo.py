@@ -15,13 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from statusgen import record_memo
+from statusgen import loader, record_memo
 from statusgen.cache import file_digests
 from statusgen.cache.store import CacheStore
+from statusgen.errors import ContentError
 from statusgen.loader import CATALOGUES, RECORD_FOLDERS
 from statusgen.record_memo import fingerprint
 from statusgen.translation_loader import catalogue_translation_files
 from statusgen.yamlsource import MAX_FILE_BYTES
+
+from sites.files import write_site
 
 
 def pathlib_fingerprint(content_dir: Path) -> str:
@@ -173,3 +176,67 @@ def test_a_damaged_digest_entry_only_means_reading_again(content: Path, tmp_path
     monkeypatch.setattr(file_digests, "_stored", {})
     key, read = read_by(content, store)
     assert key == pathlib_fingerprint(content) and str(content / "incidents" / "a.md") in read
+
+
+# The listing: what the loader's record_files depends on (every name in the record folders
+# and its kind), so that `serve` walks the folders again only when a save changed it.
+
+def listing_of(content: Path) -> str | None:
+    seen = record_memo.FilesSeen(file_digests.FileDigests())
+    fingerprint(content, seen)
+    return seen.listing
+
+
+def test_the_listing_changes_with_names_and_kinds_not_with_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    content = write_site(tmp_path / "site")
+    incidents = content / "incidents"
+    listings = [listing_of(content)]
+    (incidents / "api-errors.md").write_text((incidents / "api-errors.md").read_text() + "\nMore.\n")
+    (content / "components.yml").write_text((content / "components.yml").read_text() + "\n")
+    assert listing_of(content) == listings[0], "a record's or a catalogue's bytes are no part of it"
+    for edit in (
+        lambda: (incidents / "new.md").write_text("x"),
+        lambda: (incidents / "new.md").rename(incidents / "renamed.md"),
+        lambda: (incidents / "notes.MD").write_text("x"),
+        lambda: ((incidents / "renamed.md").unlink(), (incidents / "renamed.md").mkdir()),
+        lambda: (incidents / "renamed.md").chmod(0o500),
+        lambda: (content / "postmortems").rename(tmp_path / "away"),
+        lambda: monkeypatch.chdir(tmp_path),  # the loader names files relative to the working folder
+    ):
+        edit()
+        listings.append(listing_of(content))
+    assert len(set(listings)) == len(listings)
+    (incidents / "link.md").symlink_to(incidents / "api-errors.md")
+    assert listing_of(content) is None, "a link's target may change kind: no listing is trusted then"
+
+
+def test_the_loader_walks_the_record_folders_again_only_for_a_new_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    content = write_site(tmp_path / "site")
+    cache = tmp_path / "cache"
+    walks: list[Path] = []
+    walk = loader._record_files
+    monkeypatch.setattr(loader, "_record_files", lambda *args: walks.append(args[0]) or walk(*args))
+    monkeypatch.setattr(loader, "_listed", None)
+
+    def load() -> object:
+        record_memo._last = None  # the listing is what is tested, not the memo of whole loads
+        try:
+            return record_memo.load_records_once(content, None, cache)
+        except ContentError as error:
+            return error.report()
+
+    def fresh() -> object:
+        monkeypatch.setattr(loader, "_listed", None)
+        return load()
+
+    assert load() == fresh() and len(walks) == 2
+    record = content / "incidents" / "api-errors.md"
+    record.write_text(record.read_text().replace("title:", "title: Edited", 1))
+    loaded = load()
+    assert len(walks) == 2 and "Edited" in loaded.incidents[0].title and loaded == fresh()
+    for change in (lambda: (content / "incidents" / "other.md").write_text(record.read_text()),
+                   lambda: (content / "incidents" / "x.MD").write_text("x")):
+        change()
+        before = len(walks)
+        assert load() == fresh() and len(walks) == before + 2, "a new name is walked to"
+    assert "lower case" in str(load())

@@ -57,7 +57,6 @@ class RecordCache:
         self._store = store
         self._contents = contents or {}
         self._digests = digests or {}
-        self._packs: dict[str, dict[str, bytes]] = {}
         self._used: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
 
     def read(self, path: Path) -> tuple[bytes, str]:
@@ -76,7 +75,7 @@ class RecordCache:
         key = (folder, digest, record_id)
         found = _memory.get(key)
         if found is None:
-            entry = self._pack(folder).get(digest)
+            entry = self._pack(folder, digest[:1]).get(digest)
             record = _read_entry(entry, model, record_id) if entry is not None else None
             if record is None:
                 return None
@@ -113,22 +112,27 @@ class RecordCache:
                 _stored[(place, folder, shard)] = entries
         self._store.prune("records")  # only what a killed build left half-written
 
-    def _pack(self, folder: str) -> dict[str, bytes]:
-        if folder not in self._packs:
-            entries: dict[str, bytes] = {}
-            for shard in _SHARDS:
-                name = _PACK.format(folder=folder, shard=shard)
-                payload = self._store.read(name) if self._store is not None else None
-                part: dict[str, bytes] = {}
-                for line in (payload or b"").split(b"\n"):
-                    digest, _, entry = line.partition(b"\t")
-                    if entry:
-                        part[digest.decode("ascii", "replace")] = entry
-                entries.update(part)
-                if self._store is not None:
-                    _stored[(self._store.folder, folder, shard)] = part
-            self._packs[folder] = entries
-        return self._packs[folder]
+    def _pack(self, folder: str, shard: str) -> dict[str, bytes]:
+        """The entries of the pack a digest's first hex digit picks. The folder's packs are
+        read once per process and store; after that the entries this process last read or
+        wrote stand for them (`serve` missing an edited record in memory reads nothing)."""
+        if self._store is None:
+            return {}
+        place = self._store.folder
+        if (place, folder, shard) not in _stored:
+            for each in _SHARDS:
+                if (place, folder, each) not in _stored:
+                    _stored[(place, folder, each)] = _read_pack(self._store.read(_PACK.format(folder=folder, shard=each)))
+        return _stored[(place, folder, shard)]
+
+
+def _read_pack(payload: bytes | None) -> dict[str, bytes]:
+    entries: dict[str, bytes] = {}
+    for line in (payload or b"").split(b"\n"):
+        digest, _, entry = line.partition(b"\t")
+        if entry:
+            entries[digest.decode("ascii", "replace")] = entry
+    return entries
 
 
 def _read_entry(entry: bytes, model: type[BaseModel], record_id: str) -> BaseModel | None:

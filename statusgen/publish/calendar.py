@@ -8,9 +8,8 @@ the record, never the clock, so an unchanged record gives unchanged bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from icalendar import Calendar, Event, vText
 
 from .. import urls
 from ..cache.outputs import made_once
@@ -20,6 +19,9 @@ from ..records import Records
 from ..settings import Settings
 from ..state import SiteState
 from ..wording import label
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//statusgen//maintenance calendar//EN"
 
@@ -48,6 +50,10 @@ class CalendarInputs:
 
 def calendar_bytes(inputs: CalendarInputs) -> bytes:
     """The calendar of these windows (see render_calendar)."""
+    # Imported here: a build whose calendar did not change keeps the file (cache/outputs.py)
+    # and never needs icalendar, a twentieth of a warm build's imports.
+    from icalendar import Calendar, vText
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -66,6 +72,8 @@ def calendar_bytes(inputs: CalendarInputs) -> bytes:
 def _event(window: Maintenance, cancelled: bool, inputs: CalendarInputs) -> Event:
     updates = list(window.updates)
     stamp = max([window.announced_at, *(update.at for update in updates)])
+    from icalendar import Event  # see calendar_bytes
+
     event = Event()
     event.add("uid", f"{window.id}@{inputs.host}")
     event.add("dtstamp", stamp)
