@@ -76,6 +76,7 @@ def make_environment(settings: Settings, language: Language = wording.ENGLISH) -
     environment.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
     environment.globals["urls"] = urls
     environment.globals["language"] = language
+    environment.globals["cached"] = partial(_cached, {})
     environment.filters.update(
         iso=rfc3339,
         level=formatting.uptime_level,
@@ -104,6 +105,18 @@ def make_environment(settings: Settings, language: Language = wording.ENGLISH) -
     environment.filters.update({name: partial(_in, function, language) for name, function in in_language.items()})
     environment.filters["money"] = partial(_money, language)
     return environment
+
+
+def _cached(made: dict[tuple[Any, ...], Any], macro: jinja2.runtime.Macro, *arguments: Any) -> Any:
+    """`cached(macro, arguments...)` in a template: what `macro(arguments...)` renders, made
+    once per macro and arguments for the environment's life (one build, one language). A
+    macro belongs to the page that imported its template with context, so its output may
+    depend on that page's context as well as on its arguments; it must change nothing else."""
+    key = (macro, *arguments)
+    found = made.get(key)
+    if found is None:
+        found = made[key] = macro(*arguments)
+    return found
 
 
 def _in(function: Callable[..., Any], language: Language, value: Any) -> Any:
