@@ -93,3 +93,18 @@ def test_record_headings_nest_below_the_section_they_sit_in() -> None:
         '<h3>Cause</h3>\n<p>Text about <code>&lt;h2 class=x&gt;</code> tags.</p>\n<h4>Detail</h4>\n<h6>Deepest</h6>')
     assert "<h4>Cause</h4>" in formatting.headings_below(html, 3)
     assert formatting.headings_below(html, 1) == html
+
+
+def test_a_cached_macro_renders_once_per_page_and_arguments(tmp_path: Path):
+    # `cached` serves the uptime bars (1,400 days on a front page, most alike): the same
+    # macro with the same arguments is rendered once; other arguments, or the macro of
+    # another rendering (its context may differ), are rendered again.
+    environment = make_environment(Settings(content_dir=tmp_path))
+    environment.add_extension("jinja2.ext.do")
+    template = environment.from_string(
+        "{% macro cell(day) %}{% do made.append((page, day)) %}{{ page }}:{{ day }}{% endmacro %}"
+        "{% for day in [1, 1, 2, 1, 2] %}{{ cached(cell, day) }} {% endfor %}")
+    made: list[tuple[str, int]] = []
+    assert template.render(made=made, page="a") == "a:1 a:1 a:2 a:1 a:2 "
+    assert template.render(made=made, page="b") == "b:1 b:1 b:2 b:1 b:2 "
+    assert made == [("a", 1), ("a", 2), ("b", 1), ("b", 2)]
