@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 
+from . import settled
 from .measured import measure
 from .models import ComponentStatus, Impact, Incident, Maintenance, MaintenanceStatus, worst_status
 from .prices import price_schedule, upcoming_prices
@@ -50,6 +51,7 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
         # A naive time would silently be read as the machine's local time: a caller's bug.
         raise ValueError("derive_state needs an aware 'now'")
     now = now.astimezone(timezone.utc)
+    settled.next_derivation()
     records = as_of(loaded, now)
     component_ids = [component.id for component in records.components.components]
     open_incidents = tuple(
@@ -74,7 +76,7 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
         indicator=indicator,
         description=INDICATOR_SENTENCES[indicator],
         incident_status={incident.id: incident_status_at(incident, now) for incident in records.incidents},
-        incident_figures={incident.id: incident_figures(incident, now) for incident in records.incidents},
+        incident_figures={incident.id: settled.kept(incident, now, incident_figures) for incident in records.incidents},
         open_incidents=open_incidents,
         maintenance_status=maintenance_status,
         active_maintenance=active,

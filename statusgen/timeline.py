@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from itertools import chain
 
+from . import settled
 from .models import ComponentStatus, Incident, IncidentStatus, Maintenance, MaintenanceStatus
 
 BY_SEVERITY = tuple(sorted(ComponentStatus, key=lambda status: status.severity))
@@ -183,9 +184,9 @@ def build_timelines(
 ) -> Mapping[str, tuple[StatusInterval, ...]]:
     """Every component id -> its merged status intervals up to now, from incidents and maintenance."""
     events: dict[str, list[int]] = {component_id: [] for component_id in component_ids}
-    until = epoch_seconds(now)
     segments = chain(
-        (segment for incident in incidents for segment in incident_segments(incident, until)),
+        # A settled incident's segments end at its resolution, whatever now is (settled.py).
+        (segment for incident in incidents for segment in settled.kept(incident, now, _all_segments)),
         (segment for window in maintenance for segment in maintenance_segments(window, now)),
     )
     for component_id, start, end, status in segments:
@@ -193,6 +194,10 @@ def build_timelines(
         if found is not None:  # ids outside the catalogue are the validator's to report
             found += _boundaries(start, end, _SEVERITY[status])
     return {component_id: _sweep(found) for component_id, found in events.items()}
+
+
+def _all_segments(incident: Incident, now: datetime) -> tuple[Segment, ...]:
+    return tuple(incident_segments(incident, epoch_seconds(now)))
 
 
 def group_timeline(members: Iterable[tuple[Sequence[StatusInterval], int | None]]) -> tuple[StatusInterval, ...]:

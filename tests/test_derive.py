@@ -179,3 +179,38 @@ def test_ten_thousand_incidents_add_up_and_are_reproducible():
     assert {day.major_outage_s for day in state.uptime["api"].days[:-1]} == {8 * HOUR}
     assert state.uptime["db"].days[0].uptime == round((DAY - 0.3 * 8 * HOUR) / DAY * 100, 4)
     assert derive_state(given, settings(90), now) == state
+
+
+def test_facts_of_settled_incidents_kept_between_derivations_are_those_worked_out_afresh():
+    # `serve` and `notify` derive the state again from the very same record objects at a later
+    # (or, for notify, any) now; settled.py keeps what now no longer changes of a settled
+    # incident. Every derivation below must equal one with nothing kept, the Statuspage API's
+    # spans included, while incidents open, update, resolve and settle across the moments.
+    from statusgen import settled
+    from statusgen.publish.statuspage_objects import _change_times
+
+    loaded = records(
+        incident("a", started="2021-10-01T10:00:00Z", components={"api": "major_outage"},
+                 updates=[update("2021-10-01T11:00:00Z", "identified", {"api": "partial_outage", "db": "degraded_performance"}),
+                          update("2021-10-01T13:00:00Z", "resolved", {"api": "operational"})],
+                 resolved="2021-10-01T13:00:00Z"),
+        incident("b", started="2021-10-02T10:00:00Z", components={"db": "major_outage"},
+                 updates=[update("2021-10-02T12:00:00Z", "resolved")], resolved="2021-10-02T11:30:00Z"),
+        incident("c", started="2021-10-03T09:00:00Z", components={"web": "partial_outage"}),
+        components=COMPONENTS)
+    moments = ["2021-10-01T09:00:00Z", "2021-10-01T12:00:00Z", "2021-10-01T13:00:00Z", "2021-10-02T11:45:00Z",
+               "2021-10-02T12:00:00Z", "2021-10-04T18:00:00Z", "2021-10-05T00:00:00Z", "2021-10-01T12:30:00Z",
+               "2021-10-06T00:00:00Z"]
+    last = None
+    for moment in map(at, moments):
+        state = derive_state(loaded, settings(3), moment)  # with what the derivation before kept
+        spans = _change_times(state.public, moment)
+        if last is not None and min(moment, last.now) >= at("2021-10-01T13:00:00Z"):
+            assert state.incident_figures["a"] is last.incident_figures["a"], "a settled incident's figures are kept"
+        settled.next_derivation()
+        settled.next_derivation()
+        afresh = derive_state(loaded, settings(3), moment)
+        assert state == afresh and spans == _change_times(afresh.public, moment)
+        if "c" in state.incident_figures:
+            assert state.incident_figures["c"] is not afresh.incident_figures["c"], "an open incident's are not"
+        last = afresh

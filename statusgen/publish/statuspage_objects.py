@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..models import ComponentStatus
+from .. import settled
+from ..models import ComponentStatus, Incident
 from ..moments import iso_ms, start_of_day
 from ..records import Records
 from ..settings import Settings
@@ -80,23 +81,34 @@ def _change_times(records: Records, now: datetime) -> dict[str, Span]:
     """Component id (or "" for the page) -> (first, latest) record time up to now; one pass."""
     spans: dict[str, Span] = {}
 
-    def note(keys: Iterable[str], moments: Iterable[datetime | None]) -> None:
-        past = [moment for moment in moments if moment is not None and moment <= now]
-        if past:
-            first, last = min(past), max(past)
+    def note(keys: Iterable[str], span: Span | None) -> None:
+        if span is not None:
+            first, last = span
             for key in (*keys, ""):
-                known = spans.get(key, (first, last))
+                known = spans.get(key, span)
                 spans[key] = (min(known[0], first), max(known[1], last))
 
     for incident in records.incidents:
-        note(incident.named_components, [incident.started, incident.resolved, *(update.at for update in incident.updates)])
+        # A settled incident's span and components no longer change with now (settled.py).
+        note(*settled.kept(incident, now, _incident_span))
     for window in records.maintenance:
-        note(window.components, [window.announced_at, window.scheduled_start, window.scheduled_end, *(u.at for u in window.updates)])
+        note(window.components, _span([window.announced_at, window.scheduled_start, window.scheduled_end, *(u.at for u in window.updates)], now))
     published = [record.published for record in records.postmortems]
     published += [record.published for record in records.announcements]
     for day in published:
-        note((), [start_of_day(day)])
+        note((), _span([start_of_day(day)], now))
     return spans
+
+
+def _incident_span(incident: Incident, now: datetime) -> tuple[frozenset[str], Span | None]:
+    """The components an incident names, and the span of its times up to now."""
+    return incident.named_components, _span([incident.started, incident.resolved, *(update.at for update in incident.updates)], now)
+
+
+def _span(moments: Iterable[datetime | None], now: datetime) -> Span | None:
+    """(first, latest) of the moments up to now; None when there is none."""
+    past = [moment for moment in moments if moment is not None and moment <= now]
+    return (min(past), max(past)) if past else None
 
 
 def _component_objects(
