@@ -10,6 +10,7 @@ over a history of tens of thousands of records.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from itertools import chain
@@ -151,6 +152,13 @@ def _sweep(events: list[int]) -> tuple[StatusInterval, ...]:
     order of the boundaries within one moment does not matter: all of them apply at once.
     """
     events.sort()
+    return _swept(tuple(events))
+
+
+@functools.lru_cache(maxsize=64)
+def _swept(events: tuple[int, ...]) -> tuple[StatusInterval, ...]:
+    # Kept by the sorted boundaries themselves: `serve` rebuilding as of a later now sweeps
+    # again only the timelines an open incident or an edit changed (a build sweeps about 20).
     open_counts = [0] * len(BY_SEVERITY)
     worst = 0  # the highest severity with an open segment; 0, operational, when none is open
     intervals: list[StatusInterval] = []
