@@ -108,7 +108,13 @@ def percent(value: float | None, language: Language = ENGLISH) -> str:
     figure; 'no data' without a figure."""
     if value is None:
         return language.gettext(_NO_DATA)
-    figure = Decimal(f"{value:.2f}")
+    return _two_decimals(f"{value:.2f}", language)
+
+
+@lru_cache(maxsize=4096)
+def _two_decimals(figure_text: str, language: Language) -> str:
+    # Kept by the figure's text: an uptime page shows thousands of figures, most alike.
+    figure = Decimal(figure_text)
     return _percent(figure, "" if figure == figure.to_integral_value() else "00", language)
 
 
