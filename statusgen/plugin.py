@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from . import urls
+from . import settled, urls
 from .cache.store import CACHE_FOLDER
 from .clock import NowError, resolve_now
 from .errors import ContentError
@@ -102,6 +102,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         # pages' Content-Security-Policy let it run. (Defining this event also keeps the
         # plugin across the rebuilds of one `serve`; on_config recomputes its settings.)
         self._serving = command == "serve"
+        settled.keep_facts(self._serving)  # every save derives the state again
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
         # MkDocs read mkdocs.yml as YAML 1.1: the options are given the meaning YAML 1.2, as

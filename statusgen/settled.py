@@ -6,6 +6,9 @@ updates is later, is settled: its timeline segments, its figures and the span of
 are the same at any later now. While its file is unchanged the loader hands out the very same
 object (cache/records.py), so these are kept by the incident's identity; an edited incident is
 another object and is worked out again. Only what the last two derivations used is kept.
+
+Keeping costs a one-off build about as much as it saves a second derivation, so it is on only
+in processes that derive again: `serve` (the plugin turns it on) and `notify`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,16 @@ _before: dict[tuple[Callable[..., Any], int], tuple[Incident, Any]] = {}
 """The same, as the derivation before used them."""
 
 
+_keeping = False
+"""Whether facts are kept at all (see keep_facts)."""
+
+
+def keep_facts(keeping: bool = True) -> None:
+    """Keep settled incidents' facts from one derivation to the next of this process."""
+    global _keeping
+    _keeping = keeping
+
+
 def next_derivation() -> None:
     """A derivation starts: what the one before used stays at hand, anything older goes."""
     global _kept, _before
@@ -39,7 +52,7 @@ def is_settled(incident: Incident, now: datetime) -> bool:
 def kept(incident: Incident, now: datetime, work_out: Callable[[Incident, datetime], Fact]) -> Fact:
     """work_out(incident, now), kept by the function and the incident's identity while the
     incident is settled at now, worked out every time otherwise."""
-    if not is_settled(incident, now):
+    if not _keeping or not is_settled(incident, now):
         return work_out(incident, now)
     key = (work_out, id(incident))
     found = _kept.get(key) or _before.get(key)

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statusgen import loader, record_memo
+from statusgen import loader, record_memo, settled
 from statusgen.cache import file_digests, store
 from statusgen.cache import outputs as kept_outputs
 from statusgen.cache import pages as page_cache
@@ -56,6 +56,13 @@ def forget_this_process() -> None:
     page_cache._described = {}
     page_cache._keys = {}
     kept_outputs._memory = {}
+    settled._kept, settled._before = {}, {}
+
+
+@pytest.fixture(autouse=True)
+def keeping_settled_facts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As under `serve`: settled incidents' facts kept from one derivation to the next."""
+    monkeypatch.setattr(settled, "_keeping", True)
 
 
 def build(site: Settings, now: datetime) -> Any:

@@ -181,7 +181,7 @@ def test_ten_thousand_incidents_add_up_and_are_reproducible():
     assert derive_state(given, settings(90), now) == state
 
 
-def test_facts_of_settled_incidents_kept_between_derivations_are_those_worked_out_afresh():
+def test_facts_of_settled_incidents_kept_between_derivations_are_those_worked_out_afresh(monkeypatch: pytest.MonkeyPatch):
     # `serve` and `notify` derive the state again from the very same record objects at a later
     # (or, for notify, any) now; settled.py keeps what now no longer changes of a settled
     # incident. Every derivation below must equal one with nothing kept, the Statuspage API's
@@ -189,6 +189,7 @@ def test_facts_of_settled_incidents_kept_between_derivations_are_those_worked_ou
     from statusgen import settled
     from statusgen.publish.statuspage_objects import _change_times
 
+    monkeypatch.setattr(settled, "_keeping", True)  # as `serve` and `notify` do
     loaded = records(
         incident("a", started="2021-10-01T10:00:00Z", components={"api": "major_outage"},
                  updates=[update("2021-10-01T11:00:00Z", "identified", {"api": "partial_outage", "db": "degraded_performance"}),
@@ -214,3 +215,13 @@ def test_facts_of_settled_incidents_kept_between_derivations_are_those_worked_ou
         if "c" in state.incident_figures:
             assert state.incident_figures["c"] is not afresh.incident_figures["c"], "an open incident's are not"
         last = afresh
+
+
+def test_facts_are_kept_only_by_processes_that_derive_again(monkeypatch: pytest.MonkeyPatch):
+    from statusgen import settled
+    from statusgen.plugin import StatusgenPlugin
+
+    monkeypatch.setattr(settled, "_keeping", False)
+    for command, keeping in (("serve", True), ("build", False), ("gh-deploy", False)):
+        StatusgenPlugin().on_startup(command=command, dirty=False)
+        assert settled._keeping is keeping, command

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from .. import urls
+from .. import settled, urls
 from ..derive import derive_state
 from ..models import Announcement, Incident, Maintenance, Postmortem
 from ..moments import iso_ms, start_of_day
@@ -39,6 +39,7 @@ class PayloadMaker:
         self._settings = settings
         self._now = now
         self._states: dict[datetime, tuple[SiteState, ApiContext]] = {}
+        settled.keep_facts()  # a state is derived at every moment a message is due
 
     def payloads(self, message: Message) -> list[Json]:
         """Every JSON document to POST for the message, in order."""
