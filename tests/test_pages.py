@@ -12,6 +12,8 @@ import sys
 
 import html5lib
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from statusgen import urls
 
@@ -309,6 +311,14 @@ def test_relative_link_shortcut_agrees_with_the_url_layout(outputs):
     for page in pages:
         for target in targets:
             assert urls.relative(page, target) == urls.relative_by_paths(page, target), (page, target)
+
+
+@given(st.lists(st.sampled_from(["a", "b", "ab", "", ".", ".."]), max_size=5),
+       st.lists(st.sampled_from(["a", "b", "ab", "", ".", ".."]), max_size=5), st.booleans(), st.booleans())
+def test_relative_paths_by_segments_are_posixpaths(target: list[str], start: list[str], rooted_target: bool, rooted_start: bool):
+    target_path = ("/" if rooted_target else "") + "/".join(target) or "."
+    start_path = ("/" if rooted_start else "") + "/".join(start) or "."
+    assert urls._relpath(target_path, start_path) == posixpath.relpath(target_path, start_path)
 
 
 def test_theme_layout_wraps_the_sites_other_markdown_pages(tmp_path):
