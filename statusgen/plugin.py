@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import replace
-from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any, ClassVar
@@ -136,7 +135,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         except NowError as error:
             raise PluginError(str(error)) from None
         self._fragments = {}  # under serve the plugin lives across rebuilds: no page of the last one stays
-        records = [file for file in files if _is_record(settings.content_dir, file)]
+        records = _records_among(settings.content_dir, files)
         for file in records:
             files.remove(file)
         theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
@@ -256,24 +255,29 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         return server
 
 
-@lru_cache(maxsize=256)
 def _real_folder(folder: str) -> str:
+    # Resolved at every build: under `serve` a folder may become a link between two.
     return str(Path(folder).resolve())
 
 
-def _is_record(content_dir: Path, file: File) -> bool:
-    """True for a record (or translation) among MkDocs' files: data, never published. Each
-    folder is resolved once, and the rest is string work (a site lists thousands of records)."""
-    if not file.abs_src_path:
-        return False
-    folder, name = os.path.split(file.abs_src_path)
-    content, real = _real_folder(str(content_dir)), _real_folder(folder)
-    if real != content and not real.startswith(content + os.sep):
-        return False
-    below = real[len(content) + 1 :]
-    if below.split(os.sep, 1)[0] in RECORD_FOLDERS:
-        return True  # the common case, told without a Path (is_record_relative says the same)
-    return is_record_relative(Path(below, name))
+def _records_among(content_dir: Path, files: Files) -> list[File]:
+    """The records (and translations) among MkDocs' files: data, never published. A site
+    lists thousands of records in a few folders, so each folder is judged once."""
+    content = _real_folder(str(content_dir))
+    by_folder: dict[str, str | None] = {}
+    """folder -> its path below the content folder (resolved), or None when it is outside."""
+    found = []
+    for file in files:
+        if not file.abs_src_path:
+            continue
+        folder, name = os.path.split(file.abs_src_path)
+        if folder not in by_folder:
+            real = _real_folder(folder)
+            by_folder[folder] = real[len(content) + 1 :] if real == content or real.startswith(content + os.sep) else None
+        below = by_folder[folder]
+        if below is not None and (below.split(os.sep, 1)[0] in RECORD_FOLDERS or is_record_relative(Path(below, name))):
+            found.append(file)  # a file of a record folder is told without a Path (is_record_relative says the same)
+    return found
 
 
 def _from_theme(file: File, config: MkDocsConfig) -> bool:
