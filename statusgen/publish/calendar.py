@@ -51,7 +51,7 @@ class CalendarInputs:
 def calendar_bytes(inputs: CalendarInputs) -> bytes:
     """The calendar of these windows (see render_calendar)."""
     # Imported here: a build whose calendar did not change keeps the file (cache/outputs.py)
-    # and never needs icalendar, a twentieth of a warm build's imports.
+    # and never needs icalendar: 36 ms of a warm build's start.
     from icalendar import Calendar, vText
 
     calendar = Calendar()
