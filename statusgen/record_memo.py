@@ -14,6 +14,7 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .cache.file_digests import FileDigests, file_digest, now_ns
@@ -45,6 +46,8 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
     """load_records(content_dir, languages), reusing the last result while the files are
     unchanged; with a `cache_dir`, files parsed by an earlier build are not parsed again."""
     global _last
+    if _held is not None and _held[0] == (content_dir.resolve(), languages, cache_dir):
+        return _held[1]
     store = CacheStore.open(cache_dir) if cache_dir is not None else None
     seen = FilesSeen(FileDigests(store))
     try:
@@ -61,6 +64,23 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
         cache.save()
     _last = (key, records)
     return records
+
+
+_held: tuple[tuple[Path, tuple[str, ...] | None, Path | None], Records] | None = None
+"""Records handed out as they are, without looking at the files (see `held`)."""
+
+
+@contextmanager
+def held(content_dir: Path, languages: tuple[str, ...] | None, cache_dir: Path | None, records: Records) -> Iterator[None]:
+    """Within: load_records_once(content_dir, languages, cache_dir) is `records`, as loaded
+    before, without the files being looked at again. `statusgen build` builds the records it
+    has just validated: one reading of the history, whatever is saved while MkDocs runs."""
+    global _held
+    _held = ((content_dir.resolve(), languages, cache_dir), records)
+    try:
+        yield
+    finally:
+        _held = None
 
 
 def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:

@@ -103,6 +103,34 @@ def test_build_publishes_every_page_kind(example: Path) -> None:
         assert parsed.entries
 
 
+def test_build_reads_the_history_once_and_builds_what_it_validated(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `statusgen build` validates the records, then MkDocs builds them: the plugin is handed
+    # the validated records (record_memo.held) instead of looking at every file again, so a
+    # record saved while MkDocs runs is not half in the site.
+    from statusgen import record_memo
+    from statusgen.cli import site as site_command
+
+    record = example / "content" / "incidents" / "2020-07-05-amazon-linux-pulls.md"
+    validated = site_command.validated_records
+
+    def then_edited(*args: object, **options: object) -> object:
+        records = validated(*args, **options)  # type: ignore[arg-type]
+        record.write_text(record.read_text(encoding="utf-8").replace("title:", "title: Edited afterwards", 1), encoding="utf-8")
+        return records
+
+    fingerprints: list[Path] = []
+    fingerprint = record_memo.fingerprint
+    monkeypatch.setattr(site_command, "validated_records", then_edited)
+    monkeypatch.setattr(record_memo, "fingerprint", lambda folder, *rest: fingerprints.append(folder) or fingerprint(folder, *rest))
+    monkeypatch.setattr(record_memo, "_last", None)
+    site = example / "site"
+    result = run("build", "-q", "-f", str(example / "mkdocs.yml"), "--now", EXAMPLE_NOW, "--site-dir", str(site))
+    assert result.exit_code == 0, result.output
+    assert len(fingerprints) == 1, "the history is looked at once"
+    page = (site / "incidents" / record.stem / "index.html").read_text(encoding="utf-8")
+    assert "Edited afterwards" not in page and record_memo._held is None
+
+
 def test_broken_record_names_file_and_line_and_keeps_the_site(example: Path) -> None:
     site = example / "site"
     assert run("build", "-q", "-f", str(example / "mkdocs.yml"), "--now", EXAMPLE_NOW, "--site-dir", str(site)).exit_code == 0

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -23,7 +23,7 @@ from ..clock import NowError, resolve_now
 from ..errors import ContentError
 from ..plugin import StatusgenPlugin, settings_from_config
 from ..publish.schemas import schema_files
-from ..record_memo import load_records_once
+from ..record_memo import held, load_records_once
 from ..records import Records
 from ..swap import staged_site
 from ..translations import missing_translations
@@ -100,6 +100,13 @@ def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin, building: b
     return load_records_once(settings.content_dir, settings.languages, cache_dir)
 
 
+def building_what_was_validated(config: MkDocsConfig, plugin: StatusgenPlugin, records: Records) -> AbstractContextManager[None]:
+    """The plugin builds the records validated_records just checked, without reading the
+    history again (record_memo.held)."""
+    settings = settings_from_config(config, plugin.config)
+    return held(settings.content_dir, settings.languages, settings.cache_dir, records)
+
+
 def cache_options(command: Callable[..., None]) -> Callable[..., None]:
     """--cache-dir and --no-cache, shared by build and serve."""
     command = click.option("--no-cache", is_flag=True, help="Build without the build cache (neither read nor written).")(command)
@@ -148,9 +155,10 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
     with user_errors(), chosen_cache(cache_dir, no_cache):
         build_now = resolve_now(now)
         config, plugin = load_site_config(config_file)
-        validated_records(config, plugin, building=True)  # every problem reported cleanly, before MkDocs starts
+        records = validated_records(config, plugin, building=True)  # every problem reported cleanly, before MkDocs starts
         target = Path(site_dir or config.site_dir)
-        with publishing_to(target), staged_site(target) as staging, source_date_epoch(build_now):
+        with publishing_to(target), staged_site(target) as staging, source_date_epoch(build_now), \
+                building_what_was_validated(config, plugin, records):
             config.site_dir = str(staging)  # the config was read once; only where it builds changes
             mkdocs_build.build(config)
         record_published()  # now that the site is in place: what the next build may link from it
