@@ -89,7 +89,7 @@ def _record_files(content_dir: Path, problems: list[Problem], translations: list
             name = parts[-1]
             if name.endswith("~"):
                 continue  # editors' backups
-            suffix = _suffix(name)
+            suffix = name_suffix(name)
             if entry.is_symlink() or suffix.lower() in _RECORD_LIKE:
                 path = Path(entry.path)
                 problem = _not_a_record(folder, path, root) if entry.is_symlink() else _not_a_plain_record(folder, path, entry)
@@ -106,8 +106,8 @@ def _parts(item: tuple[tuple[str, ...], os.DirEntry[str]]) -> tuple[str, ...]:
     return item[0]
 
 
-def _suffix(name: str) -> str:
-    """A file name's suffix as pathlib tells it (".md"; none for ".md" or "x.")."""
+def name_suffix(name: str) -> str:
+    """A file name's suffix as pathlib tells it (".md"; none for ".md" or "x."), without a Path."""
     dot = name.rfind(".")
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from .cache.file_digests import FileDigests, file_digest, now_ns
 from .cache.records import RecordCache
 from .cache.store import CacheStore
-from .loader import CATALOGUES, RECORD_FOLDERS, load_records
+from .loader import CATALOGUES, RECORD_FOLDERS, load_records, name_suffix
 from .records import Records
 from .translation_loader import catalogue_translation_files
 from .yamlsource import MAX_FILE_BYTES
@@ -94,12 +94,13 @@ def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:
     linked = False
     for path, listed in _candidates(content_dir):
         described = _described(path, listed, seen)
-        digest.update(b"\0" + path.encode() + b"\0")
+        named = b"\0" + path.encode() + b"\0"
+        digest.update(named)
         digest.update(described)
         # A record's kind, not its bytes; anything else's kind and mode, not its size or times
         # (a folder's change as an editor saves a file in it by renaming).
         kind = b"file" if described.startswith(b"file:") else b":".join(described.split(b":", 2)[:2])
-        listing.update(b"\0" + path.encode() + b"\0" + kind)
+        listing.update(named + kind)
         linked = linked or described.startswith(b"link:")
     seen.listing = None if linked else listing.hexdigest()
     return digest.hexdigest()
@@ -151,7 +152,7 @@ def _described(path: str, listed: bool, seen: FilesSeen) -> bytes:
         raise  # gone since it was listed: load_records_once leaves it to the loader
     if stat.S_ISLNK(info.st_mode):
         return b"link:" + os.readlink(path).encode()
-    if stat.S_ISREG(info.st_mode) and _suffix(path) in RECORD_SUFFIXES and info.st_size <= MAX_FILE_BYTES:
+    if stat.S_ISREG(info.st_mode) and name_suffix(path[path.rfind("/") + 1:]) in RECORD_SUFFIXES and info.st_size <= MAX_FILE_BYTES:
         known = seen.digests.known(path, info)
         if known is None:
             with open(path, "rb") as file:  # read after the stat, never before
@@ -164,10 +165,3 @@ def _described(path: str, listed: bool, seen: FilesSeen) -> bytes:
         seen.digest[path] = known
         return b"file:" + known.encode()
     return f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}".encode()
-
-
-def _suffix(path: str) -> str:
-    """The path's suffix as pathlib tells it (".md"; none for a name like ".md")."""
-    name = path[path.rfind("/") + 1:]
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""

@@ -55,8 +55,9 @@ def kept(incident: Incident, now: datetime, work_out: Callable[[Incident, dateti
     if not _keeping or not is_settled(incident, now):
         return work_out(incident, now)
     key = (work_out, id(incident))
+    # The entry holds the incident, so no other object can have its id while the entry lives.
     found = _kept.get(key) or _before.get(key)
-    if found is None or found[0] is not incident:
+    if found is None:
         found = (incident, work_out(incident, now))
     _kept[key] = found
     return found[1]

@@ -52,7 +52,7 @@ def calendar_bytes(inputs: CalendarInputs) -> bytes:
     """The calendar of these windows (see render_calendar)."""
     # Imported here: a build whose calendar did not change keeps the file (cache/outputs.py)
     # and never needs icalendar: 36 ms of a warm build's start.
-    from icalendar import Calendar, vText
+    from icalendar import Calendar, Event, vText
 
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -65,16 +65,15 @@ def calendar_bytes(inputs: CalendarInputs) -> bytes:
     calendar.add("x-wr-caldesc", vText(f"Scheduled maintenance of {inputs.site_name}"))
     calendar.add("x-wr-timezone", "UTC")
     for window in inputs.windows:
-        calendar.add_component(_event(window, window.id in inputs.cancelled, inputs))
+        event = Event()
+        _describe_event(event, window, window.id in inputs.cancelled, inputs)
+        calendar.add_component(event)
     return bytes(calendar.to_ical())
 
 
-def _event(window: Maintenance, cancelled: bool, inputs: CalendarInputs) -> Event:
+def _describe_event(event: Event, window: Maintenance, cancelled: bool, inputs: CalendarInputs) -> None:
     updates = list(window.updates)
     stamp = max([window.announced_at, *(update.at for update in updates)])
-    from icalendar import Event  # see calendar_bytes
-
-    event = Event()
     event.add("uid", f"{window.id}@{inputs.host}")
     event.add("dtstamp", stamp)
     event.add("last-modified", stamp)
@@ -88,7 +87,6 @@ def _event(window: Maintenance, cancelled: bool, inputs: CalendarInputs) -> Even
     # Maintenance of a service is no appointment of the subscriber's: never mark them busy.
     event.add("transp", "TRANSPARENT")
     event.add("categories", ["Maintenance"])
-    return event
 
 
 def _description(window: Maintenance, updates: list[MaintenanceUpdate], names: dict[str, str]) -> str:
