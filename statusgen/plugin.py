@@ -38,6 +38,7 @@ from .pipeline import build_site
 from .publish.stylesheet import STYLESHEET_TEMPLATE, Stylesheet, load_stylesheet
 from .served_section import ServedSection, write_files
 from .settings import Settings
+from .swap import release_retired_site
 from .templating import templates_dir
 from .watching import watch_natively
 
@@ -134,6 +135,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             raise PluginError(error.report()) from None
         except NowError as error:
             raise PluginError(str(error)) from None
+        # The pages to link from the last site are found: the one before it may go (swap.py).
+        release_retired_site()
         self._fragments = {}  # under serve the plugin lives across rebuilds: no page of the last one stays
         records = _records_among(settings.content_dir, files)
         for file in records:

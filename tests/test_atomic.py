@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +18,7 @@ from click.testing import CliRunner
 from statusgen import pipeline
 from statusgen.cache.store import CACHE_FOLDER
 from statusgen.cli import main
+from statusgen import swap
 from statusgen.swap import clear_leftovers
 
 from sites.files import INCIDENT, record_text, write_config, write_site
@@ -49,8 +52,10 @@ def snapshot(site: Path) -> dict[str, str]:
 
 
 def leftovers(root: Path) -> list[str]:
-    """Staging folders a build left beside the site (the build cache is meant to stay)."""
-    return sorted(path.name for path in root.iterdir() if path.name.startswith(".statusgen-") and path.name != CACHE_FOLDER)
+    """Staging folders a build left beside the site (the build cache is meant to stay, and so
+    is the site a build replaced, until the next build: see the tests below)."""
+    return sorted(path.name for path in root.iterdir() if path.name.startswith(".statusgen-")
+                  and path.name != CACHE_FOLDER and not re.fullmatch(r"\.statusgen-[a-z]+-retired", path.name))
 
 
 def build(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -153,3 +158,80 @@ def test_a_site_that_is_a_link_is_published_through_it(tmp_path: Path) -> None:
     assert (tmp_path / "site").is_symlink() and (served / "index.html").is_file()
     assert not (served / "old.html").exists()
     assert leftovers(tmp_path) == [] and leftovers(served.parent) == []
+    assert (served.parent / ".statusgen-status-retired" / "old.html").is_file(), "retired beside the folder it was"
+
+
+def test_the_replaced_site_waits_beside_the_new_one_until_the_next_build_deletes_it(tmp_path: Path) -> None:
+    # Deleting it is the next build's work, done on another core while that build runs.
+    make_site(tmp_path, incidents=3)
+    retired = tmp_path / ".statusgen-site-retired"
+    assert build(tmp_path).returncode == 0
+    assert not retired.exists()
+    first = snapshot(tmp_path / "site")
+    (tmp_path / "content/incidents/gen-9999.md").write_text(generated_incident(9999))
+    assert build(tmp_path).returncode == 0
+    assert snapshot(retired) == {**first, ".gitignore": hashlib.sha256(b"*\n").hexdigest()}
+    second = snapshot(tmp_path / "site")
+    assert build(tmp_path, "--now", "2021-10-05T18:00:00Z").returncode == 0
+    assert snapshot(retired) == {**second, ".gitignore": hashlib.sha256(b"*\n").hexdigest()}
+    assert leftovers(tmp_path) == []
+
+
+def test_git_does_not_see_the_retired_site(tmp_path: Path) -> None:
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    make_site(tmp_path)
+    assert build(tmp_path).returncode == 0
+    assert build(tmp_path, "--now", "2021-10-05T18:00:00Z").returncode == 0
+    assert (tmp_path / ".statusgen-site-retired").is_dir()
+    subprocess.run([git, "init", "-q"], cwd=tmp_path, check=True)
+    listed = subprocess.run([git, "status", "--porcelain", "--untracked-files=all"], cwd=tmp_path,
+                            capture_output=True, text=True, check=True).stdout
+    assert "content/" in listed and ".statusgen-site-retired" not in listed
+
+
+def test_a_failed_build_leaves_the_retired_site_for_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Deleting it would move the change times of the site that stays, so the next build
+    # could link none of its pages: a failed build leaves it as it found it.
+    make_site(tmp_path, incidents=3)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "-q", "--now", NOW]).exit_code == 0
+    assert runner.invoke(main, ["build", "-q", "--now", NOW]).exit_code == 0
+    retired = snapshot(tmp_path / ".statusgen-site-retired")
+    pages = {path: os.stat(path) for path in sorted((tmp_path / "site" / "incidents").glob("*/index.html"))}
+
+    def broken_stage(*args: object) -> list[object]:
+        raise RuntimeError("a bug in a render stage")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "RENDER_STAGES", (*pipeline.RENDER_STAGES, broken_stage))
+        assert isinstance(runner.invoke(main, ["build", "-q", "--now", NOW]).exception, RuntimeError)
+    assert snapshot(tmp_path / ".statusgen-site-retired") == retired
+    assert all(os.stat(path).st_ctime_ns == info.st_ctime_ns for path, info in pages.items())
+    assert leftovers(tmp_path) == []
+    assert runner.invoke(main, ["build", "-q", "--now", NOW]).exit_code == 0
+    assert all(os.stat(path).st_ino == info.st_ino for path, info in pages.items()), "linked, not written again"
+
+
+def test_without_rm_the_build_deletes_the_retired_site_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_site(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(swap.shutil, "which", lambda name: None)
+    runner = CliRunner()
+    for _ in range(3):
+        assert runner.invoke(main, ["build", "-q", "--now", NOW]).exit_code == 0
+    assert leftovers(tmp_path) == [] and (tmp_path / ".statusgen-site-retired").is_dir()
+
+
+def test_a_retired_site_claimed_by_a_killed_build_is_cleared(tmp_path: Path) -> None:
+    make_site(tmp_path)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    claimed = tmp_path / f".statusgen-site-{dead.pid}-retired"
+    (claimed / "incidents").mkdir(parents=True)
+    sibling = tmp_path / ".statusgen-site-x-retired"  # the retired site of a site named site-x
+    sibling.mkdir()
+    assert build(tmp_path).returncode == 0
+    assert not claimed.exists() and sibling.is_dir()

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from statusgen import swap
 from statusgen.cache import store
 from statusgen.cli import main
 
@@ -70,7 +71,7 @@ def test_pages_that_did_not_change_are_the_last_builds_files(tmp_path: Path) -> 
         else:
             # The same file: a host serving ETag and Last-Modified from it answers 304.
             assert (now.st_ino, now.st_mtime_ns) == (info.st_ino, info.st_mtime_ns), path
-            assert now.st_nlink == 1, "the old site is gone: the page is site/'s alone"
+            assert now.st_nlink == 2, "the page is site/'s and the retired last site's (swap.py)"
     assert os.stat(site / "index.html").st_ino != os.stat(site / "incidents" / "index.html").st_ino
     assert_as_without_cache(tmp_path)
 
@@ -164,4 +165,25 @@ def test_builds_at_once_into_one_site_publish_it_whole(tmp_path: Path) -> None:
         codes = pool.starmap(_build_in_process, [(str(tmp_path / "mkdocs.yml"), str(site), NOW)] * 6)
     assert codes == [0] * 6
     assert_as_without_cache(tmp_path)
-    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")], "no leftovers"
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")] == [".statusgen-site-retired"]
+
+
+def test_the_site_before_the_last_is_deleted_only_once_the_pages_to_link_are_found(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Deleting the retired site unlinks files the last site shares with it, which moves
+    # their change time: were that to happen before a build checks them, it would link
+    # nothing. Deleting at the very moment the build releases it makes the order certain.
+    monkeypatch.setattr(swap._Removal, "start", swap._Removal.finish)
+    site = make_site(tmp_path)
+    build(tmp_path, "site")
+    build(tmp_path, "site")  # the first site is retired, sharing every unchanged page
+    before = {path: os.stat(path).st_ino for path in incident_pages(site)}
+    (tmp_path / "content" / "incidents" / "old-1.md").write_text(incident("Changed", 1, 2, True), encoding="utf-8")
+    build(tmp_path, "site")  # deletes the first site while it builds
+    after = {path: os.stat(path).st_ino for path in incident_pages(site)}
+    changed = site / "incidents" / "old-1" / "index.html"
+    assert after[changed] != before[changed]
+    assert {path: ino for path, ino in after.items() if path != changed} == \
+        {path: ino for path, ino in before.items() if path != changed}
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")] == [".statusgen-site-retired"]
+    assert_as_without_cache(tmp_path)
