@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from statusgen import pipeline
+from statusgen import pipeline, swap
 from statusgen.cache.store import CACHE_FOLDER
 from statusgen.cli import main
-from statusgen import swap
 from statusgen.swap import clear_leftovers
 
 from sites.files import INCIDENT, record_text, write_config, write_site
