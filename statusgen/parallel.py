@@ -13,9 +13,11 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import time
+import traceback
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, NoReturn, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -97,3 +99,83 @@ def _run_chunk(bounds: tuple[int, int]) -> bytes:
     # raises in the build. Left to the pool, it would kill the pool's reader thread and
     # the build would wait forever.
     return pickle.dumps([function(items[index]) for index in range(*bounds)], pickle.HIGHEST_PROTOCOL)
+
+
+
+class Beside(Generic[Result]):
+    """function() worked out by a forked child while this process goes on; `result()` joins
+    it. A build's costly jobs that do not depend on each other (the feeds and the API while
+    the pages are found) take the second core this way. Serial where map_in_order would be:
+    one core, a pool's worker, no fork. The child's side effects stay in it, so the function
+    must return all it makes (files it writes, such as the build cache's, are shared). Use
+    it in a `with` block: leaving it early stops the child.
+
+        with Beside(lambda: render_feeds(...)) as feeds:
+            pages = render_pages(...)
+            files = [*pages, *feeds.result()]
+    """
+
+    def __init__(self, function: Callable[[], Result]) -> None:
+        self._function = function
+        self._child: tuple[int, int] | None = None
+        if workers() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        read, write = os.pipe()
+        gc.freeze()  # as for map_in_order's workers: the child's collector leaves the parent's heap alone
+        pid = os.fork()
+        if pid == 0:
+            _work_and_exit(function, read, write)
+        gc.unfreeze()
+        os.close(write)
+        self._child = (pid, read)
+
+    def __enter__(self) -> Beside[Result]:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self._child is not None:  # left before result(): the child's work is not wanted
+            pid, read = self._child
+            self._child = None
+            os.kill(pid, signal.SIGKILL)
+            os.close(read)
+            os.waitpid(pid, 0)
+
+    def result(self) -> Result:
+        """The function's value, or its exception raised here."""
+        if self._child is None:
+            return self._function()
+        pid, read = self._child
+        self._child = None
+        with os.fdopen(read, "rb") as pipe:
+            payload = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if not payload:
+            raise RuntimeError(f"a build process ended without a result (wait status {status})")
+        succeeded, value = pickle.loads(payload)
+        if not succeeded:
+            raise value
+        return cast(Result, value)
+
+
+def _work_and_exit(function: Callable[[], object], read: int, write: int) -> NoReturn:
+    """In Beside's child: run, hand back the outcome, and leave without running anything of
+    the parent's (its exit handlers, its unflushed output, the code after the fork)."""
+    try:
+        os.close(read)
+        try:
+            outcome: tuple[bool, object] = (True, function())
+        except BaseException as error:  # noqa: BLE001 - raised again in the parent
+            outcome = (False, error)
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(_picklable(outcome))
+    finally:
+        os._exit(0)
+
+
+def _picklable(outcome: tuple[bool, object]) -> bytes:
+    try:
+        return pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - what cannot be pickled is told by its text
+        _, value = outcome
+        text = "".join(traceback.format_exception(value)) if isinstance(value, BaseException) else repr(value)
+        return pickle.dumps((False, RuntimeError(f"in a build process:\n{text}")), pickle.HIGHEST_PROTOCOL)

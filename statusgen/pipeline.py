@@ -14,6 +14,7 @@ from datetime import datetime
 from .derive import derive_state
 from .errors import ContentError, Problem
 from .outputs import OutputFile
+from .parallel import Beside
 from .publish.badges import render_badges
 from .publish.calendar import render_calendar
 from .publish.feeds import render_feeds
@@ -60,7 +61,12 @@ def build_site(settings: Settings, now: datetime) -> list[OutputFile]:
 def build_outputs(records: Records, settings: Settings, now: datetime) -> list[OutputFile]:
     """Every file of the status section from loaded records, as of `now`, in a stable order."""
     state = derive_state(records, settings, now)
-    outputs = [output for stage in RENDER_STAGES for output in stage(state.public, state, settings)]
+    pages, *others = RENDER_STAGES
+    # The pages (the most work, and state a build keeps: see publish/pages.py) here; the
+    # other publishers meanwhile in a child, on the second core.
+    with Beside(lambda: [output for stage in others for output in stage(state.public, state, settings)]) as rest:
+        outputs = pages(state.public, state, settings)
+        outputs.extend(rest.result())
     outputs.extend(render_sitemap(outputs, settings))
     outputs.extend(render_robots(settings))
     outputs.extend(render_host_headers(outputs, settings))  # last: its rules cover every other file

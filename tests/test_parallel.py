@@ -126,3 +126,64 @@ def test_parallel_loading_reports_the_same_problems(tmp_path: Path, monkeypatch:
         reports.append(caught.value.report())
     assert reports[0] == reports[1]
     assert "impcat" in reports[0] and "duplicate id" in reports[0] and incidents[20].name in reports[0]
+
+
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+
+
+@needs_fork
+def test_beside_works_in_a_child_and_hands_back_its_whole_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    big = os.urandom(3_000_000)  # far more than a pipe holds at once
+    with parallel.Beside(lambda: (os.getpid(), big[::-1])) as beside:
+        here = os.getpid()
+        pid, value = beside.result()
+    assert pid != here and value == big[::-1]
+
+
+def test_beside_runs_here_with_one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    with parallel.Beside(os.getpid) as beside:
+        assert beside.result() == os.getpid()
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self) -> object:
+        raise TypeError("not this one")
+
+
+def _raise(error: BaseException) -> None:
+    raise error
+
+
+@needs_fork
+def test_beside_raises_the_childs_exception_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    with parallel.Beside(lambda: _raise(ValueError("a bug in a stage"))) as beside, \
+            pytest.raises(ValueError, match="a bug in a stage"):
+        beside.result()
+    # One that cannot travel comes as its traceback's text.
+    with parallel.Beside(lambda: _raise(_Unpicklable("odd"))) as beside, \
+            pytest.raises(RuntimeError, match=r"(?s)in a build process:.*_Unpicklable: odd"):
+        beside.result()
+    with parallel.Beside(lambda: os._exit(3)) as beside, pytest.raises(RuntimeError, match="ended without a result"):
+        beside.result()
+
+
+@needs_fork
+def test_leaving_beside_early_stops_the_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    started, finished = tmp_path / "pid", tmp_path / "finished"
+
+    def work() -> None:
+        started.write_text(str(os.getpid()))
+        time.sleep(1)
+        finished.touch()
+
+    with pytest.raises(KeyError), parallel.Beside(work):
+        while not started.exists() or not started.read_text():
+            time.sleep(0.01)
+        raise KeyError("the parent failed before it needed the result")
+    assert not finished.exists(), "stopped, not waited for"
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(started.read_text()), 0)  # and reaped: no such process any more

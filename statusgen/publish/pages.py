@@ -19,7 +19,7 @@ from ..cache.store import CacheStore, code_digest
 from ..languages import N_, site_languages
 from ..models import Announcement, AnnouncementKind, Incident, Postmortem
 from ..outputs import OutputFile
-from ..parallel import map_in_order
+from ..parallel import Beside, map_in_order
 from ..records import Records
 from ..settings import Settings
 from ..state import IncidentFigures, SiteState
@@ -83,33 +83,46 @@ def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Pag
     the last build published when they are there untouched: cache/published.py), the rest
     made and rendered on every core (archived ones then kept in the cache). `kept` gathers
     every archived page by its key, for the next build of this process."""
-    found: list[OutputFile | None] = []
-    missing: list[tuple[Page | ArchivedPage, str | None]] = []
-    for page in pages:
-        key = cache.key(page) if cache is not None and isinstance(page, ArchivedPage) else None
-        output: OutputFile | None = None
-        if cache is not None and key is not None:
-            path = site.language.prefix + urls.page_file(page.path)
-            output = published.find(path, key, partial(_stored_bytes, cache, key)) if published is not None else None
-            if output is not None:
-                cache.used.add(key)  # its entry stays: the next build may need its bytes
-            else:
-                output = cache.lookup(key)
-        if output is None:
-            missing.append((page, key))
-        elif key is not None:
-            kept[key] = output
-        found.append(output)
-    fresh = iter(map_in_order(partial(_render_and_keep, environment, site, cache), missing, costly=True))
+    live = [page for page in pages if not isinstance(page, ArchivedPage)]
+    # Made at every build: rendered by a child while the archived ones are looked up here.
+    with Beside(lambda: [render_page(environment, site, page) for page in live]) as live_outputs:
+        found: list[OutputFile | None] = []
+        missing: list[tuple[ArchivedPage, str | None]] = []
+        for page in pages:
+            if not isinstance(page, ArchivedPage):
+                found.append(_LIVE)
+                continue
+            key = cache.key(page) if cache is not None else None
+            output: OutputFile | None = None
+            if cache is not None and key is not None:
+                path = site.language.prefix + urls.page_file(page.path)
+                output = published.find(path, key, partial(_stored_bytes, cache, key)) if published is not None else None
+                if output is not None:
+                    cache.used.add(key)  # its entry stays: the next build may need its bytes
+                else:
+                    output = cache.lookup(key)
+            if output is None:
+                missing.append((page, key))
+            elif key is not None:
+                kept[key] = output
+            found.append(output)
+        fresh = iter(map_in_order(partial(_render_and_keep, environment, site, cache), missing, costly=True))
+        rendered_live = iter(live_outputs.result())
     keys = iter(key for _, key in missing)
     outputs = []
     for output in found:
-        if output is None:
+        if output is _LIVE:
+            output = next(rendered_live)
+        elif output is None:
             output, key = next(fresh), next(keys)
             if key is not None:
                 kept[key] = output
         outputs.append(output)
     return outputs
+
+
+_LIVE = OutputFile("", b"")
+"""Stands in _render_all's list for a live page until the child has rendered it."""
 
 
 def _stored_bytes(cache: PageCache, key: str) -> bytes | None:
@@ -118,13 +131,11 @@ def _stored_bytes(cache: PageCache, key: str) -> bytes | None:
 
 
 def _render_and_keep(environment: jinja2.Environment, site: SiteView, cache: PageCache | None,
-                     job: tuple[Page | ArchivedPage, str | None]) -> OutputFile:
-    """Make and render one page; an archived one is stored in the cache here, in the worker,
-    so that the writes are shared by the cores."""
-    page, key = job
-    if isinstance(page, ArchivedPage):
-        page = page.make(site.lookups, *page.arguments)
-    output = render_page(environment, site, page)
+                     job: tuple[ArchivedPage, str | None]) -> OutputFile:
+    """Make and render one archived page; it is stored in the cache here, in the worker, so
+    that the writes are shared by the cores."""
+    archived, key = job
+    output = render_page(environment, site, archived.make(site.lookups, *archived.arguments))
     if cache is not None and key is not None:
         cache.keep(key, output)
     return output
