@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import NOW, generate, stamp  # noqa: E402
-from run import HERE, PYTHON, STATUSGEN, Run, timed  # noqa: E402
+from run import HERE, PYTHON, STATUSGEN, Run, compile_as_installed, timed  # noqa: E402
 
 from statusgen.cache.store import CACHE_FOLDER, folder_size  # noqa: E402
 
@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-serve", action="store_true", help="Skip the serve measurement.")
     arguments = parser.parse_args()
+    compile_as_installed()
     workdir = Path(tempfile.mkdtemp(prefix="statusgen-cache-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
     try:
         root = generate(arguments.count, workdir / "site")
