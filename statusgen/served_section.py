@@ -56,14 +56,11 @@ class ServedSection:
 def write_files(folder: Path, files: dict[str, OutputFile]) -> None:
     """Write `files` (path relative to `folder` -> file) into `folder`, making folders as
     needed; a page unchanged since the last build is linked from where it was published."""
-    made: set[str] = set()
     root = str(folder)
+    made = {root}
     for path, output in files.items():
         target = f"{root}/{path}"
-        parent = os.path.dirname(target)
-        if parent not in made:
-            os.makedirs(parent, exist_ok=True)
-            made.add(parent)
+        _make_folder(os.path.dirname(target), made)
         if isinstance(output, LinkedPage):
             try:
                 os.link(output.source, target)
@@ -72,6 +69,21 @@ def write_files(folder: Path, files: dict[str, OutputFile]) -> None:
                 pass  # another file system, or one without links: written as any other
         with open(target, "wb") as file:
             file.write(output.content)
+
+
+def _make_folder(folder: str, made: set[str]) -> None:
+    """os.makedirs for a folder whose parents are mostly in `made` (each page has its own
+    folder): one mkdir, without makedirs' checks, a third of the time of linking a page."""
+    if folder in made:
+        return
+    parent = os.path.dirname(folder)
+    if parent != folder:  # "/" at the top, should `made` not hold an ancestor
+        _make_folder(parent, made)
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass  # MkDocs made it (assets/), or it is a file, which the write into it reports
+    made.add(folder)
 
 
 def _link_tree(source: Path, target: Path) -> None:
