@@ -135,7 +135,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             raise PluginError(error.report()) from None
         except NowError as error:
             raise PluginError(str(error)) from None
-        # The pages to link from the last site are found: the one before it may go (swap.py).
+        # No page is checked in the last site after this: the site before it may go (swap.py).
+        # A build that links pages released it as soon as it had checked them (cache/published.py).
         release_retired_site()
         self._fragments = {}  # under serve the plugin lives across rebuilds: no page of the last one stays
         records = _records_among(settings.content_dir, files)

@@ -124,7 +124,7 @@ _retired: list[_Removal] = []
 
 def release_retired_site() -> None:
     """The build no longer needs the last site's files unchanged: start deleting the one
-    before it (a build calls this once it has found the pages it links)."""
+    before it (a build calls this once it has checked the pages it may link)."""
     for removal in _retired:
         removal.start()
 

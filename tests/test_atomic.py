@@ -192,7 +192,8 @@ def test_git_does_not_see_the_retired_site(tmp_path: Path) -> None:
 
 def test_a_failed_build_leaves_the_retired_site_for_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Deleting it would move the change times of the site that stays, so the next build
-    # could link none of its pages: a failed build leaves it as it found it.
+    # could link none of its pages: a build that fails before it has checked them (and so
+    # begun deleting it) leaves it as it found it.
     make_site(tmp_path, incidents=3)
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
@@ -201,11 +202,11 @@ def test_a_failed_build_leaves_the_retired_site_for_the_next(tmp_path: Path, mon
     retired = snapshot(tmp_path / ".statusgen-site-retired")
     pages = {path: os.stat(path) for path in sorted((tmp_path / "site" / "incidents").glob("*/index.html"))}
 
-    def broken_stage(*args: object) -> list[object]:
-        raise RuntimeError("a bug in a render stage")
+    def broken_derivation(*args: object) -> None:
+        raise RuntimeError("a bug in deriving the state")
 
     with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "RENDER_STAGES", (*pipeline.RENDER_STAGES, broken_stage))
+        patched.setattr(pipeline, "derive_state", broken_derivation)
         assert isinstance(runner.invoke(main, ["build", "-q", "--now", NOW]).exception, RuntimeError)
     assert snapshot(tmp_path / ".statusgen-site-retired") == retired
     assert all(os.stat(path).st_ctime_ns == info.st_ctime_ns for path, info in pages.items())

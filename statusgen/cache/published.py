@@ -27,6 +27,7 @@ from pathlib import Path
 from pydantic_core import from_json, to_json
 
 from ..outputs import OutputFile
+from ..swap import release_retired_site
 from .file_digests import Signature, signature
 from .store import CacheStore
 
@@ -72,6 +73,15 @@ class _Published:
     signature: Signature
 
 
+def _untouched(path: str, recorded: Signature) -> bool:
+    """The file at `path` is the one the signature was recorded of, unwritten since."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and signature(info) == recorded
+
+
 def _unchanged_since_linked(info: os.stat_result, recorded: Signature) -> bool:
     """The file the signature was recorded of, unwritten since: all but the change time, which
     a link (this build's own, or another's) moves."""
@@ -86,25 +96,22 @@ class PublishedPages:
         self._store = store
         self._folder = str(folder)
         self._entry = f"{_FOLDER}/{hashlib.blake2b(self._folder.encode(), digest_size=12).hexdigest()}"
-        self._published = _read(store.read(self._entry))
+        # Every file is checked now, all at once: then the site before the last may go
+        # (its removal moves the change time of the files the last site shares with it).
+        self._untouched = {path: known for path, known in _read(store.read(self._entry)).items()
+                           if _untouched(f"{self._folder}/{path}", known.signature)}
+        release_retired_site()
         self.publishing: dict[str, tuple[str, OutputFile]] = {}
         """path -> (key, page) this build publishes there, for the next build (see `record`)."""
 
     def find(self, path: str, key: str, stored: Callable[[], bytes | None]) -> LinkedPage | None:
         """The page the last build published at `path`, if its key was `key` and its file
-        is untouched since; `stored` reads the page's bytes from the cache, should they be
-        needed after all."""
-        known = self._published.get(path)
+        was untouched since when this build began; `stored` reads the page's bytes from the
+        cache, should they be needed after all."""
+        known = self._untouched.get(path)
         if known is None or known.key != key:
             return None
-        source = f"{self._folder}/{path}"
-        try:
-            info = os.lstat(source)
-        except OSError:
-            return None
-        if not stat.S_ISREG(info.st_mode) or signature(info) != known.signature:
-            return None
-        return LinkedPage(path, source, known.title, known.in_sitemap, known.signature, stored)
+        return LinkedPage(path, f"{self._folder}/{path}", known.title, known.in_sitemap, known.signature, stored)
 
     def publish(self, key: str, output: OutputFile) -> None:
         """Note that this build publishes `output` as the page of `key`."""
