@@ -2,7 +2,8 @@
 
 One synthetic site on tmpfs; every build is `statusgen build` in a child process, timed by
 the wall clock with its peak memory from wait4() (run.timed). In one run, side by side:
-- floor: benchmarks/minimal.py; no-cache: `statusgen build --no-cache`; cold: an empty cache;
+- floor: benchmarks/minimal.py, of the incidents (the target's) and of every record;
+  no-cache: `statusgen build --no-cache`; cold: an empty cache;
 - warm: nothing changed, into an empty out/ (CI: a restored cache, a fresh checkout), then
   over the last build's out/ (a rebuild where the site is kept, as on a machine that
   publishes it); then three edits, each followed by a rebuild over the last site: opening
@@ -116,10 +117,12 @@ def main() -> None:
     try:
         root = generate(arguments.count, workdir / "site")
         cache = root / CACHE_FOLDER
-        floor, nocache, cold, warm, warm_empty = [], [], [], [], []
+        floor, floor_all, nocache, cold, warm, warm_empty = [], [], [], [], [], []
         after: dict[str, list[Run]] = {}
         for _ in range(arguments.repeat):
             floor.append(timed([PYTHON, str(HERE / "minimal.py"), str(root), str(root / "out-minimal")], root))
+            shutil.rmtree(root / "out-minimal")
+            floor_all.append(timed([PYTHON, str(HERE / "minimal.py"), str(root), str(root / "out-minimal"), "--every-record"], root))
             shutil.rmtree(root / "out-minimal")
             nocache.append(build(root, "--no-cache"))
             shutil.rmtree(cache, ignore_errors=True)
@@ -135,7 +138,8 @@ def main() -> None:
             shutil.copytree(root_fresh / "content" / "incidents", root / "content" / "incidents")
             shutil.rmtree(root_fresh)
         size = folder_size(cache)
-        rows = [("floor (minimal.py)", median_run(floor)), ("no cache", median_run(nocache)), ("cold (empty cache)", median_run(cold)),
+        rows = [("floor (minimal.py)", median_run(floor)), ("floor, every record", median_run(floor_all)),
+                ("no cache", median_run(nocache)), ("cold (empty cache)", median_run(cold)),
                 ("warm, empty site folder", median_run(warm_empty)), ("warm (no change)", median_run(warm))]
         rows += [(f"after: {label}", median_run(runs)) for label, runs in after.items()]
         print(f"N = {arguments.count:,}, medians of {arguments.repeat}")
@@ -146,9 +150,12 @@ def main() -> None:
         print(f"cache size: {size / 1e6:.0f} MB in {sum(1 for path in cache.rglob('*') if path.is_file()):,} files "
               f"(the site: {folder_size(root / 'out') / 1e6:.0f} MB)")
         worst_edit = max(median_run(runs).seconds for runs in after.values()) / median_run(cold).seconds
-        peak = max(run.peak_mb for _, run in rows[1:])
+        peak = max(run.peak_mb for _, run in rows[2:])
         print(f"targets: rebuild after an edit {worst_edit:.0%} of cold (10%); cold {median_run(cold).seconds / median_run(floor).seconds:.2f}x "
               f"the floor (1.0x), without cache {median_run(nocache).seconds / median_run(floor).seconds:.2f}x; peak {peak:.0f} MB (500 MB)")
+        print(f"the floor renders the incidents only; against one that renders every record's Markdown, as a build must: "
+              f"cold {median_run(cold).seconds / median_run(floor_all).seconds:.2f}x, "
+              f"without cache {median_run(nocache).seconds / median_run(floor_all).seconds:.2f}x")
         if not arguments.no_serve:
             latencies = serve_latency(root, arguments.repeat)
             print(f"serve, record saved to page served: median {statistics.median(latencies):.2f} s "
