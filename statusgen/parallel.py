@@ -105,20 +105,23 @@ def _run_chunk(bounds: tuple[int, int]) -> bytes:
 class Beside(Generic[Result]):
     """function() worked out by a forked child while this process goes on; `result()` joins
     it. A build's costly jobs that do not depend on each other (the feeds and the API while
-    the pages are found) take the second core this way. Serial where map_in_order would be:
-    one core, a pool's worker, no fork. The child's side effects stay in it, so the function
-    must return all it makes (files it writes, such as the build cache's, are shared). Use
-    it in a `with` block: leaving it early stops the child.
+    the pages are found) take the second core this way. The child's side effects stay in it,
+    so the function must return all it makes (files it writes, such as the build cache's, are
+    shared). Use it in a `with` block: leaving it early stops the child.
 
-        with Beside(lambda: render_feeds(...)) as feeds:
-            pages = render_pages(...)
-            files = [*pages, *feeds.result()]
-    """
+        with Beside(lambda: render_feeds(...), len(pages)) as feeds:
+            outputs = [render_page(page) for page in pages]
+            outputs += feeds.result()
 
-    def __init__(self, function: Callable[[], Result]) -> None:
+    `meanwhile` is how many items this process works through while the child runs. Forking
+    costs tens of milliseconds in a large process (its page tables copied, then every page
+    it writes to), so below MIN_ITEMS, as on one core, in a pool's worker or without fork,
+    the function simply runs here when its result is asked for."""
+
+    def __init__(self, function: Callable[[], Result], meanwhile: int) -> None:
         self._function = function
         self._child: tuple[int, int] | None = None
-        if workers() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile < MIN_ITEMS or workers() < 2 or "fork" not in multiprocessing.get_all_start_methods():
             return
         read, write = os.pipe()
         gc.freeze()  # as for map_in_order's workers: the child's collector leaves the parent's heap alone

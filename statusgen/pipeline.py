@@ -64,7 +64,8 @@ def build_outputs(records: Records, settings: Settings, now: datetime) -> list[O
     pages, *others = RENDER_STAGES
     # The pages (the most work, and state a build keeps: see publish/pages.py) here; the
     # other publishers meanwhile in a child, on the second core.
-    with Beside(lambda: [output for stage in others for output in stage(state.public, state, settings)]) as rest:
+    with Beside(lambda: [output for stage in others for output in stage(state.public, state, settings)],
+                meanwhile=len(records.incidents)) as rest:
         outputs = pages(state.public, state, settings)
         outputs.extend(rest.result())
     outputs.extend(render_sitemap(outputs, settings))

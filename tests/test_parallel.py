@@ -135,15 +135,18 @@ needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_meth
 def test_beside_works_in_a_child_and_hands_back_its_whole_result(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     big = os.urandom(3_000_000)  # far more than a pipe holds at once
-    with parallel.Beside(lambda: (os.getpid(), big[::-1])) as beside:
+    with parallel.Beside(lambda: (os.getpid(), big[::-1]), parallel.MIN_ITEMS) as beside:
         here = os.getpid()
         pid, value = beside.result()
     assert pid != here and value == big[::-1]
 
 
-def test_beside_runs_here_with_one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_beside_runs_here_with_one_worker_or_little_to_do_meanwhile(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
-    with parallel.Beside(os.getpid) as beside:
+    with parallel.Beside(os.getpid, parallel.MIN_ITEMS) as beside:
+        assert beside.result() == os.getpid()
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    with parallel.Beside(os.getpid, parallel.MIN_ITEMS - 1) as beside:
         assert beside.result() == os.getpid()
 
 
@@ -159,14 +162,14 @@ def _raise(error: BaseException) -> None:
 @needs_fork
 def test_beside_raises_the_childs_exception_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
-    with parallel.Beside(lambda: _raise(ValueError("a bug in a stage"))) as beside, \
+    with parallel.Beside(lambda: _raise(ValueError("a bug in a stage")), parallel.MIN_ITEMS) as beside, \
             pytest.raises(ValueError, match="a bug in a stage"):
         beside.result()
     # One that cannot travel comes as its traceback's text.
-    with parallel.Beside(lambda: _raise(_Unpicklable("odd"))) as beside, \
+    with parallel.Beside(lambda: _raise(_Unpicklable("odd")), parallel.MIN_ITEMS) as beside, \
             pytest.raises(RuntimeError, match=r"(?s)in a build process:.*_Unpicklable: odd"):
         beside.result()
-    with parallel.Beside(lambda: os._exit(3)) as beside, pytest.raises(RuntimeError, match="ended without a result"):
+    with parallel.Beside(lambda: os._exit(3), parallel.MIN_ITEMS) as beside, pytest.raises(RuntimeError, match="ended without a result"):
         beside.result()
 
 
@@ -180,7 +183,7 @@ def test_leaving_beside_early_stops_the_child(tmp_path: Path, monkeypatch: pytes
         time.sleep(1)
         finished.touch()
 
-    with pytest.raises(KeyError), parallel.Beside(work):
+    with pytest.raises(KeyError), parallel.Beside(work, parallel.MIN_ITEMS):
         while not started.exists() or not started.read_text():
             time.sleep(0.01)
         raise KeyError("the parent failed before it needed the result")

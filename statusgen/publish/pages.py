@@ -85,7 +85,7 @@ def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Pag
     every archived page by its key, for the next build of this process."""
     live = [page for page in pages if not isinstance(page, ArchivedPage)]
     # Made at every build: rendered by a child while the archived ones are looked up here.
-    with Beside(lambda: [render_page(environment, site, page) for page in live]) as live_outputs:
+    with Beside(lambda: [render_page(environment, site, page) for page in live], meanwhile=len(pages)) as live_outputs:
         found: list[OutputFile | None] = []
         missing: list[tuple[ArchivedPage, str | None]] = []
         for page in pages:
