@@ -101,7 +101,6 @@ def _run_chunk(bounds: tuple[int, int]) -> bytes:
     return pickle.dumps([function(items[index]) for index in range(*bounds)], pickle.HIGHEST_PROTOCOL)
 
 
-
 class Beside(Generic[Result]):
     """function() worked out by a forked child while this process goes on; `result()` joins
     it. A build's costly jobs that do not depend on each other (the feeds and the API while
@@ -125,7 +124,13 @@ class Beside(Generic[Result]):
             return
         read, write = os.pipe()
         gc.freeze()  # as for map_in_order's workers: the child's collector leaves the parent's heap alone
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to spare: the function runs here
+            gc.unfreeze()
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:
             _work_and_exit(function, read, write)
         gc.unfreeze()

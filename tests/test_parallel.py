@@ -150,6 +150,17 @@ def test_beside_runs_here_with_one_worker_or_little_to_do_meanwhile(monkeypatch:
         assert beside.result() == os.getpid()
 
 
+def test_beside_runs_here_when_no_process_can_be_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    monkeypatch.setattr(parallel.os, "fork", no_fork)
+    with parallel.Beside(os.getpid, parallel.MIN_ITEMS) as beside:
+        assert beside.result() == os.getpid()
+    assert not __import__("gc").get_freeze_count(), "the heap is unfrozen"
+
+
 class _Unpicklable(Exception):
     def __reduce__(self) -> object:
         raise TypeError("not this one")
