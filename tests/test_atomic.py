@@ -57,6 +57,13 @@ def leftovers(root: Path) -> list[str]:
                   and path.name != CACHE_FOLDER and not re.fullmatch(r"\.statusgen-[a-z]+-retired", path.name))
 
 
+def finished_process() -> subprocess.Popen[bytes]:
+    """A process that has ended: its pid names no running build."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process
+
+
 def build(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*STATUSGEN, "build", "-q", "--now", NOW, *extra], cwd=root, capture_output=True, text=True)
 
@@ -120,8 +127,7 @@ def test_a_build_killed_at_any_point_keeps_the_old_site_and_the_next_build_works
 
 def test_a_killed_builds_leftovers_do_not_stop_the_next_build(tmp_path: Path) -> None:
     make_site(tmp_path)
-    dead = subprocess.Popen(["true"])
-    dead.wait()
+    dead = finished_process()
     debris = tmp_path / f".statusgen-site-{dead.pid}-abc123"
     (debris / "incidents").mkdir(parents=True)
     (debris / "index.html").write_text("<p>half a site</p>")
@@ -137,8 +143,7 @@ def test_a_site_moved_aside_by_a_killed_build_is_restored(tmp_path: Path) -> Non
     make_site(tmp_path)
     assert build(tmp_path).returncode == 0
     before = snapshot(tmp_path / "site")
-    dead = subprocess.Popen(["true"])
-    dead.wait()
+    dead = finished_process()
     (tmp_path / "site").rename(tmp_path / f".statusgen-site-{dead.pid}-old")
     clear_leftovers(tmp_path / "site")
     assert snapshot(tmp_path / "site") == before
@@ -227,8 +232,7 @@ def test_without_rm_the_build_deletes_the_retired_site_itself(tmp_path: Path, mo
 
 def test_a_retired_site_claimed_by_a_killed_build_is_cleared(tmp_path: Path) -> None:
     make_site(tmp_path)
-    dead = subprocess.Popen(["true"])
-    dead.wait()
+    dead = finished_process()
     claimed = tmp_path / f".statusgen-site-{dead.pid}-retired"
     (claimed / "incidents").mkdir(parents=True)
     sibling = tmp_path / ".statusgen-site-x-retired"  # the retired site of a site named site-x
