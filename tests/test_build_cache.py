@@ -55,6 +55,7 @@ def forget_this_process() -> None:
     page_cache._memory = {}
     page_cache._described = {}
     page_cache._keys = {}
+    page_cache._kept_entries = {}
     kept_outputs._memory = {}
     settled._kept, settled._before = {}, {}
 
@@ -406,6 +407,32 @@ def test_the_pages_of_kinds_of_build_no_longer_made_are_removed(tmp_path: Path) 
     assert counts[page_cache._KEPT_USES:] == [per_kind * page_cache._KEPT_USES] * 3
 
 
+def test_a_process_lists_the_pages_it_stored_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve`'s rebuilds remove the pages that went out of use without listing the 11,000
+    entries of a long history's folder again; what they do not know of (another process's)
+    is left to the next process's first build."""
+    content = write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 1, True) for day in range(3)})
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
+    pages = tmp_path / "cache" / store.code_digest() / "pages"
+    listed: list[str] = []
+    scan = store._scan
+    monkeypatch.setattr(store, "_scan", lambda folder: listed.append(Path(folder).name) or scan(folder))
+    build(site, NOW)
+    assert listed.count("pages") == 1
+    before = set(pages.iterdir())
+    foreign = pages / ("0" * 40)
+    foreign.write_bytes(b"another process's page")
+    (content / "incidents" / "old-1.md").write_text(incident("Renamed", 1, 1, True), encoding="utf-8")
+    build(site, NOW)
+    assert listed.count("pages") == 1
+    after = set(pages.iterdir())
+    assert before - after and foreign in after, "the renamed incident's old pages went; the foreign entry stays"
+    forget_this_process()
+    build(site, NOW)
+    assert listed.count("pages") == 2 and not foreign.exists()
+    assert set(pages.iterdir()) == after - {foreign}, "what a listing keeps, and no more"
+
+
 def test_records_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     content = write_site(tmp_path)
     site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
@@ -564,6 +591,7 @@ def test_a_killed_builds_temporary_files_are_removed_once_old(tmp_path: Path) ->
         path.write_bytes(b"half an entry")
     for path in left:
         os.utime(path, (1_600_000_000, 1_600_000_000))
+    forget_this_process()  # the next build, in a process of its own
     build(site, NOW)
     assert [path.exists() for path in left] == [False, False, False] and fresh.exists()
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import operator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -44,6 +45,8 @@ files that did not change are the same objects (cache/records.py), described onc
 _keys: dict[tuple[bytes, str, str], tuple[Any, str]] = {}
 """(scope, path, maker) -> (arguments, key) from the last build of this process: a page whose
 arguments are the same objects (records), or equal values (figures), has the same key."""
+_kept_entries: dict[str, set[str]] = {}
+"""store folder -> the page entries the last build of this process kept there (finish_pages)."""
 
 
 class PageCache:
@@ -122,7 +125,17 @@ def finish_pages(store: CacheStore, caches: list[PageCache], pages: dict[str, Ou
     store.write(f"{_USES}/{kind}", "\n".join(sorted(used)).encode())
     recent = store.keep_newest(_USES, _KEPT_USES)
     kept = used.union(*(_listed_keys(store.read(name)) for name in recent if name != f"{_USES}/{kind}"))
-    store.prune(_FOLDER, {_entry_name(key) for key in kept})
+    entries = {_entry_name(key) for key in kept}
+    before = _kept_entries.get(str(store.folder))
+    if before is None:
+        store.prune(_FOLDER, entries)  # lists the folder: also what a killed build left half-written
+    else:
+        # Since the last build of this process (`serve`'s last rebuild) the folder holds no more
+        # than it kept then and the pages rendered now, which are used and so kept: no need to
+        # list 11,000 entries to find the few that went out of use. (Another process's entries
+        # are left to the next listing.)
+        store.remove(before - entries)
+    _kept_entries[str(store.folder)] = entries
 
 
 def _listed_keys(payload: bytes | None) -> set[str]:
@@ -214,7 +227,11 @@ def _same(before: Any, now: Any) -> bool:
     if type(before) is not kind or isinstance(now, BaseModel):
         return False
     if kind is tuple or kind is list:
-        return len(before) == len(now) and all(_same(old, new) for old, new in zip(before, now, strict=True))
+        if len(before) != len(now):
+            return False
+        # Most often every item is the very object it was (`serve`: the same records and
+        # settled figures): told in one pass in C before any item is compared in Python.
+        return all(map(operator.is_, before, now)) or all(_same(old, new) for old, new in zip(before, now, strict=True))
     if kind is dict:
         # In order: Plain describes a dict as its pairs in order, and a page may list them so.
         return list(before) == list(now) and all(_same(before[key], now[key]) for key in now)

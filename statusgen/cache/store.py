@@ -121,6 +121,11 @@ class CacheStore:
                                     and f"{subfolder}/{entry.name}" not in keep):
                 _unlink(entry.path)
 
+    def remove(self, names: set[str]) -> None:
+        """Remove the entries `names` (as `subfolder/name`), those that are there."""
+        for name in sorted(names):
+            _unlink(f"{self._path}/{name}")
+
     def keep_newest(self, subfolder: str, count: int) -> list[str]:
         """The `count` entries of a subfolder written last, as `subfolder/name`, newest first;
         the others are removed (see prune)."""
