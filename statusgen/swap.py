@@ -96,8 +96,11 @@ class _Removal:
         """Begin deleting in another process, where there is `rm` (else `finish` deletes)."""
         rm = shutil.which("rm")
         if self._process is None and rm is not None and self.folder.exists():
-            self._process = subprocess.Popen([rm, "-rf", "--", str(self.folder)], stdin=subprocess.DEVNULL,
-                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                self._process = subprocess.Popen([rm, "-rf", "--", str(self.folder)], stdin=subprocess.DEVNULL,
+                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            except OSError:
+                pass  # no process to spare: `finish` deletes it
 
     def finish(self) -> None:
         """Wait for the deletion, or delete now; the folder is gone after this."""

@@ -223,10 +223,17 @@ def test_a_failed_build_leaves_the_retired_site_for_the_next(tmp_path: Path, mon
     assert all(os.stat(path).st_ino == info.st_ino for path, info in pages.items()), "linked, not written again"
 
 
-def test_without_rm_the_build_deletes_the_retired_site_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("why", ["no rm", "no process to spare"])
+def test_without_rm_the_build_deletes_the_retired_site_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, why: str) -> None:
     make_site(tmp_path)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(swap.shutil, "which", lambda name: None)
+    if why == "no rm":
+        monkeypatch.setattr(swap.shutil, "which", lambda name: None)
+    else:
+        def no_process(*args: object, **options: object) -> None:
+            raise BlockingIOError("Resource temporarily unavailable")
+
+        monkeypatch.setattr(swap.subprocess, "Popen", no_process)
     runner = CliRunner()
     for _ in range(3):
         assert runner.invoke(main, ["build", "-q", "--now", NOW]).exit_code == 0
