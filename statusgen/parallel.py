@@ -56,7 +56,7 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item], cost
     the rest go to workers if at the pace so far they would take as long again. Starting
     workers from a large process (`serve`'s) costs about that much, so a job that ends
     sooner is never split."""
-    if costly and 1 < len(items) < MIN_ITEMS and workers() > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if costly and 1 < len(items) < MIN_ITEMS and workers() > 1 and _can_fork():
         started = time.perf_counter()
         done: list[Result] = []
         for index, item in enumerate(items):
@@ -66,9 +66,14 @@ def map_in_order(function: Callable[[Item], Result], items: Sequence[Item], cost
             done.append(function(item))
         return done
     count = min(workers(), len(items) // (MIN_ITEMS // 2) or 1)
-    if count < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if count < 2 or len(items) < MIN_ITEMS or not _can_fork():
         return [function(item) for item in items]
     return _in_workers(function, items, count)
+
+
+def _can_fork() -> bool:
+    """Workers and Beside's child are forked: they inherit the build's state unpickled."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _in_workers(function: Callable[[Item], Result], items: Sequence[Item], count: int) -> list[Result]:
@@ -120,7 +125,7 @@ class Beside(Generic[Result]):
     def __init__(self, function: Callable[[], Result], meanwhile: int) -> None:
         self._function = function
         self._child: tuple[int, int] | None = None
-        if meanwhile < MIN_ITEMS or workers() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        if meanwhile < MIN_ITEMS or workers() < 2 or not _can_fork():
             return
         read, write = os.pipe()
         gc.freeze()  # as for map_in_order's workers: the child's collector leaves the parent's heap alone
