@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-
-from feedgen.feed import FeedGenerator
+from typing import TYPE_CHECKING
 
 from .. import urls
 from ..cache.store import CacheStore
@@ -25,6 +24,9 @@ from ..state import SiteState
 from ..translations import translated_state
 from .feed_items import FeedItem, ItemSource, RenderedTexts, maintenance_by_component
 from .jsonout import dump_json
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
@@ -97,6 +99,10 @@ def _feed_time(items: Sequence[FeedItem], now: datetime) -> datetime:
 
 def _generator(items: Sequence[FeedItem], title: str, description: str, home: str, now: datetime,
                language: str) -> FeedGenerator:
+    # Imported here: a build with a long history writes the feeds in a child process
+    # (pipeline.build_outputs), which alone needs feedgen and lxml.
+    from feedgen.feed import FeedGenerator
+
     feed = FeedGenerator()
     feed.id(home)
     feed.title(title)

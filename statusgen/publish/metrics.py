@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-
-from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.registry import Collector
+from typing import TYPE_CHECKING
 
 from .. import urls
 from ..models import ComponentStatus, Impact
@@ -22,16 +19,35 @@ from ..records import Records
 from ..settings import Settings
 from ..state import Indicator, SiteState
 
+if TYPE_CHECKING:
+    from prometheus_client.core import Metric
+
 
 def render_metrics(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
     """The `metrics` file at the section root."""
+    # Imported here: a build with a long history writes it in a child process
+    # (pipeline.build_outputs), which alone needs prometheus_client.
+    from prometheus_client import CollectorRegistry, generate_latest
+    from prometheus_client.registry import Collector
+
+    class Families(Collector):
+        """Hands prometheus_client the families made beforehand."""
+
+        def __init__(self, families: Iterable[Metric]) -> None:
+            self._families = list(families)
+
+        def collect(self) -> Iterable[Metric]:
+            return self._families
+
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(_Families(list(metric_families(records, state))))
+    registry.register(Families(list(metric_families(records, state))))
     return [OutputFile(urls.METRICS, generate_latest(registry))]
 
 
 def metric_families(records: Records, state: SiteState) -> Iterator[Metric]:
     """Every family of the contract, in its order, components in display order."""
+    from prometheus_client.core import GaugeMetricFamily
+
     components = [component.id for component in records.components.components]
     status = GaugeMetricFamily(
         "statusgen_component_status",
@@ -76,13 +92,3 @@ def metric_families(records: Records, state: SiteState) -> Iterator[Metric]:
         "The moment the site shows the status as of (its now), in Unix time.",
         value=int(state.now.timestamp()),
     )
-
-
-class _Families(Collector):
-    """A collector that hands prometheus_client families made beforehand."""
-
-    def __init__(self, families: Iterable[Metric]) -> None:
-        self._families = list(families)
-
-    def collect(self) -> Iterable[Metric]:
-        return self._families
