@@ -184,3 +184,17 @@ def test_plugin_options_are_checked(example: Path, written: str, message: str) -
     result = run("build", "-q", "-f", str(config), "--now", EXAMPLE_NOW, "--site-dir", str(example / "site"))
     assert result.exit_code == 1 and message in result.output
     assert not (example / "site").exists()
+
+
+def test_a_build_collects_its_young_objects_rarely_and_restores_the_collector_after() -> None:
+    import gc
+
+    from statusgen.cli.site import _BUILD_YOUNGEST_THRESHOLD, collecting_rarely_while_building
+
+    before = gc.get_threshold()
+    with collecting_rarely_while_building():
+        assert gc.get_threshold()[0] >= _BUILD_YOUNGEST_THRESHOLD
+        made = [[number] for number in range(50_000)]  # young objects the build keeps
+    assert gc.get_threshold() == before
+    assert gc.get_count()[0] < 1_000  # they joined the oldest generation: no collection of them is due
+    assert len(made) == 50_000
