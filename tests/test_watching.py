@@ -64,6 +64,7 @@ def test_a_saved_record_is_seen_at_once_on_a_local_file_system(tmp_path: Path) -
         assert native is not None and native.is_alive()
         assert isinstance(server.observer, PollingObserver) and not server.observer.emitters, "no longer polled"
         assert server._watched_paths[str(tmp_path)] == 2
+        assert server.build_delay == watching.NATIVE_BUILD_DELAY < 0.1, "changes come as they happen: less waiting for the last"
         (tmp_path / "incidents" / "old.md").write_text("---\ntitle: Old\n---\n", encoding="utf-8")
         time.sleep(0.2)
         server._want_rebuild = False
@@ -88,3 +89,4 @@ def test_a_network_folder_stays_with_mkdocs_polling(tmp_path: Path, monkeypatch:
     assert watching.watch_natively(server, tmp_path) is None
     assert isinstance(server.observer, PollingObserver) and len(server.observer.emitters) == 1
     assert server._watched_paths[str(tmp_path)] == 2
+    assert server.build_delay == 0.1, "MkDocs' own wait, sized for polling"
