@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from statusgen.cli import main
+from statusgen.cli.site import _BUILD_YOUNGEST_THRESHOLD, collecting_rarely_while_building
 
 from conftest import EXAMPLE_NOW, REPO
 from golden_compare import compare_trees, files_under
@@ -187,10 +189,6 @@ def test_plugin_options_are_checked(example: Path, written: str, message: str) -
 
 
 def test_a_build_collects_its_young_objects_rarely_and_restores_the_collector_after() -> None:
-    import gc
-
-    from statusgen.cli.site import _BUILD_YOUNGEST_THRESHOLD, collecting_rarely_while_building
-
     before = gc.get_threshold()
     with collecting_rarely_while_building():
         assert gc.get_threshold()[0] >= _BUILD_YOUNGEST_THRESHOLD
