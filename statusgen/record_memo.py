@@ -83,6 +83,16 @@ def held(content_dir: Path, languages: tuple[str, ...] | None, cache_dir: Path |
         _held = None
 
 
+def history_length(content_dir: Path) -> int:
+    """How many names the incidents' folder lists, told without reading or stat-ing any: about
+    what a build is to go through, for deciding whether work on the other core pays."""
+    try:
+        with os.scandir(content_dir / "incidents") as entries:
+            return sum(1 for _ in entries)
+    except OSError:
+        return 0
+
+
 def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:
     """A hash of what the loader reads: the digest of every record and catalogue's bytes,
     and the name and kind of everything else in the record folders (which it may report on).

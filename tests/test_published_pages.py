@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statusgen import swap
-from statusgen.cache import store
+from statusgen import parallel, swap
+from statusgen.cache import published, store
 from statusgen.cli import main
 
 from golden_compare import files_under
@@ -57,7 +57,60 @@ def incident_pages(site: Path) -> list[Path]:
     return sorted(site.glob("incidents/*/index.html"))
 
 
-def test_pages_that_did_not_change_are_the_last_builds_files(tmp_path: Path) -> None:
+@pytest.fixture(params=["here", "ahead"], ids=["checked as the pages begin", "checked ahead by a child"])
+def last_site_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """How the last site's pages are checked: in the build process, or by a child while the
+    records are read, as on a long history (cache/published.py, checking_ahead)."""
+    if request.param == "ahead":
+        if "fork" not in multiprocessing.get_all_start_methods():
+            pytest.skip("children are forked")
+        monkeypatch.setattr(parallel, "MIN_ITEMS", 2)  # every Beside forks, as for 10,000 incidents
+        monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    return str(request.param)
+
+
+def test_the_last_site_is_checked_by_a_child_while_the_records_are_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("children are forked")
+    site = make_site(tmp_path)
+    build(tmp_path, "site")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    checked_here: list[str] = []  # a child's calls land in its own copy of this list
+    real_check = published._check
+    monkeypatch.setattr(published, "_check", lambda store, folder: checked_here.append(folder) or real_check(store, folder))
+    before = {path: os.stat(path).st_ino for path in incident_pages(site)}
+    build(tmp_path, "site")
+    assert checked_here == [], "the build process checked the last site itself"
+    assert {path: os.stat(path).st_ino for path in incident_pages(site)} == before, "the child's answer was not used"
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10_000)  # a short history: checked as the pages begin
+    build(tmp_path, "site")
+    assert checked_here == [str(site.resolve())]
+
+
+def test_a_page_written_to_while_the_build_runs_is_written_anew_by_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path)
+    build(tmp_path, "site")
+    page = site / "incidents" / "old-2" / "index.html"
+    real_checked = published._checked
+
+    def checked_then_written_to(cache: store.CacheStore, folder: str) -> dict[str, published._Published]:
+        untouched = real_checked(cache, folder)
+        with page.open("ab") as file:  # after the check, in place: the same file, still linked
+            file.write(b"<!-- written during the build -->")
+        return untouched
+
+    monkeypatch.setattr(published, "_checked", checked_then_written_to)
+    build(tmp_path, "site")
+    assert page.read_bytes().endswith(b"<!-- written during the build -->"), "linked as it was"
+    monkeypatch.setattr(published, "_checked", real_checked)
+    build(tmp_path, "site")
+    assert_as_without_cache(tmp_path)
+
+
+def test_pages_that_did_not_change_are_the_last_builds_files(tmp_path: Path, last_site_check: str) -> None:
     site = make_site(tmp_path)
     build(tmp_path, "site")
     before = {path: os.stat(path) for path in incident_pages(site)}
@@ -115,7 +168,7 @@ TAMPERINGS = ("append", "same-size", "replace", "remove", "symlink", "remove-sit
 
 
 @pytest.mark.parametrize("how", TAMPERINGS)
-def test_a_published_page_changed_since_is_written_again(tmp_path: Path, how: str) -> None:
+def test_a_published_page_changed_since_is_written_again(tmp_path: Path, how: str, last_site_check: str) -> None:
     site = make_site(tmp_path)
     build(tmp_path, "site")
     build(tmp_path, "site")  # now with pages linked from the first

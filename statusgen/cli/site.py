@@ -19,13 +19,15 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-from ..cache.published import forget_published, record_published
+from ..cache.published import checking_ahead, forget_published, record_published
+from ..cache.store import TAG_FILE, CacheStore
 from ..clock import NowError, resolve_now
 from ..errors import ContentError
 from ..plugin import StatusgenPlugin, settings_from_config
 from ..publish.schemas import schema_files
-from ..record_memo import held, load_records_once
+from ..record_memo import held, history_length, load_records_once
 from ..records import Records
+from ..settings import Settings
 from ..swap import staged_site
 from ..translations import missing_translations
 
@@ -138,6 +140,23 @@ def publishing_to(target: Path) -> Iterator[None]:
         StatusgenPlugin.publishing_to = None
 
 
+@contextmanager
+def last_site_checked_ahead(settings: Settings, target: Path) -> Iterator[None]:
+    """Within: the pages of the site the last build published at `target` are checked on the
+    other core while the records are read (cache/published.py), when a cache may hold what
+    that build published."""
+    cache = settings.cache_dir
+    if not settings.standalone or cache is None or not (cache / TAG_FILE).is_file() or not target.is_dir():
+        yield
+        return
+    store = CacheStore.open(cache)
+    if store is None:
+        yield
+        return
+    with checking_ahead(store, target.resolve() / settings.prefix, meanwhile=history_length(settings.content_dir)):
+        yield
+
+
 _BUILD_YOUNGEST_THRESHOLD = 1_000_000
 """Objects a build may make before its collector looks at them (statusgen.cli's default for
 every command is 100,000)."""
@@ -180,12 +199,13 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
     with user_errors(), chosen_cache(cache_dir, no_cache), collecting_rarely_while_building():
         build_now = resolve_now(now)
         config, plugin = load_site_config(config_file)
-        records = validated_records(config, plugin, building=True)  # every problem reported cleanly, before MkDocs starts
         target = Path(site_dir or config.site_dir)
-        with publishing_to(target), staged_site(target) as staging, source_date_epoch(build_now), \
-                building_what_was_validated(config, plugin, records):
-            config.site_dir = str(staging)  # the config was read once; only where it builds changes
-            mkdocs_build.build(config)
+        with last_site_checked_ahead(settings_from_config(config, plugin.config), target):
+            records = validated_records(config, plugin, building=True)  # every problem reported cleanly, before MkDocs starts
+            with publishing_to(target), staged_site(target) as staging, source_date_epoch(build_now), \
+                    building_what_was_validated(config, plugin, records):
+                config.site_dir = str(staging)  # the config was read once; only where it builds changes
+                mkdocs_build.build(config)
         record_published()  # now that the site is in place: what the next build may link from it
     if not quiet:
         click.echo(f"Built {target} as of {build_now:%Y-%m-%dT%H:%M:%SZ} in {time.perf_counter() - started:.1f} s.", err=True)
