@@ -62,21 +62,23 @@ def last_site_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     """How the last site's pages are checked: in the build process, or by a child while the
     records are read, as on a long history (cache/published.py, checking_ahead)."""
     if request.param == "ahead":
-        if "fork" not in multiprocessing.get_all_start_methods():
-            pytest.skip("children are forked")
-        monkeypatch.setattr(parallel, "MIN_ITEMS", 2)  # every Beside forks, as for 10,000 incidents
-        monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+        fork_every_child(monkeypatch)
     return str(request.param)
+
+
+def fork_every_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Beside forks, as on a history of 10,000 incidents."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("children are forked")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
 
 
 def test_the_last_site_is_checked_by_a_child_while_the_records_are_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("children are forked")
     site = make_site(tmp_path)
     build(tmp_path, "site")
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    fork_every_child(monkeypatch)
     checked_here: list[str] = []  # a child's calls land in its own copy of this list
     real_check = published._check
     monkeypatch.setattr(published, "_check", lambda store, folder: checked_here.append(folder) or real_check(store, folder))

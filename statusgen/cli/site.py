@@ -128,11 +128,13 @@ def chosen_cache(cache_dir: str | None, no_cache: bool) -> Iterator[None]:
 
 
 @contextmanager
-def publishing_to(target: Path) -> Iterator[None]:
-    """The plugin links pages unchanged since the last build from `target`, for this build only."""
+def publishing_to(target: Path, config: MkDocsConfig, plugin: StatusgenPlugin) -> Iterator[None]:
+    """The plugin links pages unchanged since the last build from `target`, for this build only.
+    Their files are checked on the other core meanwhile, while the records are read."""
     StatusgenPlugin.publishing_to = target.resolve()
     try:
-        yield
+        with _last_site_checked_ahead(settings_from_config(config, plugin.config)):
+            yield
     except BaseException:
         forget_published()
         raise
@@ -141,19 +143,16 @@ def publishing_to(target: Path) -> Iterator[None]:
 
 
 @contextmanager
-def last_site_checked_ahead(settings: Settings, target: Path) -> Iterator[None]:
-    """Within: the pages of the site the last build published at `target` are checked on the
-    other core while the records are read (cache/published.py), when a cache may hold what
-    that build published."""
-    cache = settings.cache_dir
-    if not settings.standalone or cache is None or not (cache / TAG_FILE).is_file() or not target.is_dir():
+def _last_site_checked_ahead(settings: Settings) -> Iterator[None]:
+    """Within: the pages the last build published where this one publishes are checked by a
+    child (cache/published.py, checking_ahead), when a cache may hold what that build published."""
+    site, cache = settings.published_site, settings.cache_dir
+    usable = settings.standalone and site is not None and site.is_dir() and cache is not None and (cache / TAG_FILE).is_file()
+    store = CacheStore.open(cache) if usable and cache is not None else None
+    if store is None or site is None:
         yield
         return
-    store = CacheStore.open(cache)
-    if store is None:
-        yield
-        return
-    with checking_ahead(store, target.resolve() / settings.prefix, meanwhile=history_length(settings.content_dir)):
+    with checking_ahead(store, site / settings.prefix, meanwhile=history_length(settings.content_dir)):
         yield
 
 
@@ -200,9 +199,9 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
         build_now = resolve_now(now)
         config, plugin = load_site_config(config_file)
         target = Path(site_dir or config.site_dir)
-        with last_site_checked_ahead(settings_from_config(config, plugin.config), target):
+        with publishing_to(target, config, plugin):
             records = validated_records(config, plugin, building=True)  # every problem reported cleanly, before MkDocs starts
-            with publishing_to(target), staged_site(target) as staging, source_date_epoch(build_now), \
+            with staged_site(target) as staging, source_date_epoch(build_now), \
                     building_what_was_validated(config, plugin, records):
                 config.site_dir = str(staging)  # the config was read once; only where it builds changes
                 mkdocs_build.build(config)
