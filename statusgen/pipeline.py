@@ -51,6 +51,15 @@ RENDER_STAGES: tuple[RenderStage, ...] = (
 )
 
 
+def load_publishers_libraries() -> None:
+    """Import the libraries the publishers import only when they run (feedgen and lxml for
+    the feeds, prometheus_client for the metrics; 0.1 s). A build writes those files in a
+    child, which alone needs them; `serve` forks such a child at every rebuild, so it loads
+    them once, here, and its children find them loaded."""
+    import feedgen.feed  # noqa: F401
+    import prometheus_client  # noqa: F401
+
+
 def build_site(settings: Settings, now: datetime) -> list[OutputFile]:
     """The whole build: load and validate the records, then every file as of `now`.
 

@@ -34,7 +34,7 @@ from .languages import default_language, language_problems
 from .loader import RECORD_FOLDERS, is_record_relative
 from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
-from .pipeline import build_site
+from .pipeline import build_site, load_publishers_libraries
 from .publish.stylesheet import STYLESHEET_TEMPLATE, Stylesheet, load_stylesheet
 from .served_section import ServedSection, write_files
 from .settings import Settings
@@ -103,6 +103,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         # plugin across the rebuilds of one `serve`; on_config recomputes its settings.)
         self._serving = command == "serve"
         settled.keep_facts(self._serving)  # every save derives the state again
+        if self._serving:
+            load_publishers_libraries()
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
         # MkDocs read mkdocs.yml as YAML 1.1: the options are given the meaning YAML 1.2, as

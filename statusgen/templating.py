@@ -55,6 +55,20 @@ class _CompiledInMemory(jinja2.BytecodeCache):
 _COMPILED: dict[Language, _CompiledInMemory] = {}
 
 
+def compiled_templates(language: Language) -> dict[str, bytes]:
+    """The templates this process compiled for `language`, as jinja's bytecode. A forked
+    child that rendered pages hands them back (publish/pages.py): `serve` forks one at every
+    rebuild, and without them each would compile the same templates again."""
+    return dict(_COMPILED.setdefault(language, _CompiledInMemory())._compiled)
+
+
+def adopt_compiled(language: Language, compiled: dict[str, bytes]) -> None:
+    """Keep templates compiled by a child of this process (see compiled_templates). Only a
+    child of ours may hand them over: bytecode is code. Jinja checks each entry against its
+    template's source before using it, as it does any other."""
+    _COMPILED.setdefault(language, _CompiledInMemory())._compiled.update(compiled)
+
+
 def make_environment(settings: Settings, language: Language = wording.ENGLISH) -> jinja2.Environment:
     """A jinja2 environment for one language that searches settings.template_dirs, then
     templates_dir()."""

@@ -19,12 +19,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statusgen import loader, record_memo, settled
+from statusgen import loader, parallel, record_memo, settled, templating
 from statusgen.cache import file_digests, store
 from statusgen.cache import outputs as kept_outputs
 from statusgen.cache import pages as page_cache
@@ -35,6 +36,7 @@ from statusgen.pipeline import build_site
 from statusgen.publish import pages as pages_module
 from statusgen.settings import Settings
 from statusgen.templating import templates_dir
+from statusgen.wording import ENGLISH
 
 from sites.files import BASE, record_text, write_config, write_site
 
@@ -58,6 +60,14 @@ def forget_this_process() -> None:
     page_cache._kept_entries = {}
     kept_outputs._memory = {}
     settled._kept, settled._before = {}, {}
+
+
+def fork_every_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Beside forks, as on a history of 10,000 incidents."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("children are forked")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
 
 
 @pytest.fixture(autouse=True)
@@ -447,6 +457,30 @@ def test_records_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     (content / "incidents" / "api-errors.md").write_text(incident("Edited", 2, 1, True), encoding="utf-8")
     build(site, NOW)
     assert parsed == ["api-errors.md"]
+
+
+def test_templates_compiled_by_the_live_pages_child_are_kept_for_the_next_rebuild(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `serve` renders the live pages in a forked child at every rebuild: the templates that
+    # child compiled come back with the pages, so the next rebuild's child does not compile
+    # them again (the front page's template is used by no other page, so only it compiles it).
+    content = write_site(tmp_path)
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
+    fork_every_child(monkeypatch)
+    monkeypatch.setattr(templating, "_COMPILED", {})
+    expected = build(site, NOW)
+    compiled: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def compile_counted(self: jinja2.Environment, source: Any, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return original(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_counted)
+    environment = templating.make_environment(site, ENGLISH)
+    environment.get_template("index.html")
+    assert compiled == [], "the front page's template was compiled again"
+    assert build(site, NOW) == expected
 
 
 def test_a_rebuild_in_the_same_process_describes_only_what_changed(tmp_path: Path) -> None:

@@ -77,6 +77,18 @@ def test_build_imports_only_what_it_runs() -> None:
     assert "Usage: " in result.stdout
 
 
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_only_serve_loads_the_publishers_libraries_up_front(command: str) -> None:
+    # A build writes the feeds and metrics in a child, which alone imports feedgen and
+    # prometheus_client; `serve` forks such a child at every rebuild, so it loads them once.
+    script = ("import sys\nfrom statusgen.plugin import StatusgenPlugin\n"
+              f"StatusgenPlugin().on_startup(command={command!r}, dirty=False)\n"
+              "print(sorted(name for name in ('feedgen.feed', 'prometheus_client') if name in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded = ["feedgen.feed", "prometheus_client"] if command == "serve" else []
+    assert result.stdout.strip().splitlines()[-1] == str(loaded), result.stdout
+
+
 def test_validate_summarises_what_it_read(example: Path) -> None:
     result = run("validate", "-f", str(example / "mkdocs.yml"))
     assert result.exit_code == 0, result.output

@@ -26,7 +26,7 @@ from statusgen.cli import main
 
 from golden_compare import files_under
 from sites.files import write_config, write_site
-from test_build_cache import IDS, TITLES, _build_in_process, incident
+from test_build_cache import IDS, TITLES, _build_in_process, fork_every_child, incident
 
 NOW = "2021-10-20T12:00:00Z"
 
@@ -64,14 +64,6 @@ def last_site_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPa
     if request.param == "ahead":
         fork_every_child(monkeypatch)
     return str(request.param)
-
-
-def fork_every_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every Beside forks, as on a history of 10,000 incidents."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        pytest.skip("children are forked")
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
 
 
 def test_the_last_site_is_checked_by_a_child_while_the_records_are_read(

@@ -23,7 +23,7 @@ from ..parallel import Beside, map_in_order
 from ..records import Records
 from ..settings import Settings
 from ..state import IncidentFigures, SiteState
-from ..templating import make_environment
+from ..templating import adopt_compiled, compiled_templates, make_environment
 from ..translations import translated_state
 from ..wording import indicator_sentence
 from .formatting import month_label
@@ -84,8 +84,12 @@ def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Pag
     made and rendered on every core (archived ones then kept in the cache). `kept` gathers
     every archived page by its key, for the next build of this process."""
     live = [page for page in pages if not isinstance(page, ArchivedPage)]
+
+    def render_live() -> tuple[list[OutputFile], dict[str, bytes]]:
+        return [render_page(environment, site, page) for page in live], compiled_templates(site.language)
+
     # Made at every build: rendered by a child while the archived ones are looked up here.
-    with Beside(lambda: [render_page(environment, site, page) for page in live], meanwhile=len(pages)) as live_outputs:
+    with Beside(render_live, meanwhile=len(pages)) as live_outputs:
         found: list[OutputFile | None] = []
         missing: list[tuple[ArchivedPage, str | None]] = []
         for page in pages:
@@ -107,7 +111,9 @@ def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Pag
                 kept[key] = output
             found.append(output)
         fresh = iter(map_in_order(partial(_render_and_keep, environment, site, cache), missing, costly=True))
-        rendered_live = iter(live_outputs.result())
+        rendered, compiled = live_outputs.result()
+        rendered_live = iter(rendered)
+        adopt_compiled(site.language, compiled)  # the next build's child (`serve`) need not compile them
     keys = iter(key for _, key in missing)
     outputs = []
     for output in found:
