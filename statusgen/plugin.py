@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import settled, urls
+from .cache.published import place_linked_ahead
 from .cache.store import CACHE_FOLDER
 from .clock import NowError, resolve_now
 from .errors import ContentError
@@ -175,7 +176,13 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         if self._served is not None and self._serving:
             self._served.link_into(Path(config.site_dir))
         try:
-            write_files(Path(config.site_dir), self._pages)
+            pages = self._pages
+            if self.settings is not None and pages:
+                # Pages unchanged since the last build, linked from it ahead (cache/published.py).
+                prefix = self.settings.prefix
+                placed = {prefix + path for path in place_linked_ahead(Path(config.site_dir) / prefix)}
+                pages = {path: page for path, page in pages.items() if path not in placed}
+            write_files(Path(config.site_dir), pages)
         except OSError as error:
             raise PluginError(f"statusgen: {error}") from None
         finally:

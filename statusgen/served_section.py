@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from .cache.published import LinkedPage
+from .folders import make_folder, remove_empty_parents
 from .outputs import OutputFile
 
 
@@ -42,7 +43,7 @@ class ServedSection:
             os.replace(temporary, target)
         for path in self._written.keys() - files.keys():
             (self.folder / path).unlink(missing_ok=True)
-            _remove_empty_parents(self.folder / path, self.folder)
+            remove_empty_parents(f"{self.folder}/{path}", str(self.folder))
         self._written = dict(files)
 
     def link_into(self, site_dir: Path) -> None:
@@ -60,30 +61,26 @@ def write_files(folder: Path, files: dict[str, OutputFile]) -> None:
     made = {root}
     for path, output in files.items():
         target = f"{root}/{path}"
-        _make_folder(os.path.dirname(target), made)
+        make_folder(os.path.dirname(target), made)
         if isinstance(output, LinkedPage):
             try:
                 os.link(output.source, target)
                 continue
             except OSError:
                 pass  # another file system, or one without links: written as any other
-        with open(target, "wb") as file:
-            file.write(output.content)
+        _write_new(target, output.content)
 
 
-def _make_folder(folder: str, made: set[str]) -> None:
-    """os.makedirs for a folder whose parents are mostly in `made` (each page has its own
-    folder): one mkdir, without makedirs' checks, a third of the time of linking a page."""
-    if folder in made:
-        return
-    parent = os.path.dirname(folder)
-    if parent != folder:  # "/" at the top, should `made` not hold an ancestor
-        _make_folder(parent, made)
+def _write_new(target: str, content: bytes) -> None:
+    """Write `content` as a new file at `target`, replacing what is there: never into it, as
+    a file there may be a link to the last site's page (cache/published.py)."""
     try:
-        os.mkdir(folder)
+        file = open(target, "xb")  # noqa: SIM115 - closed below
     except FileExistsError:
-        pass  # MkDocs made it (assets/), or it is a file, which the write into it reports
-    made.add(folder)
+        os.unlink(target)
+        file = open(target, "xb")  # noqa: SIM115
+    with file:
+        file.write(content)
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -97,10 +94,3 @@ def _link_tree(source: Path, target: Path) -> None:
         elif there.is_dir():
             shutil.rmtree(there)
         there.symlink_to(entry.path, target_is_directory=entry.is_dir())
-
-
-def _remove_empty_parents(path: Path, root: Path) -> None:
-    parent = path.parent
-    while parent != root and parent.is_dir() and not any(parent.iterdir()):
-        parent.rmdir()
-        parent = parent.parent

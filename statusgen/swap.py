@@ -53,6 +53,8 @@ def clear_leftovers(site_dir: Path) -> None:
         rest = leftover.name[len(prefix):]
         if rest == _RETIRED or (rest.endswith(f"-{_RETIRED}") and not rest[:-len(_RETIRED) - 1].isdigit()):
             continue  # a retired site, this one's or a sibling's named like it: its own next build deletes it
+        if str(leftover) in _in_use:
+            continue  # this build's own (folder_beside)
         pid = leftover.name.rsplit("-", 2)[-2] if leftover.name.count("-") >= 3 else ""
         if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
             continue  # another build is running right now
@@ -60,6 +62,25 @@ def clear_leftovers(site_dir: Path) -> None:
             os.rename(leftover, site_dir)  # killed between the two renames of `publish`: restore
             continue
         remove_path(leftover)
+
+
+_in_use: set[str] = set()
+"""Folders beside the site that this process is using (folder_beside)."""
+
+
+@contextmanager
+def folder_beside(site_dir: Path) -> Iterator[Path]:
+    """Within: a fresh folder beside site_dir, on its file system, for this process's use
+    (pages linked ahead of a build: cache/published.py); removed on leaving. It is named as
+    the build's staging folder is, so that the next build clears it if this one is killed."""
+    site_dir = site_dir.resolve()
+    folder = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{site_dir.name}-{os.getpid()}-", dir=site_dir.parent))
+    _in_use.add(str(folder))
+    try:
+        yield folder
+    finally:
+        _in_use.discard(str(folder))
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def remove_path(path: Path) -> None:

@@ -234,3 +234,40 @@ def test_the_site_before_the_last_is_deleted_only_once_the_pages_to_link_are_fou
         {path: ino for path, ino in before.items() if path != changed}
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")] == [".statusgen-site-retired"]
     assert_as_without_cache(tmp_path)
+
+
+def test_pages_linked_ahead_that_changed_or_went_leave_the_last_site_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The child checking the last site links its untouched pages into a folder beside it, and
+    # the build moves that folder's page folders into the new site whole. A page that changed
+    # since is written as a new file (never into the link: that would rewrite the last site's
+    # page, which site/ still serves), and one that is gone leaves no folder behind.
+    site = make_site(tmp_path)
+    build(tmp_path, "site")
+    fork_every_child(monkeypatch)
+    old_page = (site / "incidents" / "old-3" / "index.html").read_bytes()
+    (tmp_path / "content" / "incidents" / "old-3.md").write_text(incident("Changed", 3, 2, True), encoding="utf-8")
+    (tmp_path / "content" / "incidents" / "old-4.md").unlink()
+    build(tmp_path, "site")
+    assert (swap.retired_path(site) / "incidents" / "old-3" / "index.html").read_bytes() == old_page
+    assert b"Changed" in (site / "incidents" / "old-3" / "index.html").read_bytes()
+    assert not (site / "incidents" / "old-4").exists()
+    unchanged = site / "incidents" / "old-2" / "index.html"
+    assert os.stat(unchanged).st_ino == os.stat(swap.retired_path(site) / "incidents" / "old-2" / "index.html").st_ino
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")] == [".statusgen-site-retired"]
+    assert_as_without_cache(tmp_path)
+
+
+def test_pages_linked_ahead_move_into_folders_the_site_already_has(tmp_path: Path) -> None:
+    # Folder by folder: renamed whole where the new site has none of the name, merged where it
+    # has one; a page where the site has a folder of its name stays out (the build writes it).
+    ahead, site = tmp_path / "ahead", tmp_path / "site"
+    for path in ("incidents/a/index.html", "incidents/b/index.html", "de/incidents/a/index.html", "de/stays/index.html"):
+        (ahead / path).parent.mkdir(parents=True, exist_ok=True)
+        (ahead / path).write_text(path, encoding="utf-8")
+    (site / "de" / "stays" / "index.html").mkdir(parents=True)
+    (site / "de" / "feed.xml").write_text("MkDocs' own", encoding="utf-8")
+    left = published._move_entries(str(ahead), str(site))
+    assert left == ["de/stays/index.html"]
+    assert files_under(site) == {"incidents/a/index.html", "incidents/b/index.html", "de/incidents/a/index.html", "de/feed.xml"}
+    assert (site / "de" / "incidents" / "a" / "index.html").read_text(encoding="utf-8") == "de/incidents/a/index.html"

@@ -152,7 +152,7 @@ def _last_site_checked_ahead(settings: Settings) -> Iterator[None]:
     if store is None or site is None:
         yield
         return
-    with checking_ahead(store, site / settings.prefix, meanwhile=history_length(settings.content_dir)):
+    with checking_ahead(store, site / settings.prefix, site, meanwhile=history_length(settings.content_dir)):
         yield
 
 
