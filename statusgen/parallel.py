@@ -125,6 +125,9 @@ class Beside(Generic[Result]):
     def __init__(self, function: Callable[[], Result], meanwhile: int) -> None:
         self._function = function
         self._child: tuple[int, int] | None = None
+        self._outcome: tuple[bool, object] | None = None
+        self.forked = False
+        """Whether a child works the function out (else `result()` runs it here)."""
         if meanwhile < MIN_ITEMS or workers() < 2 or not _can_fork():
             return
         read, write = os.pipe()
@@ -141,6 +144,7 @@ class Beside(Generic[Result]):
         gc.unfreeze()
         os.close(write)
         self._child = (pid, read)
+        self.forked = True
 
     def __enter__(self) -> Beside[Result]:
         return self
@@ -154,20 +158,32 @@ class Beside(Generic[Result]):
             os.waitpid(pid, 0)
 
     def result(self) -> Result:
-        """The function's value, or its exception raised here."""
-        if self._child is None:
-            return self._function()
+        """The function's value, or its exception raised here; asked again, the same."""
+        if self._outcome is None:
+            self._outcome = self._wait() if self._child is not None else _outcome_of(self._function)
+        succeeded, value = self._outcome
+        if not succeeded:
+            raise cast(BaseException, value)
+        return cast(Result, value)
+
+    def _wait(self) -> tuple[bool, object]:
+        assert self._child is not None
         pid, read = self._child
         self._child = None
         with os.fdopen(read, "rb") as pipe:
             payload = pipe.read()
         _, status = os.waitpid(pid, 0)
         if not payload:
-            raise RuntimeError(f"a build process ended without a result (wait status {status})")
-        succeeded, value = pickle.loads(payload)
-        if not succeeded:
-            raise value
-        return cast(Result, value)
+            return False, RuntimeError(f"a build process ended without a result (wait status {status})")
+        return cast(tuple[bool, object], pickle.loads(payload))
+
+
+def _outcome_of(function: Callable[[], object]) -> tuple[bool, object]:
+    """(True, function()) or (False, the exception it raised)."""
+    try:
+        return True, function()
+    except Exception as error:  # noqa: BLE001 - raised again by Beside.result
+        return False, error
 
 
 def _work_and_exit(function: Callable[[], object], read: int, write: int) -> NoReturn:

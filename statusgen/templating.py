@@ -9,7 +9,8 @@ One environment serves one language: its gettext catalogue is installed for `{% 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import urls, wording
-from .languages import Language, text_direction
+from .languages import Language, site_languages, text_direction
 from .markup import MarkdownRenderer
 from .moments import rfc3339
 from .publish import formatting
@@ -69,9 +70,62 @@ def adopt_compiled(language: Language, compiled: dict[str, bytes]) -> None:
     _COMPILED.setdefault(language, _CompiledInMemory())._compiled.update(compiled)
 
 
+def compile_templates(settings: Settings) -> dict[Language, dict[str, bytes]]:
+    """Every page template of the site (the theme's and its own folders') compiled in each
+    of its languages: the work a child does ahead of a build, while the records are read
+    (cli/site.py), so that the build's processes find them compiled. A template that does not
+    compile is left to the build, which reports it where it is used (or never uses it:
+    main.html is MkDocs' theme's, for its filters)."""
+    compiled = {}
+    for language in site_languages(settings.languages):
+        environment = make_environment(settings, language)
+        for name in environment.list_templates(filter_func=_is_page_template):
+            try:
+                environment.get_template(name)
+            except jinja2.TemplateError:
+                continue
+        compiled[language] = compiled_templates(language)
+    return compiled
+
+
+def _is_page_template(name: str) -> bool:
+    return name.endswith(".html") and not name.startswith("notify/")
+
+
+_ahead: Callable[[], dict[Language, dict[str, bytes]]] | None = None
+"""The templates a child is compiling ahead of the build (compiled_ahead), not yet taken."""
+
+
+@contextmanager
+def compiled_ahead(compiled: Callable[[], dict[Language, dict[str, bytes]]]) -> Iterator[None]:
+    """Within: the first environment made takes the templates `compiled()` gives, as a child
+    compiled them ahead of the build (compile_templates). Should the child have failed, each
+    template is compiled where it is first used, as without."""
+    global _ahead
+    _ahead = compiled
+    try:
+        yield
+    finally:
+        _ahead = None
+
+
+def _take_compiled_ahead() -> None:
+    global _ahead
+    if _ahead is None:
+        return
+    compiled, _ahead = _ahead, None
+    try:
+        taken = compiled()
+    except Exception:  # noqa: BLE001 - it only saves time
+        return
+    for language, entries in taken.items():
+        adopt_compiled(language, entries)
+
+
 def make_environment(settings: Settings, language: Language = wording.ENGLISH) -> jinja2.Environment:
     """A jinja2 environment for one language that searches settings.template_dirs, then
     templates_dir()."""
+    _take_compiled_ahead()
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(folder)) for folder in settings.template_dirs]
     loaders.append(jinja2.FileSystemLoader(str(templates_dir())))
     environment = jinja2.Environment(

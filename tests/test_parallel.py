@@ -144,10 +144,34 @@ def test_beside_works_in_a_child_and_hands_back_its_whole_result(monkeypatch: py
 def test_beside_runs_here_with_one_worker_or_little_to_do_meanwhile(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     with parallel.Beside(os.getpid, parallel.MIN_ITEMS) as beside:
-        assert beside.result() == os.getpid()
+        assert not beside.forked and beside.result() == os.getpid()
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     with parallel.Beside(os.getpid, parallel.MIN_ITEMS - 1) as beside:
-        assert beside.result() == os.getpid()
+        assert not beside.forked and beside.result() == os.getpid()
+
+
+@needs_fork
+@pytest.mark.parametrize("meanwhile", [parallel.MIN_ITEMS, 0], ids=["in a child", "here"])
+def test_beside_gives_its_outcome_again_without_working_it_out_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, meanwhile: int) -> None:
+    # Two consumers may ask one Beside for its result (cli/site.py's work ahead of a build).
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    runs = tmp_path / "runs"
+
+    def work() -> int:
+        with runs.open("a") as file:
+            file.write("ran\n")
+        return os.getpid()
+
+    with parallel.Beside(work, meanwhile) as beside:
+        assert beside.forked == (meanwhile > 0)
+        first = beside.result()
+        assert beside.result() == first and (first != os.getpid()) == beside.forked
+    assert runs.read_text() == "ran\n"
+    with parallel.Beside(lambda: _raise(ValueError("once")), meanwhile) as beside:
+        for _ in range(2):
+            with pytest.raises(ValueError, match="once"):
+                beside.result()
 
 
 def test_beside_runs_here_when_no_process_can_be_made(monkeypatch: pytest.MonkeyPatch) -> None:

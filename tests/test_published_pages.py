@@ -14,13 +14,15 @@ import multiprocessing
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
+import jinja2
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statusgen import parallel, swap
+from statusgen import parallel, swap, templating
 from statusgen.cache import published, store
 from statusgen.cli import main
 
@@ -60,7 +62,7 @@ def incident_pages(site: Path) -> list[Path]:
 @pytest.fixture(params=["here", "ahead"], ids=["checked as the pages begin", "checked ahead by a child"])
 def last_site_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """How the last site's pages are checked: in the build process, or by a child while the
-    records are read, as on a long history (cache/published.py, checking_ahead)."""
+    records are read, as on a long history (cache/published.py, check_and_link)."""
     if request.param == "ahead":
         fork_every_child(monkeypatch)
     return str(request.param)
@@ -81,6 +83,35 @@ def test_the_last_site_is_checked_by_a_child_while_the_records_are_read(
     monkeypatch.setattr(parallel, "MIN_ITEMS", 10_000)  # a short history: checked as the pages begin
     build(tmp_path, "site")
     assert checked_here == [str(site.resolve())]
+
+
+@pytest.mark.parametrize("last_site", [False, True], ids=["into an empty folder", "over the last site"])
+def test_the_templates_are_compiled_by_a_child_while_the_records_are_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, last_site: bool) -> None:
+    # The build process (which renders the archived pages of a short history and the 404
+    # page itself) compiles no template: a child compiled them all ahead, in every language.
+    make_site(tmp_path)
+    write_config(tmp_path, plugins=[{"statusgen": {"languages": ["en", "de"]}}])
+    if last_site:
+        build(tmp_path, "site")
+    fork_every_child(monkeypatch)
+    monkeypatch.setattr(templating, "_COMPILED", {})
+    compiled_here: list[str | None] = []  # a child's calls land in its own copy of this list
+    real_compile = jinja2.Environment.compile
+
+    def compile_noted(self: jinja2.Environment, source: Any, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled_here.append(name)
+        return real_compile(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_noted)
+    build(tmp_path, "site" if last_site else "fresh")
+    assert compiled_here == []
+    assert {language.code for language in templating._COMPILED} == {"en", "de"}
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10_000)  # a short history: each compiled where it is used
+    monkeypatch.setattr(templating, "_COMPILED", {})
+    build(tmp_path, "site")
+    assert "index.html" in compiled_here
+    assert_as_without_cache(tmp_path)
 
 
 def test_a_page_written_to_while_the_build_runs_is_written_anew_by_the_next(

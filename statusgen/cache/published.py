@@ -25,15 +25,13 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from pydantic_core import from_json, to_json
 
 from ..folders import make_folder, remove_empty_parents
 from ..outputs import OutputFile
-from ..parallel import Beside
-from ..swap import folder_beside, release_retired_site
+from ..swap import release_retired_site
 from .file_digests import Signature, signature
 from .store import CacheStore
 
@@ -108,10 +106,19 @@ def _check(store: CacheStore, folder: str) -> dict[str, _Published]:
 
 _LinkedAhead = tuple[str, frozenset[str]]
 """(a folder, the paths of the last site's untouched pages linked in it at their place in the site)."""
+CheckedAndLinked = tuple[dict[str, _Published], _LinkedAhead]
+"""What check_and_link finds: the untouched pages, and where it linked them."""
 
 
-def _check_and_link(store: CacheStore, folder: str, side: str) -> tuple[dict[str, _Published], _LinkedAhead]:
-    """_check(store, folder), and every untouched page linked into `side` at its path."""
+def check_and_link(store: CacheStore, folder: str, side: str) -> CheckedAndLinked:
+    """_check(store, folder), and every untouched page linked into the folder `side` at its
+    path: the work a child does ahead of a build while the records are read (cli/site.py),
+    which leaves the second core idle. In the build process, as the pages begin and end,
+    checking took 0.1 s of a warm build of 10,000 incidents and linking 0.13 s, when both
+    cores are busy. The pages that turn out unchanged then take their place in the new site
+    with a rename per folder (`place_linked_ahead`). A page written to between the check and
+    the end of the build is published as it then is, and left out of the record (`record`),
+    so that the next build writes it anew."""
     untouched = _check(store, folder)
     linked = []
     made = {side}
@@ -126,28 +133,20 @@ def _check_and_link(store: CacheStore, folder: str, side: str) -> tuple[dict[str
     return untouched, (side, frozenset(linked))
 
 
-_ahead: tuple[tuple[Path, str], Beside[tuple[dict[str, _Published], _LinkedAhead]]] | None = None
-"""((store folder, site folder), the check of its pages under way in a child): see checking_ahead."""
+_ahead: tuple[tuple[Path, str], Callable[[], CheckedAndLinked]] | None = None
+"""((store folder, site folder), the answer of check_and_link run ahead): see checked_ahead."""
 
 
 @contextmanager
-def checking_ahead(store: CacheStore, folder: Path, site: Path, meanwhile: int) -> Iterator[None]:
-    """Within: the last site's pages at `folder` (in `site`) are checked, and linked into a
-    folder beside `site`, by a forked child while this process goes on with `meanwhile`
-    items of other work (the records to read and check); PublishedPages takes the answer
-    from it. In the build process, as the pages begin and end, checking took 0.1 s of a warm
-    build of 10,000 incidents and linking 0.13 s, when both cores are busy; the records leave
-    the second core idle. The pages that turn out unchanged then take their place in the new
-    site with a rename per folder (`place_linked_ahead`). A page written to between the check
-    and the end of the build is published as it then is, and left out of the record
-    (`record`), so that the next build writes it anew."""
+def checked_ahead(store: CacheStore, folder: Path, answer: Callable[[], CheckedAndLinked]) -> Iterator[None]:
+    """Within: PublishedPages at `folder` takes its check, and the pages linked ahead, from
+    `answer()`: check_and_link as a child ran it ahead of the build."""
     global _ahead
-    with folder_beside(site) as side, Beside(partial(_check_and_link, store, str(folder), str(side)), meanwhile) as checked:
-        _ahead = ((store.folder, str(folder)), checked)
-        try:
-            yield
-        finally:
-            _ahead = None
+    _ahead = ((store.folder, str(folder)), answer)
+    try:
+        yield
+    finally:
+        _ahead = None
 
 
 def _checked(store: CacheStore, folder: str) -> tuple[dict[str, _Published], _LinkedAhead | None]:
@@ -155,9 +154,9 @@ def _checked(store: CacheStore, folder: str) -> tuple[dict[str, _Published], _Li
     pages it linked."""
     global _ahead
     if _ahead is not None and _ahead[0] == (store.folder, folder):
-        checked, _ahead = _ahead[1], None
+        answer, _ahead = _ahead[1], None
         try:
-            return checked.result()
+            return answer()
         except Exception:  # noqa: BLE001 - it only saves time: the check is made here instead
             pass
     return _check(store, folder), None

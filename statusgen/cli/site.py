@@ -8,10 +8,11 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, NamedTuple, TextIO
 
 import click
 from mkdocs.commands import build as mkdocs_build
@@ -19,16 +20,19 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-from ..cache.published import checking_ahead, forget_published, record_published
+from ..cache.published import CheckedAndLinked, check_and_link, checked_ahead, forget_published, record_published
 from ..cache.store import TAG_FILE, CacheStore
 from ..clock import NowError, resolve_now
 from ..errors import ContentError
+from ..languages import Language
+from ..parallel import Beside
 from ..plugin import StatusgenPlugin, settings_from_config
 from ..publish.schemas import schema_files
 from ..record_memo import held, history_length, load_records_once
 from ..records import Records
 from ..settings import Settings
-from ..swap import staged_site
+from ..swap import folder_beside, staged_site
+from ..templating import compile_templates, compiled_ahead
 from ..translations import missing_translations
 
 config_option = click.option(
@@ -129,11 +133,11 @@ def chosen_cache(cache_dir: str | None, no_cache: bool) -> Iterator[None]:
 
 @contextmanager
 def publishing_to(target: Path, config: MkDocsConfig, plugin: StatusgenPlugin) -> Iterator[None]:
-    """The plugin links pages unchanged since the last build from `target`, for this build only.
-    Their files are checked on the other core meanwhile, while the records are read."""
+    """The plugin links pages unchanged since the last build from `target`, for this build only;
+    what needs no record is worked out on the other core meanwhile, while the records are read."""
     StatusgenPlugin.publishing_to = target.resolve()
     try:
-        with _last_site_checked_ahead(settings_from_config(config, plugin.config)):
+        with _worked_ahead(settings_from_config(config, plugin.config)):
             yield
     except BaseException:
         forget_published()
@@ -143,17 +147,50 @@ def publishing_to(target: Path, config: MkDocsConfig, plugin: StatusgenPlugin) -
 
 
 @contextmanager
-def _last_site_checked_ahead(settings: Settings) -> Iterator[None]:
-    """Within: the pages the last build published where this one publishes are checked by a
-    child (cache/published.py, checking_ahead), when a cache may hold what that build published."""
+def _worked_ahead(settings: Settings) -> Iterator[None]:
+    """Within: what the build needs that no record decides is worked out by a forked child
+    while the records are read (on two cores, the second is idle then for most of a second of
+    a long history): every template compiled (templating.compile_templates), and, when a cache
+    may hold what the last build published where this one publishes, that site's pages
+    checked and the untouched ones linked beside it (cache/published.py, check_and_link).
+    A short history goes without: each is done where it is needed."""
     site, cache = settings.published_site, settings.cache_dir
     usable = settings.standalone and site is not None and site.is_dir() and cache is not None and (cache / TAG_FILE).is_file()
     store = CacheStore.open(cache) if usable and cache is not None else None
-    if store is None or site is None:
+    with ExitStack() as stack:
+        last = None
+        if store is not None and site is not None:
+            last = _LastSite(store, site / settings.prefix, stack.enter_context(folder_beside(site)))
+        child = stack.enter_context(Beside(partial(_work_ahead, settings, last), meanwhile=history_length(settings.content_dir)))
+        if child.forked:
+            stack.enter_context(compiled_ahead(lambda: child.result().templates))
+            if last is not None:
+                stack.enter_context(checked_ahead(last.store, last.folder, lambda: _checked(child.result().published)))
         yield
-        return
-    with checking_ahead(store, site / settings.prefix, site, meanwhile=history_length(settings.content_dir)):
-        yield
+
+
+class _LastSite(NamedTuple):
+    store: CacheStore
+    folder: Path
+    """Where the last build published the section."""
+    side: Path
+    """Where its untouched pages are linked."""
+
+
+class _WorkedAhead(NamedTuple):
+    published: CheckedAndLinked | None
+    templates: dict[Language, dict[str, bytes]]
+
+
+def _work_ahead(settings: Settings, last: _LastSite | None) -> _WorkedAhead:
+    """The child's work for _worked_ahead."""
+    published = check_and_link(last.store, str(last.folder), str(last.side)) if last is not None else None
+    return _WorkedAhead(published, compile_templates(settings))
+
+
+def _checked(answer: CheckedAndLinked | None) -> CheckedAndLinked:
+    assert answer is not None, "checked whenever there is a last site"
+    return answer
 
 
 _BUILD_YOUNGEST_THRESHOLD = 1_000_000
