@@ -128,6 +128,7 @@ class Beside(Generic[Result]):
         self._outcome: tuple[bool, object] | None = None
         self.forked = False
         """Whether a child works the function out (else `result()` runs it here)."""
+        self._owner = os.getpid()
         if meanwhile < MIN_ITEMS or workers() < 2 or not _can_fork():
             return
         read, write = os.pipe()
@@ -160,7 +161,9 @@ class Beside(Generic[Result]):
     def result(self) -> Result:
         """The function's value, or its exception raised here; asked again, the same."""
         if self._outcome is None:
-            self._outcome = self._wait() if self._child is not None else _outcome_of(self._function)
+            # Only the process that forked the child may wait for it (a process forked since
+            # shares its pipe, not its child): any other works the function out itself.
+            self._outcome = self._wait() if self._child is not None and os.getpid() == self._owner else _outcome_of(self._function)
         succeeded, value = self._outcome
         if not succeeded:
             raise cast(BaseException, value)

@@ -195,6 +195,18 @@ def _raise(error: BaseException) -> None:
 
 
 @needs_fork
+def test_beside_asked_in_a_process_forked_since_works_it_out_there(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Such a process shares the pipe of the parent's child, not the child: were it to read
+    # the answer, the parent would find none.
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    with parallel.Beside(os.getpid, parallel.MIN_ITEMS) as first:
+        with parallel.Beside(lambda: (os.getpid(), first.result()), parallel.MIN_ITEMS) as second:
+            asker, answer = second.result()
+        assert answer == asker != os.getpid()
+        assert first.result() not in (os.getpid(), asker)
+
+
+@needs_fork
 def test_beside_raises_the_childs_exception_here(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     with parallel.Beside(lambda: _raise(ValueError("a bug in a stage")), parallel.MIN_ITEMS) as beside, \
