@@ -92,23 +92,27 @@ class RecordCache:
         forget the others (edited and deleted files' entries)."""
         global _memory, _origins
         by_pack: dict[tuple[str, str], dict[str, bytes]] = {}
-        kept: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
-        for key, (record, entry) in sorted(self._used.items(), key=lambda item: item[0]):
+        kept = self._used
+        origins: dict[int, tuple[BaseModel, str]] = {}
+        for key, (record, entry) in kept.items():
             if self._store is not None and entry is None:
                 entry = _entry(record)
-            kept[key] = (record, entry)
+                kept[key] = (record, entry)
             if entry is not None:
                 by_pack.setdefault((key[0], key[1][:1]), {})[key[1]] = entry
-        _memory = kept
-        _origins = {id(record): (record, "record\0" + "\0".join(key)) for key, (record, _) in kept.items()}
+            # The same record as in the last build of this process (`serve`) keeps its origin.
+            known = _origins.get(id(record))
+            origins[id(record)] = known if known is not None and known[0] is record else (record, "record\0" + "\0".join(key))
+        _memory, _origins = kept, origins
         if self._store is None:
             return
         place = self._store.folder
         for folder, shard in sorted(set(by_pack) | {(folder, shard) for where, folder, shard in _stored if where == place}):
             entries = by_pack.get((folder, shard), {})
             if entries != _stored.get((place, folder, shard)):  # otherwise the store holds them already
+                # In the digests' order: the same entries make the same bytes.
                 self._store.write(_PACK.format(folder=folder, shard=shard),
-                                  b"\n".join(digest.encode() + b"\t" + entry for digest, entry in entries.items()))
+                                  b"\n".join(digest.encode() + b"\t" + entries[digest] for digest in sorted(entries)))
                 _stored[(place, folder, shard)] = entries
         self._store.prune("records")  # only what a killed build left half-written
 
