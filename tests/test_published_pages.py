@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statusgen import parallel, swap, templating
+from statusgen import parallel, plugin, swap, templating
 from statusgen.cache import published, store
 from statusgen.cli import main
 
@@ -267,24 +267,32 @@ def test_the_site_before_the_last_is_deleted_only_once_the_pages_to_link_are_fou
     assert_as_without_cache(tmp_path)
 
 
+@pytest.mark.parametrize("prefix", ["", "status/"], ids=["at the root", "under a prefix"])
 def test_pages_linked_ahead_that_changed_or_went_leave_the_last_site_as_it_was(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefix: str) -> None:
     # The child checking the last site links its untouched pages into a folder beside it, and
     # the build moves that folder's page folders into the new site whole. A page that changed
     # since is written as a new file (never into the link: that would rewrite the last site's
     # page, which site/ still serves), and one that is gone leaves no folder behind.
     site = make_site(tmp_path)
+    write_config(tmp_path, plugins=[{"statusgen": {"prefix": prefix}}])
     build(tmp_path, "site")
     fork_every_child(monkeypatch)
-    old_page = (site / "incidents" / "old-3" / "index.html").read_bytes()
+    section, retired = site / prefix, swap.retired_path(site) / prefix
+    old_page = (section / "incidents" / "old-3" / "index.html").read_bytes()
     (tmp_path / "content" / "incidents" / "old-3.md").write_text(incident("Changed", 3, 2, True), encoding="utf-8")
     (tmp_path / "content" / "incidents" / "old-4.md").unlink()
+    written: list[str] = []
+    real_write_files = plugin.write_files
+    monkeypatch.setattr(plugin, "write_files", lambda folder, files: written.extend(files) or real_write_files(folder, files))
     build(tmp_path, "site")
-    assert (swap.retired_path(site) / "incidents" / "old-3" / "index.html").read_bytes() == old_page
-    assert b"Changed" in (site / "incidents" / "old-3" / "index.html").read_bytes()
-    assert not (site / "incidents" / "old-4").exists()
-    unchanged = site / "incidents" / "old-2" / "index.html"
-    assert os.stat(unchanged).st_ino == os.stat(swap.retired_path(site) / "incidents" / "old-2" / "index.html").st_ino
+    assert f"{prefix}incidents/old-3/index.html" in written and f"{prefix}incidents/old-2/index.html" not in written, \
+        "the unchanged pages are in place before anything is written"
+    assert (retired / "incidents" / "old-3" / "index.html").read_bytes() == old_page
+    assert b"Changed" in (section / "incidents" / "old-3" / "index.html").read_bytes()
+    assert not (section / "incidents" / "old-4").exists()
+    unchanged = section / "incidents" / "old-2" / "index.html"
+    assert os.stat(unchanged).st_ino == os.stat(retired / "incidents" / "old-2" / "index.html").st_ino
     assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")] == [".statusgen-site-retired"]
     assert_as_without_cache(tmp_path)
 

@@ -198,6 +198,7 @@ class PublishedPages:
         side, linked = self._linked_ahead
         self._linked_ahead = None  # what could not move stays in `side`, removed with it
         kept = {path for path, (_, output) in self.publishing.items() if isinstance(output, LinkedPage) and path in linked}
+        section.mkdir(parents=True, exist_ok=True)  # a section mounted under a prefix may have no file of MkDocs' there
         left = _move_entries(side, str(section))
         placed = set()
         for path in linked:
