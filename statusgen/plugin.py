@@ -189,12 +189,14 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             self._pages = {}
 
     def on_shutdown(self) -> None:
-        if self._native_watcher is not None:
-            self._native_watcher.stop()
-            self._native_watcher = None
-        if self._served is not None:
-            self._served.remove()
-            self._served = None
+        watcher, self._native_watcher = self._native_watcher, None
+        try:
+            if watcher is not None:
+                watcher.stop()
+        finally:  # a watcher that fails to stop leaves no section folder behind
+            if self._served is not None:
+                self._served.remove()
+                self._served = None
 
     def _add_outputs(self, outputs: list[OutputFile], files: Files, config: MkDocsConfig,
                      settings: Settings) -> dict[str, OutputFile]:

@@ -82,7 +82,7 @@ def compile_templates(settings: Settings) -> dict[Language, dict[str, bytes]]:
         for name in environment.list_templates(filter_func=_is_page_template):
             try:
                 environment.get_template(name)
-            except jinja2.TemplateError:
+            except Exception:  # noqa: BLE001 - left to the build, which reports it where it is used
                 continue
         compiled[language] = compiled_templates(language)
     return compiled

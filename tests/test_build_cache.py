@@ -800,7 +800,7 @@ def test_serve_writes_only_what_changed_and_shows_every_change(tmp_path: Path) -
         assert fetch("maintenance/db-upgrade/")[0] == 200
     finally:
         stop(server)
-    assert not list(temporary.glob("statusgen-serve-*"))
+    assert not list(temporary.glob("statusgen-serve-*")), server.stderr.read().decode() if server.stderr else ""
 
 
 def test_validate_makes_no_cache_but_uses_one_a_build_made(tmp_path: Path) -> None:
