@@ -753,7 +753,7 @@ def test_serve_writes_only_what_changed_and_shows_every_change(tmp_path: Path) -
     import urllib.error
     import urllib.request
 
-    from test_mount import EPOCH, free_port, stop
+    from test_mount import EPOCH, free_port, interruptible, stop
 
     root = tmp_path / "live"
     write_site(root, {"content/incidents/old-1.md": incident("Old one", 1, 1, True)})
@@ -764,7 +764,7 @@ def test_serve_writes_only_what_changed_and_shows_every_change(tmp_path: Path) -
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "statusgen"), "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
         env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(temporary)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=interruptible)
 
     def fetch(path: str) -> tuple[int, str]:
         try:

@@ -25,7 +25,7 @@ from statusgen.cli import main
 
 from conftest import EXAMPLE_NOW, REPO
 from static_host import HeaderRule, headers_for_path, parse_headers_file
-from test_mount import BIN, EPOCH, FIXTURES, _fetch, docs_site, free_port, mkdocs_build, stop
+from test_mount import BIN, EPOCH, FIXTURES, _fetch, docs_site, free_port, interruptible, mkdocs_build, stop
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 STYLESHEET = re.compile(r"assets/statusgen\.[0-9a-f]{12}\.css")
@@ -220,6 +220,7 @@ def test_serve_relaxes_the_policy_for_its_reload_script_only(tmp_path: Path) -> 
     server = subprocess.Popen(
         [str(BIN / "statusgen"), "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
         cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        preexec_fn=interruptible,
     )
     try:
         page = _fetch(f"http://127.0.0.1:{port}/", server, deadline=time.monotonic() + 60)

@@ -119,7 +119,7 @@ def test_serve_previews_the_site(tmp_path: Path) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
     server = subprocess.Popen(
         [str(BIN / "statusgen"), "serve", "-f", "mkdocs.yml", "-a", f"127.0.0.1:{port}"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=interruptible,
     )
     try:
         page = _fetch(f"http://127.0.0.1:{port}/", server, deadline=time.monotonic() + 60)
@@ -135,7 +135,7 @@ def test_serve_rebuilds_when_a_mounted_record_changes(tmp_path: Path) -> None:
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "statusgen"), "serve", "-a", f"127.0.0.1:{port}"],
-        cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=root, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=interruptible,
     )
     url = f"http://127.0.0.1:{port}/status/incidents/{INCIDENT}/"
     try:
@@ -148,6 +148,13 @@ def test_serve_rebuilds_when_a_mounted_record_changes(tmp_path: Path) -> None:
             time.sleep(0.5)
     finally:
         stop(server)
+
+
+def interruptible() -> None:
+    """Run in a server's process before it starts (Popen's preexec_fn): Ctrl-C, as `stop`
+    sends it, reaches the server even when the suite runs as a shell's background job, whose
+    children start with SIGINT ignored; killed instead, a server cleans nothing up."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
