@@ -47,6 +47,13 @@ class Settings:
     the preview's reload script run. Never set for a build that is published."""
 
     @property
+    def published_section(self) -> Path | None:
+        """Where the last build published the status section's pages (published_site under
+        the prefix); None when no page is linked from it: MkDocs' own commands, and pages
+        under another theme, which MkDocs writes (it wraps them)."""
+        return self.published_site / self.prefix if self.published_site is not None and self.standalone else None
+
+    @property
     def base_url(self) -> str:
         """Absolute URL of the status section (site_url plus prefix)."""
         return self.site_url + self.prefix

@@ -52,6 +52,12 @@ class _CompiledInMemory(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._compiled[bucket.key] = bucket.bytecode_to_string()
 
+    def entries(self) -> dict[str, bytes]:
+        return dict(self._compiled)
+
+    def adopt(self, entries: dict[str, bytes]) -> None:
+        self._compiled.update(entries)
+
 
 _COMPILED: dict[Language, _CompiledInMemory] = {}
 
@@ -60,14 +66,14 @@ def compiled_templates(language: Language) -> dict[str, bytes]:
     """The templates this process compiled for `language`, as jinja's bytecode. A forked
     child that rendered pages hands them back (publish/pages.py): `serve` forks one at every
     rebuild, and without them each would compile the same templates again."""
-    return dict(_COMPILED.setdefault(language, _CompiledInMemory())._compiled)
+    return _COMPILED.setdefault(language, _CompiledInMemory()).entries()
 
 
 def adopt_compiled(language: Language, compiled: dict[str, bytes]) -> None:
     """Keep templates compiled by a child of this process (see compiled_templates). Only a
     child of ours may hand them over: bytecode is code. Jinja checks each entry against its
     template's source before using it, as it does any other."""
-    _COMPILED.setdefault(language, _CompiledInMemory())._compiled.update(compiled)
+    _COMPILED.setdefault(language, _CompiledInMemory()).adopt(compiled)
 
 
 def compile_templates(settings: Settings) -> dict[Language, dict[str, bytes]]:

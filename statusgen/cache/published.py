@@ -133,14 +133,15 @@ def check_and_link(store: CacheStore, folder: str, side: str) -> CheckedAndLinke
     return untouched, (side, frozenset(linked))
 
 
-_ahead: tuple[tuple[Path, str], Callable[[], CheckedAndLinked]] | None = None
+_ahead: tuple[tuple[Path, str], Callable[[], CheckedAndLinked | None]] | None = None
 """((store folder, site folder), the answer of check_and_link run ahead): see checked_ahead."""
 
 
 @contextmanager
-def checked_ahead(store: CacheStore, folder: Path, answer: Callable[[], CheckedAndLinked]) -> Iterator[None]:
+def checked_ahead(store: CacheStore, folder: Path, answer: Callable[[], CheckedAndLinked | None]) -> Iterator[None]:
     """Within: PublishedPages at `folder` takes its check, and the pages linked ahead, from
-    `answer()`: check_and_link as a child ran it ahead of the build."""
+    `answer()`: check_and_link as a child ran it ahead of the build (None: it did not, and
+    the check is made here)."""
     global _ahead
     _ahead = ((store.folder, str(folder)), answer)
     try:
@@ -156,9 +157,11 @@ def _checked(store: CacheStore, folder: str) -> tuple[dict[str, _Published], _Li
     if _ahead is not None and _ahead[0] == (store.folder, folder):
         answer, _ahead = _ahead[1], None
         try:
-            return answer()
+            found = answer()
         except Exception:  # noqa: BLE001 - it only saves time: the check is made here instead
-            pass
+            found = None
+        if found is not None:
+            return found
     return _check(store, folder), None
 
 

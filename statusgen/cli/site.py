@@ -154,18 +154,18 @@ def _worked_ahead(settings: Settings) -> Iterator[None]:
     may hold what the last build published where this one publishes, that site's pages
     checked and the untouched ones linked beside it (cache/published.py, check_and_link).
     A short history goes without: each is done where it is needed."""
-    site, cache = settings.published_site, settings.cache_dir
-    usable = settings.standalone and site is not None and site.is_dir() and cache is not None and (cache / TAG_FILE).is_file()
+    site, section, cache = settings.published_site, settings.published_section, settings.cache_dir
+    usable = section is not None and site is not None and site.is_dir() and cache is not None and (cache / TAG_FILE).is_file()
     store = CacheStore.open(cache) if usable and cache is not None else None
     with ExitStack() as stack:
         last = None
-        if store is not None and site is not None:
-            last = _LastSite(store, site / settings.prefix, stack.enter_context(folder_beside(site)))
+        if store is not None and site is not None and section is not None:
+            last = _LastSite(store, section, stack.enter_context(folder_beside(site)))
         child = stack.enter_context(Beside(partial(_work_ahead, settings, last), meanwhile=history_length(settings.content_dir)))
         if child.forked:
             stack.enter_context(compiled_ahead(lambda: child.result().templates))
             if last is not None:
-                stack.enter_context(checked_ahead(last.store, last.folder, lambda: _checked(child.result().published)))
+                stack.enter_context(checked_ahead(last.store, last.folder, lambda: child.result().published))
         yield
 
 
@@ -186,11 +186,6 @@ def _work_ahead(settings: Settings, last: _LastSite | None) -> _WorkedAhead:
     """The child's work for _worked_ahead."""
     published = check_and_link(last.store, str(last.folder), str(last.side)) if last is not None else None
     return _WorkedAhead(published, compile_templates(settings))
-
-
-def _checked(answer: CheckedAndLinked | None) -> CheckedAndLinked:
-    assert answer is not None, "checked whenever there is a last site"
-    return answer
 
 
 _BUILD_YOUNGEST_THRESHOLD = 1_000_000

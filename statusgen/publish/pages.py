@@ -50,9 +50,8 @@ def render_pages(records: Records, state: SiteState, settings: Settings) -> list
     languages = site_languages(settings.languages)
     store = CacheStore.open(settings.cache_dir) if settings.cache_dir is not None else None
     published = None
-    if store is not None and settings.published_site is not None and settings.standalone:
-        # Pages under another theme are MkDocs' to write (it wraps them): none is linked.
-        published = PublishedPages(store, settings.published_site / settings.prefix)
+    if store is not None and settings.published_section is not None:
+        published = PublishedPages(store, settings.published_section)
         publishing(published)
     caches: list[PageCache] = []
     kept: dict[str, OutputFile] = {}
