@@ -1,5 +1,6 @@
-"""Markdown rendering: texts that give abbr and def_list nothing to do skip them, and render
-exactly as with every extension."""
+"""Markdown rendering: texts that give abbr and def_list nothing to do skip them, and texts that
+no inline pattern of a family can match skip that family, and both render exactly as with
+every extension and pattern."""
 
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ CONTENTS = [
 BREAKS = ["\n", "\n", "\n\n", "\r", "\r\n"]
 lines = st.tuples(st.sampled_from(PREFIXES), st.sampled_from(CONTENTS), st.sampled_from(BREAKS)).map("".join)
 texts = st.lists(lines, max_size=12).map("".join)
+
+
+# Texts as runs of what Python-Markdown's inline patterns and its normalization act on: every
+# pattern's characters, whole constructs they match, and the whitespace that becomes a line break.
+PIECES = [
+    *"ab :*_[]()!<>&;#`\\/.@|-\t\r\n\x02\x03", "  ", "  \n", " \t\n", "  \r\n", "\n\n", "    ",
+    "https://x.example", "<https://x.example>", "<ops@x.example>", "![alt](i.png)", "[text](/a)", "[ref]", "[ref]: /r",
+    "&amp;", "&#35;", "&copy", "`code`", "``", "\\*", "\\[", "**bold**", "__b__", "*em*", "_em_", "<b>raw</b>", "<!-- c -->",
+]
+pieced = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
 
 
 def _with_every_extension(text: str) -> str:
@@ -45,6 +56,30 @@ def test_the_renderer_gives_what_every_extension_gives(text: str) -> None:
     expected = markup.Markup(markup.sanitize_html(_with_every_extension(text)))
     assert renderer.render(text) == expected
     assert renderer.render(text) == expected  # the instances are reset between texts
+
+
+@settings(max_examples=2000, deadline=None)
+@given(pieced)
+def test_leaving_out_the_patterns_a_text_cannot_use_renders_it_alike(text: str) -> None:
+    assert MarkdownRenderer().render(text) == markup.Markup(markup.sanitize_html(_with_every_extension(text)))
+
+
+def test_what_python_markdown_normalizes_first_is_accounted_for() -> None:
+    # A tab or a carriage return may end a line in two spaces (a line break); STX and ETX are
+    # removed, which may join "!" to "[" (an image).
+    renderer = MarkdownRenderer()
+    cases = {"a\t\nb": "<br>", "a  \r\nb": "<br>", "!\x02[alt](i.png)": "<img", "!\x03[alt](i.png)": "<img"}
+    for text, tag in cases.items():
+        assert tag in renderer.render(text), text
+        assert renderer.render(text) == markup.Markup(markup.sanitize_html(_with_every_extension(text))), text
+
+
+def test_prose_is_rendered_without_the_patterns_it_cannot_use() -> None:
+    renderer = MarkdownRenderer()
+    renderer.render("We are investigating errors on the API.")
+    renderer.render("Pushes fail: see [the docs](https://docs.example/) and `docker push`.")
+    patterns = [sorted(pattern.name for pattern in instance.inlinePatterns._priority) for instance in renderer._instances.values()]
+    assert patterns == [[], ["backtick", "link", "reference", "short_reference"]]
 
 
 def test_definitions_and_abbreviations_still_render_wherever_they_sit() -> None:
