@@ -53,35 +53,57 @@ so any `<` counts too. Tabs and carriage returns are what Python-Markdown makes 
 and line ends. (tests/test_markup.py renders random texts both ways.)"""
 
 
-_INLINE_FAMILIES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("backtick",), ("`",)),
-    (("escape",), ("\\",)),
-    (("reference", "link", "short_reference"), ("[",)),
-    (("image_link", "image_reference", "short_image_ref"), ("![",)),
-    (("autolink", "automail", "html"), ("<",)),
-    (("entity",), ("&",)),
-    (("linebreak",), ("  \n", "  \r", "\t")),
-    (("em_strong",), ("*", "_")),
+_PARTS_UNUSED_UNLESS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("inline:backtick",), ("`",)),
+    (("inline:escape", "tree:unescape"), ("\\",)),
+    (("inline:reference", "inline:link", "inline:short_reference", "block:reference"), ("[",)),
+    (("inline:image_link", "inline:image_reference", "inline:short_image_ref"), ("![",)),
+    (("inline:autolink", "inline:automail", "inline:html"), ("<",)),
+    (("inline:entity",), ("&",)),
+    (("pre:html_block",), ("<", "&")),
+    (("pre:fenced_code_block",), ("```", "~~~")),
+    (("inline:linebreak",), ("  \n", "  \r", "\t")),
+    (("inline:em_strong",), ("*", "_")),
+    (("block:table",), ("|",)),
+    (("block:hashheader",), ("#",)),
+    (("block:setextheader",), ("=", "-")),
+    (("block:hr",), ("-", "_", "*")),
+    (("block:ulist",), ("*", "+", "-")),
+    (("block:quote",), (">",)),
+    (("block:code", "block:indent"), ("    ", "\t")),
 )
-"""Python-Markdown's inline patterns, by family, and what a text must hold for any of them to
-match: one of the strings beside them. Python-Markdown runs a regex search of every pattern
-over every run of text it renders, and a text holds on average few of these characters, so an
-instance without the families that cannot match renders the same HTML in about 30% less time.
-The strings are what Python-Markdown sees once it has normalized the text: carriage returns
-become line ends ("  \r"), tabs become spaces (so a tab may end a line in two spaces), and
-STX and ETX are removed, which may join "!" to "[": a text holding either keeps every
-pattern. No pattern's output gives another one something to match: what they make is
-elements and placeholders (STX, letters, digits, ETX). (tests/test_markup.py renders random
-texts both ways.)"""
+"""Parts of Python-Markdown (registry:name), by family, and what a text must hold for any of
+them to act: one of the strings beside them. Python-Markdown runs a regex search of every
+inline pattern over every run of text, tests every block with every block processor and parses
+every text for raw HTML, and most texts hold few of these characters: an instance without the
+families that cannot act renders the same HTML in about half the time. The strings are what
+Python-Markdown sees once it has normalized the text: carriage returns become line ends
+("  \r"), tabs become spaces (so a tab may end a line in two spaces or indent it by four), and
+STX and ETX are removed, which may join "!" to "[": a text holding either keeps every part.
+Nothing a part makes gives another something to act on: what they make is elements,
+placeholders (STX, letters, digits, ETX) and text taken from the text (tests/test_markup.py
+renders random texts both ways). The html_block preprocessor runs Python's HTML parser, which
+rewrites a character reference ("&#35" becomes "&#35;"): it needs an "&" as well as a "<"."""
+
+_REGISTRIES = {
+    "inline": lambda instance: instance.inlinePatterns,
+    "block": lambda instance: instance.parser.blockprocessors,
+    "pre": lambda instance: instance.preprocessors,
+    "tree": lambda instance: instance.treeprocessors,
+}
+
+MAX_INSTANCES = 64
+"""How many differently pruned instances a renderer keeps: a few dozen serve real texts, and a
+text that would need one more is rendered by the instance that keeps every part."""
 
 
 def _unused_families(text: str) -> int:
-    """The families of inline patterns that cannot match in text (see _INLINE_FAMILIES), as
-    bits of their index there: 0 keeps every pattern."""
+    """The families of parts that cannot act on text (see _PARTS_UNUSED_UNLESS), as bits of
+    their index there: 0 keeps every part."""
     if "\x02" in text or "\x03" in text:
         return 0
     unused = 0
-    for index, (_, marks) in enumerate(_INLINE_FAMILIES):
+    for index, (_, marks) in enumerate(_PARTS_UNUSED_UNLESS):
         if not any(mark in text for mark in marks):
             unused |= 1 << index
     return unused
@@ -89,18 +111,19 @@ def _unused_families(text: str) -> int:
 
 def _markdown(every_extension: bool, unused_families: int) -> markdown.Markdown:
     instance = markdown.Markdown(extensions=_EXTENSIONS if every_extension else _COMMON_EXTENSIONS, output_format="html")
-    for index, (patterns, _) in enumerate(_INLINE_FAMILIES):
+    for index, (parts, _) in enumerate(_PARTS_UNUSED_UNLESS):
         if unused_families & 1 << index:
-            for name in patterns:
-                instance.inlinePatterns.deregister(name, strict=False)
+            for part in parts:
+                registry, name = part.split(":")
+                _REGISTRIES[registry](instance).deregister(name, strict=False)
     return instance
 
 
 class MarkdownRenderer:
     """Reused Python-Markdown instances (building one per text costs more than rendering),
     each without what the texts it renders give nothing to do: the abbr and def_list
-    extensions (_MAY_DEFINE) and the inline patterns that cannot match (_INLINE_FAMILIES).
-    Instances are made as texts need them: at most 512, a few dozen in practice."""
+    extensions (_MAY_DEFINE) and the parts that cannot act (_PARTS_UNUSED_UNLESS). Instances
+    are made as texts need them, up to MAX_INSTANCES."""
 
     def __init__(self) -> None:
         self._instances: dict[tuple[bool, int], markdown.Markdown] = {}
@@ -110,6 +133,8 @@ class MarkdownRenderer:
         if text.count("[") > MAX_BRACKETS or _DEEP_INDENT.search(text):
             return plain_paragraphs(text)
         key = (bool(_MAY_DEFINE.search(text)), _unused_families(text))
+        if key not in self._instances and len(self._instances) >= MAX_INSTANCES:
+            key = (True, 0)
         instance = self._instances.get(key)
         if instance is None:
             instance = self._instances[key] = _markdown(*key)

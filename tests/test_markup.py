@@ -1,6 +1,6 @@
-"""Markdown rendering: texts that give abbr and def_list nothing to do skip them, and texts that
-no inline pattern of a family can match skip that family, and both render exactly as with
-every extension and pattern."""
+"""Markdown rendering: texts that give abbr and def_list nothing to do skip them, texts that give
+a family of Python-Markdown's patterns and processors nothing to act on skip that family, and
+both render exactly as with every extension and every part."""
 
 from __future__ import annotations
 
@@ -24,12 +24,15 @@ lines = st.tuples(st.sampled_from(PREFIXES), st.sampled_from(CONTENTS), st.sampl
 texts = st.lists(lines, max_size=12).map("".join)
 
 
-# Texts as runs of what Python-Markdown's inline patterns and its normalization act on: every
-# pattern's characters, whole constructs they match, and the whitespace that becomes a line break.
+# Texts as runs of what Python-Markdown's patterns, processors and normalization act on: every
+# part's characters, whole constructs they match, line starts that open blocks, and the
+# whitespace that becomes a line break or an indentation.
 PIECES = [
-    *"ab :*_[]()!<>&;#`\\/.@|-\t\r\n\x02\x03", "  ", "  \n", " \t\n", "  \r\n", "\n\n", "    ",
+    *"ab :*_[]()!<>&;#`\\/.@|-+=~1\t\r\n\x02\x03", "  ", "  \n", " \t\n", "  \r\n", "\n\n", "    ", "\n    ",
     "https://x.example", "<https://x.example>", "<ops@x.example>", "![alt](i.png)", "[text](/a)", "[ref]", "[ref]: /r",
-    "&amp;", "&#35;", "&copy", "`code`", "``", "\\*", "\\[", "**bold**", "__b__", "*em*", "_em_", "<b>raw</b>", "<!-- c -->",
+    "&amp;", "&#35;", "&#35", "&copy", "`code`", "``", "\\*", "\\[", "**bold**", "__b__", "*em*", "_em_", "<b>raw</b>", "<!-- c -->",
+    "\n# Title", "\n===", "\n---", "\n***", "\n| a | b |\n|---|---|\n| 1 | 2 |", "\n> quoted", "\n- item", "\n+ item",
+    "\na|b\n-|-\n", "\n* item", "\n1. item", "\n```\nfenced\n```\n", "\n~~~\ntilde\n~~~\n", "\n<div>block</div>\n",
 ]
 pieced = st.lists(st.sampled_from(PIECES), max_size=24).map("".join)
 
@@ -78,8 +81,24 @@ def test_prose_is_rendered_without_the_patterns_it_cannot_use() -> None:
     renderer = MarkdownRenderer()
     renderer.render("We are investigating errors on the API.")
     renderer.render("Pushes fail: see [the docs](https://docs.example/) and `docker push`.")
-    patterns = [sorted(pattern.name for pattern in instance.inlinePatterns._priority) for instance in renderer._instances.values()]
-    assert patterns == [[], ["backtick", "link", "reference", "short_reference"]]
+    parts = [
+        (sorted(item.name for item in instance.inlinePatterns._priority), sorted(item.name for item in instance.parser.blockprocessors._priority))
+        for instance in renderer._instances.values()
+    ]
+    assert parts == [
+        ([], ["empty", "olist", "paragraph"]),
+        (["backtick", "link", "reference", "short_reference"], ["empty", "olist", "paragraph", "reference"]),
+    ]
+
+
+def test_a_renderer_keeps_a_bounded_number_of_instances() -> None:
+    renderer = MarkdownRenderer()
+    # Every combination of eight marks: 256 differently pruned texts.
+    marks = ["`", "\\", "[", "<", "&", "*", "|", "#"]
+    texts = ["word " + " ".join(mark for bit, mark in enumerate(marks) if combination & 1 << bit) for combination in range(256)]
+    for text in texts:
+        assert renderer.render(text) == markup.Markup(markup.sanitize_html(_with_every_extension(text))), text
+    assert len(renderer._instances) == markup.MAX_INSTANCES + 1
 
 
 def test_definitions_and_abbreviations_still_render_wherever_they_sit() -> None:
