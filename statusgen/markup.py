@@ -97,16 +97,25 @@ MAX_INSTANCES = 64
 text that would need one more is rendered by the instance that keeps every part."""
 
 
+_FAMILIES_OF_MARK = tuple(
+    (mark, sum(1 << index for index, (_, marks) in enumerate(_PARTS_UNUSED_UNLESS) if mark in marks))
+    for mark in dict.fromkeys(mark for _, marks in _PARTS_UNUSED_UNLESS for mark in marks)
+)
+"""Each mark of _PARTS_UNUSED_UNLESS once, with the families it lets act (as bits): a text is
+searched once per mark, not once per family."""
+_EVERY_FAMILY = (1 << len(_PARTS_UNUSED_UNLESS)) - 1
+
+
 def _unused_families(text: str) -> int:
     """The families of parts that cannot act on text (see _PARTS_UNUSED_UNLESS), as bits of
     their index there: 0 keeps every part."""
     if "\x02" in text or "\x03" in text:
         return 0
-    unused = 0
-    for index, (_, marks) in enumerate(_PARTS_UNUSED_UNLESS):
-        if not any(mark in text for mark in marks):
-            unused |= 1 << index
-    return unused
+    used = 0
+    for mark, families in _FAMILIES_OF_MARK:
+        if mark in text:
+            used |= families
+    return _EVERY_FAMILY & ~used
 
 
 def _markdown(every_extension: bool, unused_families: int) -> markdown.Markdown:
