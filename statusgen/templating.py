@@ -148,6 +148,7 @@ def make_environment(settings: Settings, language: Language = wording.ENGLISH) -
     )
     # newstyle: `_("... %(name)s", name=value)` escapes its values like any other output.
     environment.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+    environment.globals["gettext"] = _translated_once(language.translations)
     environment.globals["urls"] = urls
     environment.globals["language"] = language
     environment.globals["cached"] = partial(_cached, {})
@@ -191,6 +192,33 @@ def _cached(made: dict[tuple[Any, ...], Any], macro: jinja2.runtime.Macro, *argu
     if found is None:
         found = made[key] = macro(*arguments)
     return found
+
+
+def _translated_once(translations: Any) -> Callable[..., str]:
+    """jinja's newstyle gettext (what `_()` and `{% trans %}` call), with each string translated
+    and marked safe once per environment: a long history's pages say the same few dozen strings
+    hundreds of thousands of times, and jinja's own does both on every call. As jinja's, it
+    treats the translation as a format string even without variables ("%%" gives "%")."""
+    translated: dict[tuple[str, bool], str] = {}
+    formatted: dict[tuple[str, bool], str] = {}
+
+    def translate(key: tuple[str, bool]) -> str:
+        found = translated.get(key)
+        if found is None:
+            found = translated[key] = Markup(translations.gettext(key[0])) if key[1] else translations.gettext(key[0])
+        return found
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, string: str, /, **variables: Any) -> str:
+        key = (string, context.eval_ctx.autoescape)
+        if variables:
+            return translate(key) % variables
+        found = formatted.get(key)
+        if found is None:
+            found = formatted[key] = translate(key) % {}
+        return found
+
+    return gettext
 
 
 def _in(function: Callable[..., Any], language: Language, value: Any) -> Any:

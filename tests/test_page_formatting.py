@@ -108,3 +108,22 @@ def test_a_cached_macro_renders_once_per_page_and_arguments(tmp_path: Path):
     assert template.render(made=made, page="a") == "a:1 a:1 a:2 a:1 a:2 "
     assert template.render(made=made, page="b") == "b:1 b:1 b:2 b:1 b:2 "
     assert made == [("a", 1), ("a", 2), ("b", 1), ("b", 2)]
+
+
+def test_template_translations_are_jinjas_made_once(tmp_path: Path):
+    from statusgen.languages import Language, catalogue
+
+    german = make_environment(Settings(content_dir=tmp_path), Language("de", "de/"))
+    jinjas = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    jinjas.install_gettext_translations(catalogue("de"), newstyle=True)  # type: ignore[attr-defined]
+    sources = [
+        '{{ _("Today") }}', '{{ _("%(days)s days ago", days="<3>") }}', '{{ _("100%% <i>") }}',
+        "{% trans %}100%% <i>{% endtrans %}", '{% trans days="<3>" %}{{ days }} days ago{% endtrans %}',
+        '{% autoescape false %}{{ _("%(days)s days ago", days="<3>") }}{% endautoescape %}',
+    ]
+    for _ in range(2):  # translated once, then taken from memory: the same
+        for source in sources:
+            assert german.from_string(source).render() == jinjas.from_string(source).render(), source
+    assert german.from_string('{{ _("%(days)s days ago", days="<3>") }}').render() == "vor &lt;3&gt; Tagen"
+    with pytest.raises(ValueError, match="incomplete format"):
+        german.from_string('{{ _("100%") }}').render()
