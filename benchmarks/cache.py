@@ -138,24 +138,30 @@ def main() -> None:
             shutil.copytree(root_fresh / "content" / "incidents", root / "content" / "incidents")
             shutil.rmtree(root_fresh)
         size = folder_size(cache)
-        rows = [("floor (minimal.py)", median_run(floor)), ("floor, every record", median_run(floor_all)),
-                ("no cache", median_run(nocache)), ("cold (empty cache)", median_run(cold)),
-                ("warm, empty site folder", median_run(warm_empty)), ("warm (no change)", median_run(warm))]
-        rows += [(f"after: {label}", median_run(runs)) for label, runs in after.items()]
+        rows = [("floor (minimal.py)", floor), ("floor, every record", floor_all), ("no cache", nocache),
+                ("cold (empty cache)", cold), ("warm, empty site folder", warm_empty), ("warm (no change)", warm)]
+        rows += [(f"after: {label}", runs) for label, runs in after.items()]
         print(f"N = {arguments.count:,}, medians of {arguments.repeat}")
-        print(f"{'build':<26}{'seconds':>9}{'peak MB':>9}{'/ cold':>8}{'/ floor':>9}")
-        for label, run in rows:
+        print(f"{'build':<26}{'seconds':>9}{'peak MB':>9}{'/ cold':>8}{'/ floor':>9}  each round")
+        for label, runs in rows:
+            run = median_run(runs)
             print(f"{label:<26}{run.seconds:>9.2f}{run.peak_mb:>9.0f}{run.seconds / median_run(cold).seconds:>8.2f}"
-                  f"{run.seconds / median_run(floor).seconds:>9.2f}")
+                  f"{run.seconds / median_run(floor).seconds:>9.2f}  {', '.join(f'{each.seconds:.2f}' for each in runs)}")
         print(f"cache size: {size / 1e6:.0f} MB in {sum(1 for path in cache.rglob('*') if path.is_file()):,} files "
               f"(the site: {folder_size(root / 'out') / 1e6:.0f} MB)")
         worst_edit = max(median_run(runs).seconds for runs in after.values()) / median_run(cold).seconds
-        peak = max(run.peak_mb for _, run in rows[2:])
+        peak = max(run.peak_mb for _, runs in rows[2:] for run in runs)
         print(f"targets: rebuild after an edit {worst_edit:.0%} of cold (10%); cold {median_run(cold).seconds / median_run(floor).seconds:.2f}x "
               f"the floor (1.0x), without cache {median_run(nocache).seconds / median_run(floor).seconds:.2f}x; peak {peak:.0f} MB (500 MB)")
         print(f"the floor renders the incidents only; against one that renders every record's Markdown, as a build must: "
               f"cold {median_run(cold).seconds / median_run(floor_all).seconds:.2f}x, "
               f"without cache {median_run(nocache).seconds / median_run(floor_all).seconds:.2f}x")
+        # This machine's speed drifts from one minute to the next: each round's builds against
+        # the floor and the cold build of the same round, run minutes apart rather than many.
+        rounds = range(arguments.repeat)
+        print("each round: cold / floor " + ", ".join(f"{cold[index].seconds / floor[index].seconds:.2f}x" for index in rounds)
+              + "; slowest rebuild after an edit / cold "
+              + ", ".join(f"{max(runs[index].seconds for runs in after.values()) / cold[index].seconds:.0%}" for index in rounds))
         if not arguments.no_serve:
             latencies = serve_latency(root, arguments.repeat)
             print(f"serve, record saved to page served: median {statistics.median(latencies):.2f} s "

@@ -157,5 +157,5 @@ def test_the_cache_benchmark_runs_its_edits_and_prints_every_figure(tmp_path: Pa
                             capture_output=True, text=True, timeout=600, env={**__import__("os").environ, "TMPDIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr[-2000:]
     for row in ("floor (minimal.py)", "no cache", "cold (empty cache)", "warm (no change)", "after: open an incident",
-                "after: post an update", "after: fix an old title", "cache size:", "targets:"):
+                "after: post an update", "after: fix an old title", "cache size:", "targets:", "each round: cold / floor"):
         assert row in result.stdout, row
