@@ -130,6 +130,31 @@ def test_serve_previews_the_site(tmp_path: Path) -> None:
         stop(server)
 
 
+def test_serve_stopped_by_sigterm_cleans_up_as_on_ctrl_c(tmp_path: Path) -> None:
+    # A process manager or a container stops with SIGTERM: the preview MkDocs built in a
+    # temporary folder, and the section's own folder, must go as they do on Ctrl-C.
+    root = tmp_path / "preview"
+    shutil.copytree(FIXTURES / "authoring_site", root)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "statusgen"), "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "TMPDIR": str(temporary)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        assert "Acme Status" in _fetch(f"http://127.0.0.1:{port}/", server, deadline=time.monotonic() + 60)
+        assert sorted(path.name.split("_")[0].split("-serve-")[0] for path in temporary.iterdir()) == ["mkdocs", "statusgen"]
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=15)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    assert server.returncode == 0, server.stderr.read().decode()[-2000:] if server.stderr else ""
+    assert list(temporary.iterdir()) == []
+
+
 def test_serve_rebuilds_when_a_mounted_record_changes(tmp_path: Path) -> None:
     root = docs_site(tmp_path / "live", "mkdocs")
     port = free_port()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -291,9 +292,31 @@ def serve_command(config_file: str, dev_addr: str, cache_dir: str | None, no_cac
     """Live preview: rebuild on every change to records, templates or mkdocs.yml."""
     from mkdocs.commands.serve import serve
 
-    with user_errors(), chosen_cache(cache_dir, no_cache):
+    with user_errors(), chosen_cache(cache_dir, no_cache), _terminated_as_interrupted():
         load_site_config(config_file)
         serve(config_file=config_file, dev_addr=dev_addr, livereload=True, watch=[])
+
+
+@contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """`serve` stopped by SIGTERM (`kill`, a process manager, a container stopping) shuts down
+    as on Ctrl-C, which MkDocs handles: it then removes the preview it built in a temporary
+    folder, and statusgen its section's folder. SIGTERM's default action left both behind,
+    160 MB for a long history, at every stop."""
+    owner = os.getpid()
+
+    def interrupt(signum: int, frame: object) -> None:
+        if os.getpid() != owner:  # a forked worker or child: it ends as SIGTERM would end it
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.command("schema")
