@@ -6,13 +6,17 @@ Netlify's own parser (@netlify/headers-parser, for_regexp): `*` as a whole segme
 optional catch-all, `:name` one segment, and a trailing slash is optional. Cloudflare Pages
 reads the same file with a literal slash before `*`, and joins the values of a header that
 several matching rules set; Netlify keeps one. `headers_for_path` answers as either host.
+Text (HTML, CSS, JSON, XML) goes gzipped to a client that accepts it, as both hosts send it.
 Everything listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -79,6 +83,10 @@ def headers_for_path(rules: list[HeaderRule], path: str, host: str = "netlify") 
     return found
 
 
+COMPRESSED_TYPES = frozenset({"application/json", "application/xml", "application/javascript", "image/svg+xml"})
+"""Besides text/*, what the hosts compress."""
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """A site's files, 404.html for what is missing, and the `_headers` of its root."""
 
@@ -96,7 +104,32 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if self.path.split("?", 1)[0].rstrip("/").endswith("/_headers"):
             self.send_error(404)  # the hosts read it; they never serve it
             return None
-        return super().send_head()
+        compressed = self._compressed()
+        return compressed if compressed is not None else super().send_head()
+
+    def _compressed(self) -> io.BytesIO | None:
+        """A text file gzipped for a client that accepts it, as Netlify and Cloudflare serve
+        one (a browser test then loads what readers load); None leaves the file to the server."""
+        if "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return None
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return None  # the server redirects to the folder's URL
+            path = os.path.join(path, "index.html")
+        kind = self.guess_type(path)
+        if not os.path.isfile(path) or not (kind.startswith("text/") or kind in COMPRESSED_TYPES):
+            return None
+        with open(path, "rb") as file:
+            body = gzip.compress(file.read(), 6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", kind if "charset" in kind or not kind.startswith("text/") else kind + "; charset=utf-8")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(int(os.path.getmtime(path))))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory) / "404.html"
