@@ -7,12 +7,15 @@ the same state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from functools import partial
 
 from . import settled
-from .measured import measure
+from .measured import Figures, measure
 from .models import ComponentStatus, Impact, Incident, Maintenance, MaintenanceStatus, worst_status
+from .parallel import Beside
 from .prices import price_schedule, upcoming_prices
 from .public_view import as_of
 from .records import Records
@@ -67,7 +70,7 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
     component_status = current_statuses(component_ids, open_incidents, active, now)
     indicator = overall_indicator(component_status.values(), open_incidents, bool(active))
     window = uptime_window(now, settings.uptime_days)
-    figures = measure(records, window, settings.uptime_months, now)
+    figures = _figures(loaded, records, window, settings.uptime_months, now)
     return SiteState(
         now=now,
         public=records,
@@ -92,6 +95,49 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
         incidents_by_component=_incidents_by_component(component_ids, records.incidents),
         upcoming_prices=upcoming_prices(price_schedule(records.announcements), now),
     )
+
+
+_ahead: tuple[tuple[Records, tuple[date, date], int, datetime], Beside[Figures]] | None = None
+"""The arguments of the uptime figures being counted ahead (see measuring_ahead), and the
+child counting them."""
+
+
+@contextmanager
+def measuring_ahead(loaded: Records, settings: Settings, now: datetime) -> Iterator[None]:
+    """Within: the uptime figures that derive_state(loaded, settings, now) counts are counted
+    by a forked child, starting here, on the second core.
+
+    Every component's timeline is merged from the whole history and tallied by day and month
+    (measured.py): a tenth of a warm build of 10,000 incidents. `statusgen build` has them
+    counted while MkDocs reads its configuration and lists its files, which no record
+    decides. Only the same records (the same object), settings and now take the child's
+    figures; anything else counts its own, as does a short history (parallel.Beside)."""
+    global _ahead
+    now = now.astimezone(timezone.utc)
+    window = uptime_window(now, settings.uptime_days)
+    months = settings.uptime_months
+    with Beside(partial(_public_figures, loaded, window, months, now), meanwhile=len(loaded.incidents)) as child:
+        if not child.forked:
+            yield
+            return
+        _ahead = ((loaded, window, months, now), child)
+        try:
+            yield
+        finally:
+            _ahead = None
+
+
+def _public_figures(loaded: Records, window: tuple[date, date], calendar_months: int, now: datetime) -> Figures:
+    return measure(as_of(loaded, now), window, calendar_months, now)
+
+
+def _figures(loaded: Records, public: Records, window: tuple[date, date], calendar_months: int, now: datetime) -> Figures:
+    """measure(public, ...), from the child counting them ahead when it counts these."""
+    if _ahead is not None:
+        (ahead_records, *ahead_arguments), child = _ahead
+        if ahead_records is loaded and ahead_arguments == [window, calendar_months, now]:
+            return child.result()
+    return measure(public, window, calendar_months, now)
 
 
 def current_statuses(

@@ -130,6 +130,17 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         settings = self.settings
         assert settings is not None
+        # MkDocs' files first: `statusgen build` counts the uptime figures on the other core
+        # meanwhile (derive.measuring_ahead), and the site's outputs want them next.
+        for file in _records_among(settings.content_dir, files):
+            files.remove(file)
+        theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
+        for file in [file for file in files if _is_notify_template(file, theme_folders)]:
+            files.remove(file)  # message templates of `statusgen notify`, not files of the site
+        # The theme's copy of the stylesheet source is published fingerprinted, by its content, instead.
+        source = files.get_file_from_path(STYLESHEET_TEMPLATE)
+        if source is not None and _from_theme(source, config):
+            files.remove(source)
         try:
             # "Now" is decided here, at the edge, as MkDocs decides it for its own outputs:
             # SOURCE_DATE_EPOCH (which `statusgen build --now` sets), else the clock.
@@ -142,16 +153,6 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         # A build that links pages released it as soon as it had checked them (cache/published.py).
         release_retired_site()
         self._fragments = {}  # under serve the plugin lives across rebuilds: no page of the last one stays
-        records = _records_among(settings.content_dir, files)
-        for file in records:
-            files.remove(file)
-        theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
-        for file in [file for file in files if _is_notify_template(file, theme_folders)]:
-            files.remove(file)  # message templates of `statusgen notify`, not files of the site
-        # The theme's copy of the stylesheet source is published fingerprinted, by its content, instead.
-        source = files.get_file_from_path(STYLESHEET_TEMPLATE)
-        if source is not None and _from_theme(source, config):
-            files.remove(source)
         if not settings.standalone:
             # The other theme's sitemap already lists every page, statusgen's included.
             outputs = [output for output in outputs if output.path != urls.SITEMAP]

@@ -6,11 +6,12 @@ import multiprocessing
 import os
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from statusgen import parallel
+from statusgen import derive, parallel
 from statusgen.loader import load_records
 from statusgen.pipeline import build_outputs
 from statusgen.settings import Settings
@@ -89,6 +90,35 @@ def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.Mo
     forked = build_outputs(records, settings, NOW)
     assert [output.path for output in forked] == [output.path for output in serial]
     assert all(a == b for a, b in zip(forked, serial, strict=True))
+
+
+def test_uptime_figures_counted_ahead_are_those_counted_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`statusgen build` has the figures counted by a child while MkDocs starts; the state
+    derived from them is the one derived without, and nothing is counted twice here."""
+    root = generate(120, tmp_path)
+    records = load_records(root / "content")
+    settings = Settings(content_dir=root / "content", site_name="Bench", site_url="https://status.example.com/", uptime_months=24)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 20)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    counted_here: list[int] = []
+    measure = derive.measure
+
+    def counting(*arguments):
+        counted_here.append(os.getpid())  # a child's list is its own: only this process's calls show
+        return measure(*arguments)
+
+    monkeypatch.setattr(derive, "measure", counting)
+    alone = derive.derive_state(records, settings, NOW)
+    assert counted_here == [os.getpid()]
+    with derive.measuring_ahead(records, settings, NOW):
+        ahead = derive.derive_state(records, settings, NOW)
+        assert counted_here == [os.getpid()]  # the child's
+        # Other records, or another now, are counted here: the child counts one derivation's.
+        later = derive.derive_state(records, settings, NOW + timedelta(days=40))
+        assert counted_here == [os.getpid()] * 2
+        assert later.uptime != ahead.uptime
+    assert ahead == alone
+    assert ahead.component_history and ahead.component_history == alone.component_history
 
 
 def test_parallel_build_in_three_languages_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

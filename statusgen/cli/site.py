@@ -9,7 +9,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -24,6 +24,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from ..cache.published import CheckedAndLinked, check_and_link, checked_ahead, forget_published, record_published
 from ..cache.store import TAG_FILE, CacheStore
 from ..clock import NowError, resolve_now
+from ..derive import measuring_ahead
 from ..errors import ContentError
 from ..languages import Language
 from ..parallel import Beside
@@ -108,11 +109,15 @@ def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin, building: b
     return load_records_once(settings.content_dir, settings.languages, cache_dir)
 
 
-def building_what_was_validated(config: MkDocsConfig, plugin: StatusgenPlugin, records: Records) -> AbstractContextManager[None]:
+@contextmanager
+def building_what_was_validated(config: MkDocsConfig, plugin: StatusgenPlugin, records: Records, now: datetime) -> Iterator[None]:
     """The plugin builds the records validated_records just checked, without reading the
-    history again (record_memo.held)."""
+    history again (record_memo.held), as of `now`; their uptime figures are counted on the
+    other core meanwhile, while MkDocs starts (derive.measuring_ahead)."""
     settings = settings_from_config(config, plugin.config)
-    return held(settings.content_dir, settings.languages, settings.cache_dir, records)
+    with held(settings.content_dir, settings.languages, settings.cache_dir, records), \
+            measuring_ahead(records, settings, now):
+        yield
 
 
 def cache_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -235,7 +240,7 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
         with publishing_to(target, config, plugin):
             records = validated_records(config, plugin, building=True)  # every problem reported cleanly, before MkDocs starts
             with staged_site(target) as staging, source_date_epoch(build_now), \
-                    building_what_was_validated(config, plugin, records):
+                    building_what_was_validated(config, plugin, records, build_now):
                 config.site_dir = str(staging)  # the config was read once; only where it builds changes
                 mkdocs_build.build(config)
         record_published()  # now that the site is in place: what the next build may link from it
