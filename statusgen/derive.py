@@ -105,22 +105,24 @@ child counting them."""
 @contextmanager
 def measuring_ahead(loaded: Records, settings: Settings, now: datetime) -> Iterator[None]:
     """Within: the uptime figures that derive_state(loaded, settings, now) counts are counted
-    by a forked child, starting here, on the second core.
+    by a forked child on the second core, started here unless one already counts them.
 
     Every component's timeline is merged from the whole history and tallied by day and month
-    (measured.py): a tenth of a warm build of 10,000 incidents. `statusgen build` has them
-    counted while MkDocs reads its configuration and lists its files, which no record
-    decides. Only the same records (the same object), settings and now take the child's
-    figures; anything else counts its own, as does a short history (parallel.Beside)."""
+    (measured.py): a tenth of a warm build of 10,000 incidents. A build has them counted
+    while MkDocs reads its configuration and lists its files, which no record decides. Only
+    the same records (the same object), settings and now take the child's figures; anything
+    else counts its own, as does a short history (parallel.Beside)."""
     global _ahead
     now = now.astimezone(timezone.utc)
-    window = uptime_window(now, settings.uptime_days)
-    months = settings.uptime_months
-    with Beside(partial(_public_figures, loaded, window, months, now), meanwhile=len(loaded.incidents)) as child:
+    arguments = (uptime_window(now, settings.uptime_days), settings.uptime_months, now)
+    if _counted_ahead(loaded, *arguments) is not None:
+        yield
+        return
+    with Beside(partial(_public_figures, loaded, *arguments), meanwhile=len(loaded.incidents)) as child:
         if not child.forked:
             yield
             return
-        _ahead = ((loaded, window, months, now), child)
+        _ahead = ((loaded, *arguments), child)
         try:
             yield
         finally:
@@ -131,13 +133,17 @@ def _public_figures(loaded: Records, window: tuple[date, date], calendar_months:
     return measure(as_of(loaded, now), window, calendar_months, now)
 
 
+def _counted_ahead(loaded: Records, window: tuple[date, date], calendar_months: int, now: datetime) -> Beside[Figures] | None:
+    """The child counting these figures, if one does."""
+    if _ahead is None or _ahead[0][0] is not loaded or _ahead[0][1:] != (window, calendar_months, now):
+        return None
+    return _ahead[1]
+
+
 def _figures(loaded: Records, public: Records, window: tuple[date, date], calendar_months: int, now: datetime) -> Figures:
-    """measure(public, ...), from the child counting them ahead when it counts these."""
-    if _ahead is not None:
-        (ahead_records, *ahead_arguments), child = _ahead
-        if ahead_records is loaded and ahead_arguments == [window, calendar_months, now]:
-            return child.result()
-    return measure(public, window, calendar_months, now)
+    """measure(public, ...), from the child counting them ahead when one counts these."""
+    child = _counted_ahead(loaded, window, calendar_months, now)
+    return child.result() if child is not None else measure(public, window, calendar_months, now)
 
 
 def current_statuses(

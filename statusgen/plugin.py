@@ -1,7 +1,8 @@
 """The MkDocs plugin: thin glue between MkDocs' events and statusgen's core.
 
 on_config turns the `statusgen` block of mkdocs.yml into Settings and wires the theme;
-on_files loads the records, builds every output and hands them to MkDocs as generated files.
+on_pre_build loads the records; on_files builds every output from them and hands them to
+MkDocs as generated files.
 With statusgen's own theme the pages are complete HTML, copied as they are (cheap: no
 MkDocs page per incident). Under any other theme each page becomes a generated Markdown page
 kept out of the nav, whose content is swapped for statusgen's HTML, so the site's own theme
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import ExitStack
 from dataclasses import replace
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Any, ClassVar
@@ -29,14 +32,17 @@ from . import settled, urls
 from .cache.published import place_linked_ahead
 from .cache.store import CACHE_FOLDER
 from .clock import NowError, resolve_now
+from .derive import measuring_ahead
 from .errors import ContentError
 from .headers import site_page_policy
 from .languages import default_language, language_problems
 from .loader import RECORD_FOLDERS, is_record_relative
 from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
-from .pipeline import build_site, load_publishers_libraries
+from .pipeline import build_outputs, load_publishers_libraries
 from .publish.stylesheet import STYLESHEET_TEMPLATE, Stylesheet, load_stylesheet
+from .record_memo import load_records_once
+from .records import Records
 from .served_section import ServedSection, write_files
 from .settings import Settings
 from .swap import release_retired_site
@@ -97,6 +103,10 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         """Under `serve`: the inotify observer of the records' folder, if it has one (watching.py)."""
         self._pages: dict[str, OutputFile] = {}
         """A build with statusgen's theme: the section's HTML pages, written once MkDocs is done."""
+        self._loaded: tuple[Records, datetime] | None = None
+        """The records of the build under way and its "now", from on_pre_build to on_files."""
+        self._ahead = ExitStack()
+        """What on_pre_build set to work on the other core for the build under way."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Under `serve` MkDocs injects its reload script into every page: only then may the
@@ -127,11 +137,37 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             config.extra_css.append(self.settings.prefix + self._stylesheet.path)
         return config
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
         settings = self.settings
         assert settings is not None
-        # MkDocs' files first: `statusgen build` counts the uptime figures on the other core
-        # meanwhile (derive.measuring_ahead), and the site's outputs want them next.
+        self._ahead.close()  # a build that failed before on_files left its child behind
+        try:
+            # "Now" is decided here, at the edge and once per build, as MkDocs decides it for
+            # its own outputs: SOURCE_DATE_EPOCH (which `statusgen build --now` sets), else the clock.
+            now = resolve_now()
+            records = load_records_once(settings.content_dir, settings.languages, settings.cache_dir)
+        except ContentError as error:
+            raise PluginError(error.report()) from None
+        except NowError as error:
+            raise PluginError(str(error)) from None
+        self._loaded = (records, now)
+        if not self._serving:
+            # Before MkDocs lists its files, which no record decides: the figures that take
+            # the whole history are counted on the other core meanwhile. Not under `serve`,
+            # whose derivations keep settled incidents' timelines from one save to the next
+            # (settled.py): a child cannot hand them back, and counting every one of them
+            # again took it longer than the serving process takes to count them itself.
+            self._ahead.enter_context(measuring_ahead(records, settings, now))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._loaded = None
+        self._ahead.close()
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        settings = self.settings
+        assert settings is not None and self._loaded is not None
+        # MkDocs' files first: the uptime figures are still being counted on the other core
+        # (on_pre_build), and the site's outputs want them next.
         for file in _records_among(settings.content_dir, files):
             files.remove(file)
         theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
@@ -141,14 +177,14 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         source = files.get_file_from_path(STYLESHEET_TEMPLATE)
         if source is not None and _from_theme(source, config):
             files.remove(source)
+        records, now = self._loaded
         try:
-            # "Now" is decided here, at the edge, as MkDocs decides it for its own outputs:
-            # SOURCE_DATE_EPOCH (which `statusgen build --now` sets), else the clock.
-            outputs = build_site(settings, resolve_now())
+            outputs = build_outputs(records, settings, now)
         except ContentError as error:
             raise PluginError(error.report()) from None
-        except NowError as error:
-            raise PluginError(str(error)) from None
+        finally:
+            self._loaded = None
+            self._ahead.close()
         # No page is checked in the last site after this: the site before it may go (swap.py).
         # A build that links pages released it as soon as it had checked them (cache/published.py).
         release_retired_site()

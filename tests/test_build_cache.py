@@ -24,8 +24,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
 
-from statusgen import loader, parallel, record_memo, settled, templating
+from statusgen import derive, loader, parallel, record_memo, settled, templating
 from statusgen.cache import file_digests, store
 from statusgen.cache import outputs as kept_outputs
 from statusgen.cache import pages as page_cache
@@ -682,6 +684,28 @@ def test_concurrent_builds_in_one_folder_share_the_cache_safely(tmp_path: Path) 
             assert tree(tmp_path / f"out-{round_}-{n}") == tree(reference)
     leftovers = [path for path in (tmp_path / ".statusgen-cache").rglob(".tmp-*")]
     assert not leftovers
+
+
+def test_every_kind_of_build_counts_the_uptime_figures_on_the_other_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The plugin reads the records before MkDocs lists its files and has the figures counted
+    # meanwhile (derive.measuring_ahead): under `statusgen build`, whose child it reuses, as
+    # under MkDocs' own build (and serve). The site is the one built without any child.
+    write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 2, day != 3) for day in range(12)})
+    config = str(write_config(tmp_path))
+    now = ["--now", "2021-10-20T12:00:00Z"]
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    assert CliRunner().invoke(main, ["build", "-q", "-f", config, "--no-cache", "--site-dir", str(tmp_path / "serial"), *now]).exit_code == 0
+    fork_every_child(monkeypatch)
+    counted_here: list[int] = []
+    measure = derive.measure
+    # A child's calls land in its own copy of the list: only this process's show.
+    monkeypatch.setattr(derive, "measure", lambda *arguments: counted_here.append(os.getpid()) or measure(*arguments))
+    assert CliRunner().invoke(main, ["build", "-q", "-f", config, "--site-dir", str(tmp_path / "cli"), *now]).exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2021, 10, 20, 12, tzinfo=timezone.utc).timestamp())))
+    mkdocs_build.build(load_config(config, site_dir=str(tmp_path / "mkdocs")))
+    assert counted_here == []
+    assert tree(tmp_path / "cli") == tree(tmp_path / "serial")
+    assert tree(tmp_path / "mkdocs") == tree(tmp_path / "serial")
 
 
 def tree(folder: Path) -> dict[str, bytes]:
