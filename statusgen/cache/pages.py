@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import operator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
@@ -183,26 +184,13 @@ class Plain:
         """The models described, by id (each kept, so that its id stays its own)."""
 
     def __call__(self, value: Any) -> Any:
+        # What to do with a value depends on its class alone: chosen once per class (a page's
+        # key describes about ten values, and a build has tens of thousands of pages).
         kind = type(value)
-        if kind is str or kind is int or kind is bool or kind is float or value is None:
-            return value
-        if isinstance(value, BaseModel):
-            return self._model(value)
-        if kind is list or kind is tuple:
-            return [self(item) for item in value]
-        if isinstance(value, dict):
-            return [[self(key), self(item)] for key, item in value.items()]
-        if isinstance(value, Enum):
-            return [kind.__qualname__, value.value]
-        if isinstance(value, str):
-            return [kind.__qualname__, str(value), self(getattr(value, "__dict__", {}))]
-        if isinstance(value, (list, tuple)):
-            return [kind.__qualname__, [self(item) for item in value]]
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            if _only_figures(kind):
-                return [kind.__qualname__, value]  # to_json writes every field of it as it is
-            return [kind.__qualname__, {field.name: self(getattr(value, field.name)) for field in dataclasses.fields(value)}]
-        return value  # dates, times, durations, decimals, paths: to_json writes them; anything else it refuses
+        describe = _DESCRIBE.get(kind)
+        if describe is None:
+            describe = _DESCRIBE[kind] = _describer(kind)
+        return describe(self, value)
 
     def _model(self, model: BaseModel) -> str:
         known = self.models.get(id(model)) or self._known.get(id(model))
@@ -216,6 +204,64 @@ class Plain:
         described = digest.hexdigest()
         self.models[id(model)] = (model, described)
         return described
+
+
+def _as_it_is(plain: Plain, value: Any) -> Any:
+    return value  # str, numbers, None; dates, times, durations, decimals, paths: to_json writes them; anything else it refuses
+
+
+def _items(plain: Plain, value: Any) -> Any:
+    return [plain(item) for item in value]
+
+
+def _pairs(plain: Plain, value: Any) -> Any:
+    return [[plain(key), plain(item)] for key, item in value.items()]
+
+
+def _enum(plain: Plain, value: Any) -> Any:
+    return [type(value).__qualname__, value.value]
+
+
+def _marked_string(plain: Plain, value: Any) -> Any:
+    return [type(value).__qualname__, str(value), plain(getattr(value, "__dict__", {}))]
+
+
+def _sequence_of_a_class(plain: Plain, value: Any) -> Any:
+    return [type(value).__qualname__, [plain(item) for item in value]]
+
+
+def _figures(plain: Plain, value: Any) -> Any:
+    return [type(value).__qualname__, value]  # to_json writes every field of it as it is
+
+
+def _dataclass(plain: Plain, value: Any) -> Any:
+    return [type(value).__qualname__, {field.name: plain(getattr(value, field.name)) for field in dataclasses.fields(value)}]
+
+
+def _describer(kind: type) -> Callable[[Plain, Any], Any]:
+    """How Plain describes a value of this class (in the order the checks must be made: an
+    enum of strings is an enum, a dataclass class itself is no dataclass instance)."""
+    if kind in (str, int, bool, float, type(None)):
+        return _as_it_is
+    if issubclass(kind, BaseModel):
+        return Plain._model
+    if kind is list or kind is tuple:
+        return _items
+    if issubclass(kind, dict):
+        return _pairs
+    if issubclass(kind, Enum):
+        return _enum
+    if issubclass(kind, str):
+        return _marked_string
+    if issubclass(kind, (list, tuple)):
+        return _sequence_of_a_class
+    if dataclasses.is_dataclass(kind) and not issubclass(kind, type):
+        return _figures if _only_figures(kind) else _dataclass
+    return _as_it_is
+
+
+_DESCRIBE: dict[type, Callable[[Plain, Any], Any]] = {}
+"""Class -> how Plain describes its values (_describer)."""
 
 
 def _same(before: Any, now: Any) -> bool:
