@@ -2,8 +2,9 @@
 
 load and validate (loader) -> the site as of now (derive_state: the public view of the
 records and every figure) -> render pages, feeds, API, calendar, badges, schemas, sitemap.
-`build_site` is the whole build; the MkDocs plugin calls it (under `statusgen build` as under
-plain `mkdocs build`), and the stages receive immutable values and return new ones.
+`build_site` is the whole build: the records loaded, then `build_outputs`; the MkDocs plugin
+runs these two halves at two of MkDocs' events (under `statusgen build` as under plain
+`mkdocs build`: plugin.py), and the stages receive immutable values and return new ones.
 """
 
 from __future__ import annotations
