@@ -18,12 +18,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGES = ("front", "incident", "postmortem", "pricing", "uptime", "sla", *(f"front-{language}" for language in OTHER_LANGUAGES))
 MINIMUM = {"accessibility": 1.0, "performance": 0.95, "best-practices": 0.95, "seo": 0.90}
-HEAVY_PAGES = {"uptime": (0.90, 8_500)}
+HEAVY_PAGES = {"uptime": (0.75, 8_500)}
 """Pages held to a lower performance score, and the most elements they may have instead. The
 uptime page is a calendar of every month of every component's and group's year (88 months,
-8,226 elements on the example site): with its CPU slowdown calibrated to this project's
-slowest CI hosts it scored 0.88 to 0.95 run by run (0.99 on a faster one); the element count
-is what the page controls, and it may not grow."""
+8,226 elements on the example site): on this project's CI hosts its score is mostly their
+speed of the moment, 0.71 to 0.98 over 13 runs of one session at CPU slowdowns of 1.6 to 4x
+calibrated as below (a median of five 0.86; 0.99 in a session on a faster host). The element
+count is what the page controls, measured exactly, and it may not grow."""
 
 
 def _lighthouse(url: str, report: Path, cpu_slowdown: float | None = None) -> dict[str, object]:
