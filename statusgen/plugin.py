@@ -160,6 +160,10 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             self._ahead.enter_context(measuring_ahead(records, settings, now))
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._end_build()
+
+    def _end_build(self) -> None:
+        """The build under way is over: its records let go, its child on the other core stopped."""
         self._loaded = None
         self._ahead.close()
 
@@ -183,8 +187,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         except ContentError as error:
             raise PluginError(error.report()) from None
         finally:
-            self._loaded = None
-            self._ahead.close()
+            self._end_build()
         # No page is checked in the last site after this: the site before it may go (swap.py).
         # A build that links pages released it as soon as it had checked them (cache/published.py).
         release_retired_site()
