@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +239,52 @@ def test_killed_while_sending_then_rerun_loses_nothing_and_repeats_at_most_the_o
                 "[Status] Resolved: API errors", "[Status] Post-mortem: API errors"]
     assert titles == expected[:3] + expected[2:]  # the one in flight at the kill, twice; the rest once
     json.loads((tmp_path / "notify-state.json").read_text())  # whole, whatever the moment of the kill
+
+
+def test_two_runs_at_once_take_turns_and_send_each_message_once(tmp_path):
+    with http_receiver() as http:
+        config = make_site(tmp_path, [{"id": "ops", "type": "apprise", "url": f"json://127.0.0.1:{http.port}/slow"}])
+        assert run(config, "--now", BEFORE).exit_code == 0
+        http.hold["/slow"] = 1  # the first run is held while it sends its second message
+        command = [sys.executable, "-c", "from statusgen.cli import main; main()", "notify", "-f", str(config), "--now", AFTER]
+        first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        second = None
+        try:
+            assert http.held.wait(120), "the second message never arrived"
+            second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            waiting = _lines_until(second, "another statusgen notify is running; waiting for it to finish")
+            assert second.poll() is None, waiting  # it waits rather than read the state the first is writing
+            http.release.set()
+            first_output = first.communicate(timeout=120)[0]
+            second_output = "".join(waiting) + second.communicate(timeout=120)[0]
+        finally:
+            for process in (first, second):
+                if process is not None and process.poll() is None:
+                    process.kill()
+    assert first.returncode == 0, first_output
+    assert second.returncode == 0, second_output
+    assert "ops: sent 4 message(s)" in first_output
+    assert "Nothing to send." in second_output  # it read what the first had sent
+    titles = [post["title"] for post in http.json("/slow")]
+    assert titles == ["[Status] Pricing: Team price change", "[Status] Investigating: API errors",
+                      "[Status] Resolved: API errors", "[Status] Post-mortem: API errors"]
+
+
+def _lines_until(process: subprocess.Popen[str], text: str, seconds: float = 120) -> list[str]:
+    """The lines a process prints up to one holding `text` (read in a thread: a deadline)."""
+    lines: list[str] = []
+    found = threading.Event()
+
+    def read() -> None:
+        for line in process.stdout or ():
+            lines.append(line)
+            if text in line:
+                found.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    assert found.wait(seconds), "".join(lines)
+    return lines
 
 
 def test_dry_run_shows_every_message_sends_and_writes_nothing_and_needs_no_secrets(tmp_path):

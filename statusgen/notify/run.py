@@ -29,6 +29,7 @@ from .secrets import Redactor, expand, missing_variables
 from .senders import AppriseSender, DeliveryError, EmailSender, Sender, WebhookSender
 from .state_file import NotifyState, read_state, write_state
 from .texts import TextMaker
+from .turns import one_run_at_a_time
 
 OK, FAILED, BAD_CONFIGURATION = 0, 1, 2
 
@@ -63,18 +64,22 @@ def check_channels(config: NotifyConfig, only: Sequence[str]) -> None:
 def notify(site: Site, only: Sequence[str], dry_run: bool, environ: Mapping[str, str], echo: Echo, warn: Echo) -> int:
     """Run notify once; returns the exit code. Raises NotifyConfigError (nothing sent)."""
     check_channels(site.config, only)
-    state = read_state(site.state_path)
     public = as_of(site.loaded, site.now)
-    decided = plan(public, state, site.config, site.now, only)
     texts = TextMaker(site.settings, public, site.now)
     if dry_run:
-        _show(decided, site, texts, echo)
+        _show(plan(public, read_state(site.state_path), site.config, site.now, only), site, texts, echo)
         return OK
     redactor = Redactor()
     channels = _ready_channels(site.config, only, environ, redactor)
     senders = {channel.id: _sender(channel, site, texts) for channel in channels}
-    state = _record_baselines(decided, state, site, echo)
-    failed = _deliver(decided, state, senders, site, echo, lambda line: warn(redactor(line)))
+    # From reading the state to its last write, alone: a run started meanwhile then reads
+    # what this one sent (turns.py).
+    with one_run_at_a_time(site.state_path, lambda: warn(f"{site.state_path}: another statusgen notify is running; "
+                                                          "waiting for it to finish")):
+        state = read_state(site.state_path)
+        decided = plan(public, state, site.config, site.now, only)
+        state = _record_baselines(decided, state, site, echo)
+        failed = _deliver(decided, state, senders, site, echo, lambda line: warn(redactor(line)))
     return FAILED if failed else OK
 
 
