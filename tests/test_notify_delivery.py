@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from statusgen.cli import main
 
 from notify_receivers import HttpReceiver, certificates, http_receiver, smtp_receiver
-from sites.files import write_config, write_site
+from sites.files import replace, write_config, write_site
 from test_statuspage_api import (
     AFFECTED,
     COMPONENT_STATUS,
@@ -285,6 +285,65 @@ def _lines_until(process: subprocess.Popen[str], text: str, seconds: float = 120
     threading.Thread(target=read, daemon=True).start()
     assert found.wait(seconds), "".join(lines)
     return lines
+
+
+LATE_UPDATE = """  - at: 2021-10-01T11:15:00Z
+    status: identified
+    body: A bad deploy; rolling back.
+"""
+
+
+def test_an_update_posted_late_is_sent_and_none_sent_before_is_sent_again(tmp_path):
+    """An update inserted between two others (written down after the fact, at the time it was
+    true) renumbers the later ones on the page (#update-2 becomes #update-3): notify names
+    updates by their time, so it sends the late one, and only it."""
+    with http_receiver() as http:
+        config = make_site(tmp_path, [{"id": "ops", "type": "apprise", "url": f"json://127.0.0.1:{http.port}/ops"}])
+        assert run(config, "--now", BEFORE).exit_code == 0
+        assert run(config, "--now", AFTER).exit_code == 0
+        record = tmp_path / "content" / "incidents" / "api-errors.md"
+        record.write_text(replace(record.read_text(), "  - at: 2021-10-01T12:00:00Z", LATE_UPDATE + "  - at: 2021-10-01T12:00:00Z"))
+        late = run(config, "--now", AFTER)
+        again = run(config, "--now", AFTER)
+    assert late.exit_code == 0 and "ops: sent 1 message(s)" in late.output, late.output
+    assert again.exit_code == 0 and "Nothing to send." in again.output, again.output
+    posts = http.json("/ops")
+    assert [post["title"] for post in posts] == [
+        "[Status] Pricing: Team price change", "[Status] Investigating: API errors", "[Status] Resolved: API errors",
+        "[Status] Post-mortem: API errors", "[Status] Identified: API errors"]
+    assert "rolling back" in posts[-1]["message"] and f"{BASE}incidents/api-errors/#update-2" in posts[-1]["message"]
+
+
+def test_a_state_of_version_1_is_renamed_once_and_nothing_is_sent_again(tmp_path):
+    """A state written before updates were named by time holds their numbers: the next run
+    renames them against the records, writes the state once, and sends nothing already sent."""
+    with http_receiver() as http:
+        config = make_site(tmp_path, [{"id": "ops", "type": "apprise", "url": f"json://127.0.0.1:{http.port}/ops"}])
+        assert run(config, "--now", BEFORE).exit_code == 0
+        assert run(config, "--now", AFTER).exit_code == 0
+        path = tmp_path / "notify-state.json"
+        current = json.loads(path.read_text())
+        sent = current["channels"]["ops"]["sent"]
+        path.write_text(json.dumps({"format": "statusgen-notify-state", "version": 1,
+                                    "channels": {"ops": {"sent": _numbered(sent), "filtered": []}}}))
+        result = run(config, "--now", AFTER)
+        received = len(http.received)
+    assert result.exit_code == 0 and "Nothing to send." in result.output, result.output
+    assert received == 4  # the four of the run before, none again
+    assert json.loads(path.read_text()) == current
+
+
+def _numbered(keys: list[str]) -> list[str]:
+    """Keys as a state of version 1 wrote them: each update by its number on its page, which
+    was its place oldest first (an ISO time sorts by time)."""
+    numbered, counts = [], {}
+    for key in sorted(keys, key=lambda key: key.partition("#update-at-")[::2]):
+        page, found, _ = key.partition("#update-at-")
+        if found:
+            counts[page] = counts.get(page, 0) + 1
+            key = f"{page}#update-{counts[page]}"
+        numbered.append(key)
+    return sorted(numbered)
 
 
 def test_dry_run_shows_every_message_sends_and_writes_nothing_and_needs_no_secrets(tmp_path):

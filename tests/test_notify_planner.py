@@ -223,13 +223,13 @@ def test_first_run_records_a_baseline_and_sends_nothing():
     decided = plan(as_of(EVERYTHING, LATER), NotifyState(), config({"id": "a"}, {"id": "b", "kinds": ["incident"]}), LATER)
     assert decided.deliveries == ()
     assert len(decided.baselines["a"]) == 10 and len(decided.baselines["b"]) == 4
-    assert set(decided.filtered["b"]) == {message.key for message in decided.baselines["a"]} - {
-        message.key for message in decided.baselines["b"]}
+    assert set(decided.filtered["b"]) == {message.recorded_as for message in decided.baselines["a"]} - {
+        message.recorded_as for message in decided.baselines["b"]}
 
 
 def test_a_channel_new_to_the_state_gets_a_baseline_while_the_others_get_news():
     earlier = at("2021-10-01T10:45:00Z")
-    state = NotifyState().recorded("a", sent=[m.key for m in due_messages(as_of(EVERYTHING, earlier), Reminders(), earlier)])
+    state = NotifyState().recorded("a", sent=[m.recorded_as for m in due_messages(as_of(EVERYTHING, earlier), Reminders(), earlier)])
     decided = plan(as_of(EVERYTHING, LATER), state, config({"id": "a"}, {"id": "b"}), LATER)
     assert {delivery.channel for delivery in decided.deliveries} == {"a"}
     assert decided.deliveries[0].message.key == "incidents/outage/#update-2"
@@ -237,7 +237,7 @@ def test_a_channel_new_to_the_state_gets_a_baseline_while_the_others_get_news():
 
 
 def test_what_the_state_holds_is_not_sent_again():
-    state = NotifyState().recorded("a", sent=["incidents/outage/#update-1"], filtered=["incidents/quiet/"])
+    state = NotifyState().recorded("a", sent=["incidents/outage/#update-at-2021-10-01T10:30:00Z"], filtered=["incidents/quiet/"])
     keys = [d.message.key for d in plan(as_of(EVERYTHING, LATER), state, config({"id": "a"}), LATER).deliveries]
     assert "incidents/outage/#update-1" not in keys and "incidents/quiet/" not in keys
     assert "incidents/outage/#update-2" in keys
@@ -246,7 +246,7 @@ def test_what_the_state_holds_is_not_sent_again():
 def test_widening_a_filter_sends_no_history():
     narrow = config({"id": "a", "kinds": ["incident"]})
     first = plan(as_of(EVERYTHING, LATER), NotifyState(), narrow, LATER)
-    state = NotifyState().recorded("a", sent=[m.key for m in first.baselines["a"]], filtered=first.filtered["a"])
+    state = NotifyState().recorded("a", sent=[m.recorded_as for m in first.baselines["a"]], filtered=first.filtered["a"])
     wide = plan(as_of(EVERYTHING, LATER), state, config({"id": "a"}), LATER)
     assert wide.deliveries == () and wide.baselines == {}
 
@@ -273,3 +273,17 @@ def test_the_future_changes_nothing():
                                                                            announced="2030-06-01T00:00:00Z")],
                        announcements=[announcement("y", published="2030-01-01")])
     assert due_keys(with_future, "2021-10-20T00:00:00Z") == due_keys(site(incidents=[TWO_UPDATES]), "2021-10-20T00:00:00Z")
+
+
+def test_the_state_names_updates_by_their_time_and_two_at_one_moment_apart():
+    same_moment = incident("burst", started="2021-10-01T10:00:00Z", components={"api": "major_outage"},
+                           updates=[update("2021-10-01T10:30:00Z", "investigating"),
+                                    update("2021-10-01T10:30:00Z", "identified"),
+                                    update("2021-10-01T10:45:00Z", "monitoring")])
+    messages = due_messages(as_of(site(incidents=[same_moment, NO_UPDATES]), LATER), Reminders(), LATER)
+    assert [(message.key, message.recorded_as) for message in messages] == [
+        ("incidents/burst/#update-1", "incidents/burst/#update-at-2021-10-01T10:30:00Z"),
+        ("incidents/burst/#update-2", "incidents/burst/#update-at-2021-10-01T10:30:00Z-2"),
+        ("incidents/burst/#update-3", "incidents/burst/#update-at-2021-10-01T10:45:00Z"),
+        ("incidents/quiet/", "incidents/quiet/"),  # an incident without updates: its page, as its feed entry
+    ]

@@ -49,6 +49,16 @@ class Message:
     """Components the record touches (a post-mortem: its incident's)."""
     plans: frozenset[str] = frozenset()
     """Plans an announcement concerns; none: every customer."""
+    stable_key: str | None = None
+    """What the state records for an update, when its key names it by number (see `recorded_as`)."""
+
+    @property
+    def recorded_as(self) -> str:
+        """What the state holds once the message is sent: its key, except for an update,
+        which is named by its time rather than its number. An update inserted before others
+        (posted late, backdated) renumbers them, and a state holding numbers would take it
+        for one already sent and send a renumbered one again."""
+        return self.stable_key or self.key
 
     @property
     def page(self) -> str:
@@ -74,10 +84,12 @@ def due_messages(public: Records, reminders: Reminders, now: datetime) -> list[M
 def _incidents(incidents: Sequence[Incident]) -> Iterator[Message]:
     for incident in incidents:
         components = incident.named_components
+        stable = _update_keys(urls.incident(incident.id), [update.at for update in incident.updates])
         for path, at, number in incident_entries(incident):
             if number is not None and incident.updates[number - 1].status is IncidentStatus.RESOLVED and incident.resolved:
                 at = max(at, incident.resolved)  # a resolving update is public from `resolved`
-            yield Message(path, "incident", at, incident, update=number, components=components)
+            yield Message(path, "incident", at, incident, update=number, components=components,
+                          stable_key=stable[number - 1] if number is not None else None)
 
 
 def _maintenance(windows: Sequence[Maintenance], durations: Sequence[str], now: datetime) -> Iterator[Message]:
@@ -85,14 +97,28 @@ def _maintenance(windows: Sequence[Maintenance], durations: Sequence[str], now: 
         page = urls.maintenance(window.id)
         components = frozenset(window.components)
         yield Message(page, "maintenance", window.announced_at, window, components=components)
+        stable = _update_keys(page, [update.at for update in window.updates])
         for number, update in enumerate(window.updates, start=1):
-            yield Message(update_entry(page, number), "maintenance", update.at, window, update=number, components=components)
+            yield Message(update_entry(page, number), "maintenance", update.at, window, update=number, components=components,
+                          stable_key=stable[number - 1])
         called_off = window.status is MaintenanceStatus.CANCELLED or any(
             update.status is MaintenanceStatus.CANCELLED for update in window.updates)
         if not called_off:
             for duration, at in _reminders_due(durations, window.scheduled_start, window.announced, now):
                 yield Message(f"{page}#reminder-{duration}", "maintenance", at, window, reminder=duration,
                               event=window.scheduled_start, components=components)
+
+
+def _update_keys(page: str, times: Sequence[datetime]) -> list[str]:
+    """The state's key of each update of a record (times oldest first): its page and its time
+    (`incidents/x/#update-at-2021-10-04T18:00:00Z`), `-2`, `-3`... for a second and third
+    update at one moment. An update inserted before others leaves theirs as they were."""
+    keys = []
+    seen: dict[datetime, int] = {}
+    for at in times:
+        seen[at] = seen.get(at, 0) + 1
+        keys.append(f"{page}#update-at-{at:%Y-%m-%dT%H:%M:%SZ}" + (f"-{seen[at]}" if seen[at] > 1 else ""))
+    return keys
 
 
 def _postmortems(public: Records) -> Iterator[Message]:

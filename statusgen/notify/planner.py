@@ -48,14 +48,14 @@ def plan(public: Records, state: NotifyState, config: NotifyConfig, now: datetim
     for channel in channels:
         known = state.channels.get(channel.id)
         wanted = [message for message in due if matches(channel, message, members)]
-        left_out = [message.key for message in due if known is None or not known.knows(message.key)]
-        left_out = sorted(set(left_out) - {message.key for message in wanted})
+        left_out = [message.recorded_as for message in due if known is None or not known.knows(message.recorded_as)]
+        left_out = sorted(set(left_out) - {message.recorded_as for message in wanted})
         if left_out:
             filtered[channel.id] = tuple(left_out)
         if known is None:
             baselines[channel.id] = tuple(wanted)
             continue
-        deliveries += [Delivery(channel.id, message) for message in wanted if not known.knows(message.key)]
+        deliveries += [Delivery(channel.id, message) for message in wanted if not known.knows(message.recorded_as)]
     order = {channel.id: index for index, channel in enumerate(config.channels)}
     deliveries.sort(key=lambda delivery: (delivery.message.at, delivery.message.key, order[delivery.channel]))
     return Plan(tuple(deliveries), baselines, filtered)

@@ -22,7 +22,7 @@ from ..records import Records
 from ..settings import Settings
 from .config import AppriseChannel, Channel, EmailChannel, NotifyConfig
 from .config_file import NotifyConfigError, channel_problems
-from .due import Message
+from .due import Message, due_messages
 from .payloads import PayloadMaker
 from .planner import Plan, plan
 from .secrets import Redactor, expand, missing_variables
@@ -67,7 +67,8 @@ def notify(site: Site, only: Sequence[str], dry_run: bool, environ: Mapping[str,
     public = as_of(site.loaded, site.now)
     texts = TextMaker(site.settings, public, site.now)
     if dry_run:
-        _show(plan(public, read_state(site.state_path), site.config, site.now, only), site, texts, echo)
+        state = _updates_by_time(read_state(site.state_path), public, site)
+        _show(plan(public, state, site.config, site.now, only), site, texts, echo)
         return OK
     redactor = Redactor()
     channels = _ready_channels(site.config, only, environ, redactor)
@@ -77,10 +78,23 @@ def notify(site: Site, only: Sequence[str], dry_run: bool, environ: Mapping[str,
     with one_run_at_a_time(site.state_path, lambda: warn(f"{site.state_path}: another statusgen notify is running; "
                                                           "waiting for it to finish")):
         state = read_state(site.state_path)
+        if state.numbered_updates:
+            state = _updates_by_time(state, public, site)
+            write_state(site.state_path, state)  # once, against the records it was written for
         decided = plan(public, state, site.config, site.now, only)
         state = _record_baselines(decided, state, site, echo)
         failed = _deliver(decided, state, senders, site, echo, lambda line: warn(redactor(line)))
     return FAILED if failed else OK
+
+
+def _updates_by_time(state: NotifyState, public: Records, site: Site) -> NotifyState:
+    """A state of version 1 named updates by number (`#update-2`): renamed by the messages
+    due now to the keys that name them by time (due.Message.recorded_as); keys that name no
+    due message stay as they are. Unchanged for a state of this version."""
+    if not state.numbered_updates:
+        return state
+    return state.renamed({message.key: message.recorded_as
+                          for message in due_messages(public, site.config.reminders, site.now)})
 
 
 def _show(decided: Plan, site: Site, texts: TextMaker, echo: Echo) -> None:
@@ -146,7 +160,7 @@ def _record_baselines(decided: Plan, state: NotifyState, site: Site, echo: Echo)
     if not decided.baselines and not decided.filtered:
         return state
     for channel, messages in decided.baselines.items():
-        state = state.recorded(channel, sent=(message.key for message in messages))
+        state = state.recorded(channel, sent=(message.recorded_as for message in messages))
         echo(f"{channel}: first run: recorded {len(messages)} due message(s) as sent, sent none; "
              "from now on, what becomes due is sent")
     for channel, keys in decided.filtered.items():
@@ -173,7 +187,7 @@ def _deliver(decided: Plan, state: NotifyState, senders: Mapping[str, Sender], s
             warn(f"notify: {delivery.channel}: {message.id(base)}: {error}")
             failed[delivery.channel] = message.id(base)
             continue
-        state = state.recorded(delivery.channel, sent=[message.key])
+        state = state.recorded(delivery.channel, sent=[message.recorded_as])
         write_state(site.state_path, state)
         sent[delivery.channel] = sent.get(delivery.channel, 0) + 1
     for channel_id, count in sent.items():

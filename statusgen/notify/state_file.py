@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = "statusgen-notify-state"
-VERSION = 1
+VERSION = 2
+"""2 names an update by its time (`incidents/x/#update-at-2021-10-04T18:00:00Z`), 1 named it by
+its number (`#update-2`); a state of version 1 is read, and renamed once by the run (run.py)."""
+_READ_VERSIONS = (1, 2)
 
 
 class StateFileError(Exception):
@@ -40,12 +43,21 @@ class NotifyState:
     """Channel id -> what it has had; a channel missing here is new (its first run records a baseline)."""
 
     channels: Mapping[str, ChannelState] = field(default_factory=dict)
+    numbered_updates: bool = False
+    """Read from a state of version 1, whose keys name updates by number."""
 
     def recorded(self, channel: str, sent: Iterable[str] = (), filtered: Iterable[str] = ()) -> NotifyState:
         """This state with more keys recorded for `channel` (which becomes known if new)."""
         known = self.channels.get(channel, ChannelState())
         updated = replace(known, sent=known.sent | frozenset(sent), filtered=known.filtered | frozenset(filtered))
-        return NotifyState({**self.channels, channel: updated})
+        return replace(self, channels={**self.channels, channel: updated})
+
+    def renamed(self, names: Mapping[str, str]) -> NotifyState:
+        """This state with each key found in `names` replaced by its new name, as of this version."""
+        def rename(keys: frozenset[str]) -> frozenset[str]:
+            return frozenset(names.get(key, key) for key in keys)
+        return NotifyState({channel_id: ChannelState(rename(entry.sent), rename(entry.filtered))
+                            for channel_id, entry in self.channels.items()})
 
 
 def read_state(path: Path) -> NotifyState:
@@ -60,7 +72,7 @@ def read_state(path: Path) -> NotifyState:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise StateFileError(f"{path}: is not a notify state file (not JSON: {error}); {_ADVICE}") from None
-    return NotifyState(_channels(data, path))
+    return NotifyState(_channels(data, path), numbered_updates=data.get("version") == 1)
 
 
 _ADVICE = ("restore it from where it was kept, or delete it: notify then starts over, recording what is "
@@ -70,8 +82,9 @@ _ADVICE = ("restore it from where it was kept, or delete it: notify then starts 
 def _channels(data: Any, path: Path) -> dict[str, ChannelState]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise StateFileError(f"{path}: is not a notify state file (no \"format\": \"{FORMAT}\"); {_ADVICE}")
-    if data.get("version") != VERSION:
-        raise StateFileError(f"{path}: is a notify state of version {data.get('version')!r}, this statusgen reads {VERSION}")
+    if data.get("version") not in _READ_VERSIONS:
+        raise StateFileError(f"{path}: is a notify state of version {data.get('version')!r}, this statusgen reads "
+                             + " and ".join(map(str, _READ_VERSIONS)))
     channels = data.get("channels")
     if not isinstance(channels, dict):
         raise StateFileError(f"{path}: \"channels\" is not a mapping; {_ADVICE}")
