@@ -276,14 +276,17 @@ def test_the_future_changes_nothing():
 
 
 def test_the_state_names_updates_by_their_time_and_two_at_one_moment_apart():
+    # A fraction of a second tells two updates apart too; the -2 is for the same instant alone.
     same_moment = incident("burst", started="2021-10-01T10:00:00Z", components={"api": "major_outage"},
                            updates=[update("2021-10-01T10:30:00Z", "investigating"),
                                     update("2021-10-01T10:30:00Z", "identified"),
-                                    update("2021-10-01T10:45:00Z", "monitoring")])
+                                    update("2021-10-01T10:45:00Z", "monitoring"),
+                                    update("2021-10-01T10:45:00.25Z", "monitoring")])
     messages = due_messages(as_of(site(incidents=[same_moment, NO_UPDATES]), LATER), Reminders(), LATER)
     assert [(message.key, message.recorded_as) for message in messages] == [
         ("incidents/burst/#update-1", "incidents/burst/#update-at-2021-10-01T10:30:00Z"),
         ("incidents/burst/#update-2", "incidents/burst/#update-at-2021-10-01T10:30:00Z-2"),
         ("incidents/burst/#update-3", "incidents/burst/#update-at-2021-10-01T10:45:00Z"),
+        ("incidents/burst/#update-4", "incidents/burst/#update-at-2021-10-01T10:45:00.250000Z"),
         ("incidents/quiet/", "incidents/quiet/"),  # an incident without updates: its page, as its feed entry
     ]

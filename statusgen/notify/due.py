@@ -114,10 +114,11 @@ def _update_keys(page: str, times: Sequence[datetime]) -> list[str]:
     (`incidents/x/#update-at-2021-10-04T18:00:00Z`), `-2`, `-3`... for a second and third
     update at one moment. An update inserted before others leaves theirs as they were."""
     keys = []
-    seen: dict[datetime, int] = {}
+    seen: dict[str, int] = {}
     for at in times:
-        seen[at] = seen.get(at, 0) + 1
-        keys.append(f"{page}#update-at-{at:%Y-%m-%dT%H:%M:%SZ}" + (f"-{seen[at]}" if seen[at] > 1 else ""))
+        key = f"{page}#update-at-{at.isoformat().replace('+00:00', 'Z')}"  # UTC; a fraction of a second if given
+        seen[key] = seen.get(key, 0) + 1
+        keys.append(key + (f"-{seen[key]}" if seen[key] > 1 else ""))
     return keys
 
 
