@@ -398,6 +398,20 @@ def test_a_corrupt_state_file_is_a_clear_error_never_a_resend(tmp_path, content)
     assert http.received == [] and (tmp_path / "notify-state.json").read_bytes() == content
 
 
+def test_the_state_folder_is_made_on_the_first_run_and_one_that_cannot_be_is_a_clear_error(tmp_path):
+    with http_receiver() as http:
+        config = make_site(tmp_path, [{"id": "a", "type": "webhook", "url": http.url("/a")}], state="kept/notify/state.json")
+        first = run(config, "--now", BEFORE)
+        (tmp_path / "blocked").write_text("a file where the state's folder would be")
+        blocked = make_site(tmp_path, [{"id": "a", "type": "webhook", "url": http.url("/a")}], state="blocked/state.json")
+        refused = run(blocked, "--now", AFTER)
+    assert first.exit_code == 0, first.output
+    assert json.loads((tmp_path / "kept" / "notify" / "state.json").read_text())["version"] == 2
+    assert refused.exit_code == 2
+    assert "blocked/state.json: its folder cannot be made or opened" in refused.output
+    assert http.received == []
+
+
 def test_a_site_overrides_the_message_templates(tmp_path):
     write_site(tmp_path)
     channel = {"id": "ops", "type": "webhook", "url": "https://hooks.example.com/", "kinds": ["postmortem"]}

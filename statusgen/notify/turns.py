@@ -26,17 +26,18 @@ from .state_file import StateFileError
 
 @contextmanager
 def one_run_at_a_time(state_path: Path, waiting: Callable[[], None]) -> Iterator[None]:
-    """Within: no other run of notify on `state_path`'s folder is within. `waiting` is called
-    once if another run holds it, before this one waits for it."""
+    """Within: no other run of notify on `state_path`'s folder (made if missing) is within.
+    `waiting` is called once if another run holds it, before this one waits for it."""
     if sys.platform == "win32":  # no flock
         yield
         return
     import fcntl
 
     try:
+        state_path.parent.mkdir(parents=True, exist_ok=True)  # `state: notify/state.json` on a first run
         folder = os.open(state_path.parent, os.O_RDONLY)
     except OSError as error:
-        raise StateFileError(f"{state_path}: its folder cannot be opened: {error.strerror}") from None
+        raise StateFileError(f"{state_path}: its folder cannot be made or opened: {error.strerror}") from None
     try:
         try:
             fcntl.flock(folder, fcntl.LOCK_EX | fcntl.LOCK_NB)
