@@ -148,7 +148,7 @@ def notify_planning(records: Records) -> Callable[[], object]:
     reminders = Reminders(maintenance=["P1D", "PT1H"], announcement=["P7D"])
     channel = WebhookChannel.model_validate({"id": "ops", "type": "webhook", "url": "https://hooks.example.com/"})
     config = NotifyConfig(state="s.json", reminders=reminders, channels=(channel,))
-    keys = [message.key for message in due_messages(as_of(records, NOW), reminders, NOW)]
+    keys = [message.recorded_as for message in due_messages(as_of(records, NOW), reminders, NOW)]
     state = NotifyState().recorded("ops", sent=keys[:-1])
 
     def planning() -> object:
