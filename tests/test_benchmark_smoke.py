@@ -159,3 +159,27 @@ def test_the_cache_benchmark_runs_its_edits_and_prints_every_figure(tmp_path: Pa
     for row in ("floor (minimal.py)", "no cache", "cold (empty cache)", "warm (no change)", "after: open an incident",
                 "after: post an update", "after: fix an old title", "cache size:", "targets:", "each round: cold / floor"):
         assert row in result.stdout, row
+
+
+def test_the_rebuild_timeline_times_every_stage_and_child(tmp_path: Path) -> None:
+    """benchmarks/rebuild.py at a small N (enough for the build to fork its children): it
+    finds every stage it times wherever the build calls it from, and prints each one."""
+    import subprocess
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from rebuild import STAGES
+
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "rebuild.py"), "450"],
+                            capture_output=True, text=True, timeout=600, env={**__import__("os").environ, "TMPDIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    timed: dict[str, float] = {}  # label -> its longest time (the records are asked for twice: the second finds them)
+    for line in result.stdout.splitlines()[1:]:
+        if line[:7].strip().replace(".", "").isdigit():
+            label = line[17:].strip()
+            timed[label] = max(timed.get(label, 0.0), float(line[8:15]))
+    for _, _, label in STAGES:
+        assert label in timed, label
+    assert timed["the records"] > 0 and timed["MkDocs' build"] > timed["on_files: every output"] > timed["the pages"] > 0
+    children = result.stdout.split("children, on the second core:")[1].split("waits for")[0]
+    for child in ("_work_ahead", "_public_figures", "render_live"):
+        assert child in children, child
