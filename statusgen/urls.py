@@ -8,7 +8,9 @@ from any static host. Page paths are directory URLs ("incidents/x/"), files are 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 HOME = ""
 INCIDENT_HISTORY = "incidents/"
@@ -124,6 +126,21 @@ def schema(file_name: str) -> str:
 def update_anchor(number: int) -> str:
     """Fragment of the Nth update (1-based, oldest first) on its incident page."""
     return f"update-{number}"
+
+
+def update_names(times: Sequence[datetime]) -> list[str]:
+    """What names each update of a record (times oldest first) where its number would not do:
+    `update-at-2021-10-04T18:00:00Z` (a fraction of a second kept), `-2`, `-3`... for a second
+    and third update at one instant. An update added late, between two others, renumbers the
+    later ones (their anchors and feed entries are numbered, as the URL layout has them) but
+    leaves their names: notify's state and the API's update ids are made of these."""
+    names = []
+    seen: dict[str, int] = {}
+    for at in times:
+        name = f"update-at-{at.isoformat().replace('+00:00', 'Z')}"  # times are UTC (models/common.py)
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name + (f"-{seen[name]}" if seen[name] > 1 else ""))
+    return names
 
 
 SINGLE = (ASSETS, "api/", SCHEMAS, CALENDAR, BADGE, BADGE_ENDPOINT, METRICS, SITEMAP)

@@ -11,18 +11,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from statusgen.models import Incident
+from statusgen.models import Incident, IncidentUpdate
 from statusgen.publish import statuspage_api
 from statusgen.publish.statuspage_api import render_statuspage_api
 from statusgen.publish.statuspage_incidents import incident_object
 from statusgen.publish.statuspage_objects import ApiContext
 
-from sites.corpus import NOW, by_path, corpus_site, many_incidents
+from sites.corpus import NOW, by_path, corpus_records, corpus_site, many_incidents
 
 Check = Callable[[Any], bool]
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$")
@@ -229,6 +230,27 @@ def test_ids_are_stable_across_builds_and_distinct(published):
     update_ids = [u["id"] for i in incidents for u in i["incident_updates"]]
     assert len(set(update_ids)) == len(update_ids)
     assert all(STATUSPAGE_ID.match(value) for value in all_ids(published["summary.json"]))
+
+
+def test_an_update_added_late_leaves_the_other_updates_ids_as_they_were(published):
+    """An update inserted between two others (written down after the fact) renumbers the later
+    ones on the page, never their ids: an update's id is made of its time."""
+    loaded = corpus_records()
+    pulls = next(incident for incident in loaded.incidents if incident.title.startswith("Pulls"))
+    first, second = pulls.updates[0].at, pulls.updates[1].at
+    late = IncidentUpdate.model_validate({"at": first + (second - first) / 2, "status": "investigating", "body": "Added late."})
+    edited = pulls.model_copy(update={"updates": (pulls.updates[0], late, *pulls.updates[1:])})
+    with_late = api(corpus_site(records=replace(loaded, incidents=tuple(
+        edited if incident is pulls else incident for incident in loaded.incidents))))
+
+    def ids(document: dict[str, Any]) -> dict[str, str]:
+        incident = next(i for i in document["incidents.json"]["incidents"] if i["name"].startswith("Pulls"))
+        return {update["created_at"]: update["id"] for update in incident["incident_updates"]}
+
+    before, after = ids(published), ids(with_late)
+    assert len(after) == len(before) + 1
+    assert {moment: after[moment] for moment in before} == before
+    assert len(set(after.values())) == len(after)
 
 
 def test_same_input_same_bytes_and_page_time_is_not_the_clock():

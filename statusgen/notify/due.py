@@ -110,16 +110,9 @@ def _maintenance(windows: Sequence[Maintenance], durations: Sequence[str], now: 
 
 
 def _update_keys(page: str, times: Sequence[datetime]) -> list[str]:
-    """The state's key of each update of a record (times oldest first): its page and its time
-    (`incidents/x/#update-at-2021-10-04T18:00:00Z`), `-2`, `-3`... for a second and third
-    update at one moment. An update inserted before others leaves theirs as they were."""
-    keys = []
-    seen: dict[str, int] = {}
-    for at in times:
-        key = f"{page}#update-at-{at.isoformat().replace('+00:00', 'Z')}"  # UTC; a fraction of a second if given
-        seen[key] = seen.get(key, 0) + 1
-        keys.append(key + (f"-{seen[key]}" if seen[key] > 1 else ""))
-    return keys
+    """The state's key of each update of a record: its page and the update's name
+    (`incidents/x/#update-at-2021-10-04T18:00:00Z`: urls.update_names), not its number."""
+    return [f"{page}#{name}" for name in urls.update_names(times)]
 
 
 def _postmortems(public: Records) -> Iterator[Message]:

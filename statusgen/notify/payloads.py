@@ -117,7 +117,7 @@ def _component_updates(incident: Json, message: Message, ctx: ApiContext) -> lis
                 "created_at": update["created_at"],
                 "new_status": affected["new_status"],
                 "old_status": affected["old_status"],
-                "id": stable_id("component_update", message.key, affected["code"]),
+                "id": stable_id("component_update", message.recorded_as, affected["code"]),
                 "component_id": affected["code"],
             },
             "component": {

@@ -62,6 +62,7 @@ def _incident_updates(incident: Incident, updates: list[IncidentUpdate], inciden
     """Each update with the component changes it made (before -> after), newest first."""
     current = dict(incident.affected)
     result = []
+    names = urls.update_names([update.at for update in updates])
     for number, update in enumerate(updates, start=1):
         before = dict(current) if number > 1 else {key: ComponentStatus.OPERATIONAL for key in current}
         current.update(update.components or {})
@@ -81,7 +82,7 @@ def _incident_updates(incident: Incident, updates: list[IncidentUpdate], inciden
             for key in sorted(changed, key=lambda key: ctx.order.get(key, len(ctx.order)))
             if key in ctx.names
         ]
-        result.append(_update_object(f"{incident.id}#update-{number}", incident_key, update.status.value,
+        result.append(_update_object(f"{incident.id}#{names[number - 1]}", incident_key, update.status.value,
                                      update.body, update.at, affected))
     result.reverse()
     return result
@@ -147,8 +148,8 @@ def _maintenance_updates(
     """The record's description as a first "scheduled" update (where Statuspage keeps a
     maintenance's message), then its updates; newest first."""
     steps = [
-        (f"{window.id}#update-{number}", update.status, update.body, update.at)
-        for number, update in enumerate(updates, start=1)
+        (f"{window.id}#{name}", update.status, update.body, update.at)
+        for name, update in zip(urls.update_names([update.at for update in updates]), updates, strict=True)
     ]
     if window.body.strip() or not steps:
         steps.insert(0, (f"{window.id}#description", MaintenanceStatus.SCHEDULED, window.body, created))
