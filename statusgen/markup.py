@@ -50,7 +50,14 @@ starts with `*[`. A definition is a line starting with `:` and a space once the 
 in are taken apart: behind indentation, quote markers or list markers, all of which the
 pattern lets precede it; or behind raw HTML, which Python-Markdown ends with a block break:
 so any `<` counts too. Tabs and carriage returns are what Python-Markdown makes them: spaces
-and line ends. (tests/test_markup.py renders random texts both ways.)"""
+and line ends; STX and ETX it removes (":\x02 " becomes ": "), so a text holding either may
+define (_may_define). (tests/test_markup.py renders random texts both ways.)"""
+
+
+def _may_define(text: str) -> bool:
+    """Whether abbr or def_list may act on `text` (_MAY_DEFINE, or STX or ETX, which
+    Python-Markdown removes before it looks)."""
+    return "\x02" in text or "\x03" in text or bool(_MAY_DEFINE.search(text))
 
 
 _PARTS_UNUSED_UNLESS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
@@ -141,7 +148,7 @@ class MarkdownRenderer:
         """Markdown -> sanitized HTML, safe to place in a page, a feed or JSON."""
         if text.count("[") > MAX_BRACKETS or _DEEP_INDENT.search(text):
             return plain_paragraphs(text)
-        key = (bool(_MAY_DEFINE.search(text)), _unused_families(text))
+        key = (_may_define(text), _unused_families(text))
         if key not in self._instances and len(self._instances) >= MAX_INSTANCES:
             key = (True, 0)
         instance = self._instances.get(key)

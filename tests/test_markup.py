@@ -48,7 +48,7 @@ def _with_common_extensions(text: str) -> str:
 @settings(max_examples=1500, deadline=None)
 @given(texts)
 def test_a_text_that_may_not_define_renders_alike_without_abbr_and_def_list(text: str) -> None:
-    if not markup._MAY_DEFINE.search(text):
+    if not markup._may_define(text):
         assert _with_common_extensions(text) == _with_every_extension(text)
 
 
@@ -69,9 +69,10 @@ def test_leaving_out_the_patterns_a_text_cannot_use_renders_it_alike(text: str) 
 
 def test_what_python_markdown_normalizes_first_is_accounted_for() -> None:
     # A tab or a carriage return may end a line in two spaces (a line break); STX and ETX are
-    # removed, which may join "!" to "[" (an image).
+    # removed, which may join "!" to "[" (an image) or ":" to a space (a definition).
     renderer = MarkdownRenderer()
-    cases = {"a\t\nb": "<br>", "a  \r\nb": "<br>", "!\x02[alt](i.png)": "<img", "!\x03[alt](i.png)": "<img"}
+    cases = {"a\t\nb": "<br>", "a  \r\nb": "<br>", "!\x02[alt](i.png)": "<img", "!\x03[alt](i.png)": "<img",
+             "a  \n:\x02 ": "<dl>", "term\n:\x03 definition": "<dl>"}
     for text, tag in cases.items():
         assert tag in renderer.render(text), text
         assert renderer.render(text) == markup.Markup(markup.sanitize_html(_with_every_extension(text))), text
@@ -113,7 +114,7 @@ def test_definitions_and_abbreviations_still_render_wherever_they_sit() -> None:
         "The HTML page.\n\n*[HTML]: Hyper Text Markup Language": "<abbr",
     }
     for text, tag in cases.items():
-        assert markup._MAY_DEFINE.search(text), text
+        assert markup._may_define(text), text
         assert tag in renderer.render(text), text
         assert renderer.render(text) == markup.Markup(markup.sanitize_html(_with_every_extension(text))), text
 
@@ -121,4 +122,4 @@ def test_definitions_and_abbreviations_still_render_wherever_they_sit() -> None:
 def test_ordinary_prose_takes_the_shorter_road() -> None:
     # Colons inside a line, emphasis, links and lists are common; none of them can define.
     for text in ["We are investigating: the API fails.", "At 12:30 UTC **pushes** failed.\n\n- one: two\n- [docs](https://x.example/)"]:
-        assert not markup._MAY_DEFINE.search(text)
+        assert not markup._may_define(text)
