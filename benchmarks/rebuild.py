@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import chdir
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -165,7 +165,7 @@ def rebuild_timeline(root: Path) -> str:
     _instrument(timeline)
     arguments = ["build", "-q", "--now", stamp(NOW), "--site-dir", str(root / "out"), "-f", str(root / "mkdocs.yml")]
     began = _now()
-    with _inside(root):
+    with chdir(root):
         try:
             cli.main(arguments, standalone_mode=False)
         finally:
@@ -179,16 +179,6 @@ def rebuild_timeline(root: Path) -> str:
     lines.append(f"the build: {total:.3f} s after {imported:.3f} s of imports (and Python's own start, not timed here)")
     os.unlink(timeline.children_file.name)
     return "\n".join(lines)
-
-
-@contextmanager
-def _inside(folder: Path) -> Iterator[None]:
-    before = os.getcwd()
-    os.chdir(folder)
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 def prepare(count: int, root: Path) -> None:

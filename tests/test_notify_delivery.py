@@ -62,6 +62,11 @@ def run(config: Path, *args: str, env: dict[str, str] | None = None) -> Any:
     return CliRunner().invoke(main, ["notify", "-f", str(config), *args], env=env, catch_exceptions=False)
 
 
+def _notify_command(config: Path, *args: str) -> list[str]:
+    """`statusgen notify` as a process of its own (one the test can kill or run twice at once)."""
+    return [sys.executable, "-c", "from statusgen.cli import main; main()", "notify", "-f", str(config), *args]
+
+
 def test_webhook_apprise_and_email_receive_what_became_public(tmp_path):
     with http_receiver() as http, smtp_receiver() as smtp:
         config = make_site(tmp_path, [
@@ -221,7 +226,7 @@ def test_killed_while_sending_then_rerun_loses_nothing_and_repeats_at_most_the_o
         config = make_site(tmp_path, [{"id": "ops", "type": "apprise", "url": f"json://127.0.0.1:{http.port}/slow"}])
         assert run(config, "--now", BEFORE).exit_code == 0
         http.hold["/slow"] = 2  # the third message is held unanswered
-        command = [sys.executable, "-c", "from statusgen.cli import main; main()", "notify", "-f", str(config), "--now", AFTER]
+        command = _notify_command(config, "--now", AFTER)
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=os.environ.copy())
         try:
             assert http.held.wait(120), "the third message never arrived"
@@ -246,7 +251,7 @@ def test_two_runs_at_once_take_turns_and_send_each_message_once(tmp_path):
         config = make_site(tmp_path, [{"id": "ops", "type": "apprise", "url": f"json://127.0.0.1:{http.port}/slow"}])
         assert run(config, "--now", BEFORE).exit_code == 0
         http.hold["/slow"] = 1  # the first run is held while it sends its second message
-        command = [sys.executable, "-c", "from statusgen.cli import main; main()", "notify", "-f", str(config), "--now", AFTER]
+        command = _notify_command(config, "--now", AFTER)
         first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         second = None
         try:

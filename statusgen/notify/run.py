@@ -67,7 +67,7 @@ def notify(site: Site, only: Sequence[str], dry_run: bool, environ: Mapping[str,
     public = as_of(site.loaded, site.now)
     texts = TextMaker(site.settings, public, site.now)
     if dry_run:
-        state = _updates_by_time(read_state(site.state_path), public, site)
+        state, _ = _read_state_by_time(site, public)
         _show(plan(public, state, site.config, site.now, only), site, texts, echo)
         return OK
     redactor = Redactor()
@@ -77,9 +77,8 @@ def notify(site: Site, only: Sequence[str], dry_run: bool, environ: Mapping[str,
     # what this one sent (turns.py).
     with one_run_at_a_time(site.state_path, lambda: warn(f"{site.state_path}: another statusgen notify is running; "
                                                           "waiting for it to finish")):
-        state = read_state(site.state_path)
-        if state.numbered_updates:
-            state = _updates_by_time(state, public, site)
+        state, renamed = _read_state_by_time(site, public)
+        if renamed:
             write_state(site.state_path, state)  # once, against the records it was written for
         decided = plan(public, state, site.config, site.now, only)
         state = _record_baselines(decided, state, site, echo)
@@ -87,14 +86,15 @@ def notify(site: Site, only: Sequence[str], dry_run: bool, environ: Mapping[str,
     return FAILED if failed else OK
 
 
-def _updates_by_time(state: NotifyState, public: Records, site: Site) -> NotifyState:
-    """A state of version 1 named updates by number (`#update-2`): renamed by the messages
-    due now to the keys that name them by time (due.Message.recorded_as); keys that name no
-    due message stay as they are. Unchanged for a state of this version."""
+def _read_state_by_time(site: Site, public: Records) -> tuple[NotifyState, bool]:
+    """The state file, and whether its keys were renamed: a state of version 1 named updates
+    by number (`#update-2`), renamed here by the messages due now to the keys that name them
+    by time (due.Message.recorded_as); keys that name no due message stay as they are."""
+    state = read_state(site.state_path)
     if not state.numbered_updates:
-        return state
+        return state, False
     return state.renamed({message.key: message.recorded_as
-                          for message in due_messages(public, site.config.reminders, site.now)})
+                          for message in due_messages(public, site.config.reminders, site.now)}), True
 
 
 def _show(decided: Plan, site: Site, texts: TextMaker, echo: Echo) -> None:
