@@ -543,8 +543,8 @@ def test_a_rebuild_in_the_same_process_reads_no_pack_of_records(tmp_path: Path, 
     site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
     build(site, NOW)
     read: list[str] = []
-    real_read = store.CacheStore.read
-    monkeypatch.setattr(store.CacheStore, "read", lambda self, name: read.append(name) or real_read(self, name))
+    real_read = store.CacheStore.read_view  # every read of an entry goes through it
+    monkeypatch.setattr(store.CacheStore, "read_view", lambda self, name: read.append(name) or real_read(self, name))
     (content / "incidents" / "old-2.md").write_text(incident("Edited", 2, 1, True), encoding="utf-8")
     assert build(site, NOW) == build(replace(site, cache_dir=None), NOW)
     assert not [name for name in read if name.endswith(".jsonl")]

@@ -24,8 +24,8 @@ import os
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pydantic_core import from_json, to_json
 
@@ -70,8 +70,10 @@ class LinkedPage(OutputFile):
         return stored
 
 
-@dataclass(frozen=True)
-class _Published:
+class _Published(NamedTuple):
+    """A page as the last build published it. A tuple: a child checks 11,000 of them ahead of
+    a build and hands them over pickled, which takes a frozen dataclass two and a half times longer."""
+
     key: str
     title: str | None
     in_sitemap: bool

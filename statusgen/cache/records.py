@@ -28,7 +28,11 @@ _SHARDS = "0123456789abcdef"
 _EXCLUDED = {"id", "body"}
 """Set by the loader from the file's name and its Markdown, which are not parsed data."""
 
-_memory: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
+Entry = tuple[bytes | memoryview, bytes | memoryview]
+"""A record as a pack holds it: its model's JSON, and its body's. An entry read from a pack is
+two views into the pack's bytes: a long history's 31 MB are not copied line by line."""
+
+_memory: dict[tuple[str, str, str], tuple[BaseModel, Entry | None]] = {}
 """(folder, digest, id) -> the record and its entry, from the last build of this process: an
 unchanged file gives the very same record object, which later stages may recognise."""
 
@@ -44,7 +48,7 @@ def record_origins() -> dict[int, tuple[BaseModel, str]]:
     return _origins
 
 
-_stored: dict[tuple[Path, str, str], dict[str, bytes]] = {}
+_stored: dict[tuple[Path, str, str], dict[str, Entry]] = {}
 """(store, folder, shard) -> the entries of that pack as this process last read or wrote them:
 a rebuild writes only the packs whose records changed."""
 
@@ -57,7 +61,7 @@ class RecordCache:
         self._store = store
         self._contents = contents or {}
         self._digests = digests or {}
-        self._used: dict[tuple[str, str, str], tuple[BaseModel, bytes | None]] = {}
+        self._used: dict[tuple[str, str, str], tuple[BaseModel, Entry | None]] = {}
 
     def read(self, path: Path) -> tuple[bytes, str]:
         """A record file's bytes, as the fingerprint of this build read them if it did, and
@@ -91,7 +95,7 @@ class RecordCache:
         """Keep this build's records for the next build, in memory and in the store, and
         forget the others (edited and deleted files' entries)."""
         global _memory, _origins
-        by_pack: dict[tuple[str, str], dict[str, bytes]] = {}
+        by_pack: dict[tuple[str, str], dict[str, Entry]] = {}
         kept = self._used
         origins: dict[int, tuple[BaseModel, str]] = {}
         for key, (record, entry) in kept.items():
@@ -111,12 +115,11 @@ class RecordCache:
             entries = by_pack.get((folder, shard), {})
             if entries != _stored.get((place, folder, shard)):  # otherwise the store holds them already
                 # In the digests' order: the same entries make the same bytes.
-                self._store.write(_PACK.format(folder=folder, shard=shard),
-                                  b"\n".join(digest.encode() + b"\t" + entries[digest] for digest in sorted(entries)))
+                self._store.write(_PACK.format(folder=folder, shard=shard), _pack_bytes(entries))
                 _stored[(place, folder, shard)] = entries
         self._store.prune("records")  # only what a killed build left half-written
 
-    def _pack(self, folder: str, shard: str) -> dict[str, bytes]:
+    def _pack(self, folder: str, shard: str) -> dict[str, Entry]:
         """The entries of the pack a digest's first hex digit picks. The folder's packs are
         read once per process and store; after that the entries this process last read or
         wrote stand for them (`serve` missing an edited record in memory reads nothing)."""
@@ -126,38 +129,64 @@ class RecordCache:
         if (place, folder, shard) not in _stored:
             for each in _SHARDS:
                 if (place, folder, each) not in _stored:
-                    _stored[(place, folder, each)] = _read_pack(self._store.read(_PACK.format(folder=folder, shard=each)))
+                    _stored[(place, folder, each)] = _read_pack(self._store.read_view(_PACK.format(folder=folder, shard=each)))
         return _stored[(place, folder, shard)]
 
 
-def _read_pack(payload: bytes | None) -> dict[str, bytes]:
-    entries: dict[str, bytes] = {}
-    for line in (payload or b"").split(b"\n"):
-        digest, _, entry = line.partition(b"\t")
-        if entry:
-            entries[digest.decode("ascii", "replace")] = entry
+_json_string = json.JSONEncoder().encode
+"""A string as JSON, ASCII only (a lone surrogate of a file's name too): for a string the
+encoder goes straight to its C function, which json.dumps reaches through a few calls more."""
+
+
+def _read_pack(payload: memoryview | None) -> dict[str, Entry]:
+    """A pack's entries by digest, as views into its bytes; a line without its three parts is left out."""
+    entries: dict[str, Entry] = {}
+    if payload is None:
+        return entries
+    data = payload.obj  # the bytes read from the file, searched in place
+    assert isinstance(data, bytes)
+    whole = memoryview(data)
+    start, end = len(data) - len(payload), len(data)
+    while start < end:
+        line_end = data.find(b"\n", start, end)
+        line_end = end if line_end < 0 else line_end
+        first = data.find(b"\t", start, line_end)
+        second = data.find(b"\t", first + 1, line_end) if first >= 0 else -1
+        if second >= 0:
+            entries[data[start:first].decode("ascii", "replace")] = (whole[first + 1:second], whole[second + 1:line_end])
+        start = line_end + 1
     return entries
 
 
-def _read_entry(entry: bytes, model: type[BaseModel], record_id: str) -> BaseModel | None:
+def _pack_bytes(entries: dict[str, Entry]) -> bytes:
+    """A pack's payload: a line per entry, in the digests' order."""
+    parts: list[bytes | memoryview] = []
+    for digest in sorted(entries):
+        record_json, body_json = entries[digest]
+        parts += (digest.encode(), b"\t", record_json, b"\t", body_json, b"\n")
+    return b"".join(parts[:-1])
+
+
+def _read_entry(entry: Entry, model: type[BaseModel], record_id: str) -> BaseModel | None:
     """The record an entry holds, validated by its model, or None if it does not validate."""
-    record_json, _, body_json = entry.partition(b"\t")
-    if not record_json.startswith(b"{") or not record_json.endswith(b"}") or not body_json:
+    record_json, body_json = entry
+    if len(record_json) < 2 or record_json[0] != ord("{") or record_json[-1] != ord("}") or not body_json:
         return None
     # The id and body are validated with the rest, as the loader would have set them: one
     # pass in Rust, no copy of the model afterwards. They come last: of a key written twice
     # the last counts (in pydantic as in JSON parsers generally), so whatever the entry's own
     # JSON says, the record's id is its file's name; an entry naming another is refused below.
-    given = record_json[:-1] + (b"," if record_json != b"{}" else b"") + b'"id":' + json.dumps(record_id).encode()
+    given = b"".join((record_json[:-1], b"," if len(record_json) > 2 else b"", b'"id":', _json_string(record_id).encode(),
+                      b',"body":', body_json, b"}"))
     try:
-        record = model.model_validate_json(given + b',"body":' + body_json + b"}")
+        record = model.model_validate_json(given)
     except ValueError:  # pydantic's ValidationError is one
         return None
     return record if getattr(record, "id", None) == record_id else None
 
 
-def _entry(record: BaseModel) -> bytes:
+def _entry(record: BaseModel) -> Entry:
     # exclude_unset: read back, the model has the same fields set as when the file was parsed;
     # by_alias: as a record file writes them (`from`), which is how the model reads them.
-    body = json.dumps(getattr(record, "body", ""))
-    return record.model_dump_json(exclude=_EXCLUDED, exclude_unset=True, by_alias=True).encode() + b"\t" + body.encode()
+    return (record.model_dump_json(exclude=_EXCLUDED, exclude_unset=True, by_alias=True).encode(),
+            _json_string(getattr(record, "body", "")).encode())

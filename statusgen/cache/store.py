@@ -98,12 +98,18 @@ class CacheStore:
 
     def read(self, name: str) -> bytes | None:
         """The payload stored as `name`, or None: missing, unreadable, truncated or damaged."""
+        view = self.read_view(name)
+        return view.tobytes() if view is not None else None
+
+    def read_view(self, name: str) -> memoryview | None:
+        """As `read`, the payload left in the bytes read from the file rather than copied out:
+        for the packs of records (31 MB at 10,000 incidents), whose entries are sliced from it."""
         try:
             with open(f"{self._path}/{name}", "rb") as file:  # os-level paths: a build reads thousands
                 data = file.read()
         except OSError:
             return None
-        return _unwrap(data)
+        return _payload(data)
 
     def write(self, name: str, payload: bytes) -> None:
         """Store `payload` as `name`; a cache that cannot be written is only a slower one."""
@@ -174,6 +180,12 @@ def _header(payload: bytes) -> bytes:
 
 def _unwrap(data: bytes) -> bytes | None:
     """The payload of an entry this code wrote whole; None for anything else."""
+    view = _payload(data)
+    return view.tobytes() if view is not None else None
+
+
+def _payload(data: bytes) -> memoryview | None:
+    """_unwrap without a copy: the payload as a view into `data`."""
     if not data.startswith(_MAGIC):
         return None
     end = data.find(b"\n", len(_MAGIC))
@@ -181,7 +193,7 @@ def _unwrap(data: bytes) -> bytes | None:
         length, checksum = (int(part) for part in data[len(_MAGIC):end].split(b" "))
     except ValueError:
         return None
-    payload = data[end + 1:]
+    payload = memoryview(data)[end + 1:]
     if end < 0 or len(payload) != length or zlib.crc32(payload) != checksum:
         return None
     return payload

@@ -12,20 +12,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from .common import MarkdownText, RecordId, StrictModel, Timestamp
 
 
-class UpdateText(StrictModel):
+class TextModel(StrictModel):
+    """A part of a translation file. Built on first use: most sites have no translations, and
+    building these validators at import took every build 20 ms."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class UpdateText(TextModel):
     """An update's body in the translation's language; `at` names the original's update."""
 
     at: Timestamp
     body: MarkdownText
 
 
-class IncidentText(StrictModel):
+class IncidentText(TextModel):
     """incidents/ID.LANG.md: the title, the updates' bodies and (after the front matter) the summary."""
 
     title: str | None = Field(default=None, min_length=1)
@@ -33,7 +40,7 @@ class IncidentText(StrictModel):
     body: SkipJsonSchema[str] = Field(default="", exclude=True)
 
 
-class MaintenanceText(StrictModel):
+class MaintenanceText(TextModel):
     """maintenance/ID.LANG.md: the title, the updates' bodies and the body."""
 
     title: str | None = Field(default=None, min_length=1)
@@ -41,11 +48,11 @@ class MaintenanceText(StrictModel):
     body: SkipJsonSchema[str] = Field(default="", exclude=True)
 
 
-class RetentionText(StrictModel):
+class RetentionText(TextModel):
     subject: str = Field(min_length=1, description="What the rule applies to.")
 
 
-class AnnouncementText(StrictModel):
+class AnnouncementText(TextModel):
     """announcements/ID.LANG.md: the title, the retention rule's subject and the body."""
 
     title: str | None = Field(default=None, min_length=1)
@@ -53,16 +60,16 @@ class AnnouncementText(StrictModel):
     body: SkipJsonSchema[str] = Field(default="", exclude=True)
 
 
-class TimelineText(StrictModel):
+class TimelineText(TextModel):
     at: Timestamp
     event: MarkdownText
 
 
-class ActionItemText(StrictModel):
+class ActionItemText(TextModel):
     title: str = Field(min_length=1)
 
 
-class LessonsText(StrictModel):
+class LessonsText(TextModel):
     """The lessons, item for item in the original's order."""
 
     went_well: tuple[MarkdownText, ...] = ()
@@ -70,7 +77,7 @@ class LessonsText(StrictModel):
     got_lucky: tuple[MarkdownText, ...] = ()
 
 
-class PostmortemText(StrictModel):
+class PostmortemText(TextModel):
     """postmortems/ID.LANG.md: every text field of the post-mortem and the article."""
 
     title: str | None = Field(default=None, min_length=1)
@@ -86,7 +93,7 @@ class PostmortemText(StrictModel):
     body: SkipJsonSchema[str] = Field(default="", exclude=True)
 
 
-class NamedText(StrictModel):
+class NamedText(TextModel):
     """A component's or a group's name and description; `id` names the original."""
 
     id: RecordId
@@ -94,21 +101,21 @@ class NamedText(StrictModel):
     description: str | None = None
 
 
-class ComponentCatalogueText(StrictModel):
+class ComponentCatalogueText(TextModel):
     """components.LANG.yml."""
 
     groups: tuple[NamedText, ...] = ()
     components: tuple[NamedText, ...] = ()
 
 
-class PlanText(StrictModel):
+class PlanText(TextModel):
     id: RecordId
     name: str | None = Field(default=None, min_length=1)
     description: str | None = None
     features: tuple[str, ...] | None = Field(default=None, description="As many as the original, in its order.")
 
 
-class PlanCatalogueText(StrictModel):
+class PlanCatalogueText(TextModel):
     """plans.LANG.yml."""
 
     plans: tuple[PlanText, ...] = ()
