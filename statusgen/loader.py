@@ -22,7 +22,7 @@ from .records import Records
 from .rules import Violation, check_rules
 from .slugs import slugify
 from .source_files import SourceFile, display_path, not_a_file, read_source, validate_model
-from .translation_loader import catalogue_translation_files, load_translations, translation_name
+from .translation_loader import catalogue_translation_files, load_translations, translation_name, translation_of_stem
 
 RECORD_FOLDERS: dict[str, type[BaseModel]] = {
     "incidents": Incident,
@@ -90,12 +90,13 @@ def _record_files(content_dir: Path, problems: list[Problem], translations: list
             if name.endswith("~"):
                 continue  # editors' backups
             suffix = name_suffix(name)
-            if entry.is_symlink() or suffix.lower() in _RECORD_LIKE:
+            linked = entry.is_symlink()
+            if linked or suffix.lower() in _RECORD_LIKE:
                 path = Path(entry.path)
-                problem = _not_a_record(folder, path, root) if entry.is_symlink() else _not_a_plain_record(folder, path, entry)
+                problem = _not_a_record(folder, path, root) if linked else _not_a_plain_record(folder, suffix, entry)
                 if problem is not None:
                     problems.append(Problem(display_path(path), 0, "", problem))
-                elif suffix == ".md" and translation_name(path) is not None:
+                elif suffix == ".md" and translation_of_stem(name[:-3]) is not None:
                     translations.append((folder, path))
                 elif suffix == ".md":
                     found.append((folder, parts, path))
@@ -138,13 +139,13 @@ def _walk(directory: str, parts: tuple[str, ...] = ()) -> Iterator[tuple[tuple[s
             yield from _walk(entry.path, named)
 
 
-def _not_a_plain_record(folder: str, path: Path, entry: os.DirEntry[str]) -> str | None:
-    """_not_a_record for what is not a link, from its directory entry alone."""
+def _not_a_plain_record(folder: str, suffix: str, entry: os.DirEntry[str]) -> str | None:
+    """_not_a_record for what is not a link, from its directory entry and suffix alone."""
     if entry.is_dir(follow_symlinks=False):
-        return "this is a folder: a record is a Markdown file" if path.suffix.lower() in _RECORD_LIKE else None
-    if path.suffix.lower() not in _RECORD_LIKE:
+        return "this is a folder: a record is a Markdown file" if suffix.lower() in _RECORD_LIKE else None
+    if suffix.lower() not in _RECORD_LIKE:
         return None
-    if path.suffix != ".md":
+    if suffix != ".md":
         return f"records in {folder}/ are Markdown files ending in .md (lower case)"
     return None if entry.is_file(follow_symlinks=False) else "this is not a regular file: a record is a Markdown file"
 

@@ -51,7 +51,12 @@ _TRANSLATION_STEM = re.compile(r"^(?P<id>[^.]+)\.(?P<lang>[a-z]{2,3}(?:_[A-Za-z0
 
 def translation_name(path: Path) -> tuple[str, str] | None:
     """(id or catalogue name, language) when the file name is that of a translation."""
-    match = _TRANSLATION_STEM.fullmatch(path.stem)
+    return translation_of_stem(path.stem)
+
+
+def translation_of_stem(stem: str) -> tuple[str, str] | None:
+    """translation_name for a file name without its suffix (a long history's listing is names)."""
+    match = _TRANSLATION_STEM.fullmatch(stem)
     return (match["id"], match["lang"]) if match else None
 
 
