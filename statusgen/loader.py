@@ -7,7 +7,8 @@ never stops the others from being read: the user gets the whole list at once.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,14 @@ _listed: tuple[str, list[tuple[str, Path]], list[Problem], list[tuple[str, Path]
 """(listing, records, problems, translations) of this process's last record_files with a listing."""
 
 
+Walked = Mapping[str, Sequence[tuple[str, int]]]
+"""A record folder's path -> (path, mode as lstat gives it) of everything below it, in the order
+of sorted Paths: record_memo's fingerprint walks the folders, and the loader reads the walk."""
+
+
 def record_files(content_dir: Path, problems: list[Problem] | None = None,
-                 translations: list[tuple[str, Path]] | None = None, listing: str | None = None) -> list[tuple[str, Path]]:
+                 translations: list[tuple[str, Path]] | None = None, listing: str | None = None,
+                 walked: Walked | None = None) -> list[tuple[str, Path]]:
     """(folder, path) of every Markdown record under content_dir, in a stable order; the
     translations (ID.LANG.md) are added to `translations`, never taken for records.
 
@@ -57,13 +64,14 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None,
 
     `listing` is a hash of every name in the record folders and its kind (record_memo's
     fingerprint): while it is the one of this process's last call, the folders are not
-    walked again (`serve`, where a save changes a file's bytes, not the listing)."""
+    walked again (`serve`, where a save changes a file's bytes, not the listing). With `walked`,
+    the folders as the fingerprint has just walked them, they are not walked a second time."""
     global _listed
     if listing is not None and _listed is not None and _listed[0] == listing:
         _, found, found_problems, found_translations = _listed
     else:
         found_problems, found_translations = [], []
-        found = _record_files(content_dir, found_problems, found_translations)
+        found = _record_files(content_dir, found_problems, found_translations, walked)
         _listed = (listing, found, found_problems, found_translations) if listing is not None else None
     if problems is not None:
         problems.extend(found_problems)
@@ -72,7 +80,8 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None,
     return list(found)
 
 
-def _record_files(content_dir: Path, problems: list[Problem], translations: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
+def _record_files(content_dir: Path, problems: list[Problem], translations: list[tuple[str, Path]],
+                  walked: Walked | None = None) -> list[tuple[str, Path]]:
     root = content_dir.resolve()
     found: list[tuple[str, tuple[str, ...], Path]] = []
     for folder in RECORD_FOLDERS:
@@ -85,15 +94,17 @@ def _record_files(content_dir: Path, problems: list[Problem], translations: list
             continue
         # Walked and sorted as strings, in the order of sorted Paths (by their parts): a Path
         # is made only for what is reported or read, as a long history has tens of thousands.
-        for parts, entry in sorted(_walk(str(directory)), key=_parts):
+        top = str(directory)
+        below = _as_walked(top, walked[top]) if walked is not None and top in walked else sorted(_walk(top), key=_parts)
+        for parts, entry_path, mode in below:
             name = parts[-1]
             if name.endswith("~"):
                 continue  # editors' backups
             suffix = name_suffix(name)
-            linked = entry.is_symlink()
+            linked = stat.S_ISLNK(mode)
             if linked or suffix.lower() in _RECORD_LIKE:
-                path = Path(entry.path)
-                problem = _not_a_record(folder, path, root) if linked else _not_a_plain_record(folder, suffix, entry)
+                path = Path(entry_path)
+                problem = _not_a_record(folder, path, root) if linked else _not_a_plain_record(folder, suffix, mode)
                 if problem is not None:
                     problems.append(Problem(display_path(path), 0, "", problem))
                 elif suffix == ".md" and translation_of_stem(name[:-3]) is not None:
@@ -103,8 +114,18 @@ def _record_files(content_dir: Path, problems: list[Problem], translations: list
     return [(folder, path) for folder, _, path in sorted(found, key=lambda item: item[:2])]
 
 
-def _parts(item: tuple[tuple[str, ...], os.DirEntry[str]]) -> tuple[str, ...]:
+def _parts(item: tuple[tuple[str, ...], str, int]) -> tuple[str, ...]:
     return item[0]
+
+
+def _as_walked(top: str, below: Sequence[tuple[str, int]]) -> Iterator[tuple[tuple[str, ...], str, int]]:
+    """What _walk would give of `top`, from a walk of it that left nothing out: hidden names
+    (and all below them) are left out here."""
+    start = len(top) + 1
+    for path, mode in below:
+        parts = tuple(path[start:].split("/"))
+        if not any(part.startswith(".") for part in parts):
+            yield parts, path, mode
 
 
 def name_suffix(name: str) -> str:
@@ -126,28 +147,30 @@ def _not_a_folder(directory: Path, root: Path) -> str | None:
     return None
 
 
-def _walk(directory: str, parts: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], os.DirEntry[str]]]:
-    """(the names leading to it from `directory`, its directory entry) of every file and
-    folder below `directory`, leaving out hidden ones (editors' and version control's own)
+def _walk(directory: str, parts: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str, int]]:
+    """(the names leading to it from `directory`, its path, its kind as a mode) of every file
+    and folder below `directory`, leaving out hidden ones (editors' and version control's own)
     and not following links to folders. An entry tells its kind without a system call."""
     for entry in os.scandir(directory):
         if entry.name.startswith("."):
             continue
         named = (*parts, entry.name)
-        yield named, entry
-        if entry.is_dir(follow_symlinks=False):
+        folder = entry.is_dir(follow_symlinks=False)
+        yield named, entry.path, (stat.S_IFLNK if entry.is_symlink() else stat.S_IFDIR if folder
+                                  else stat.S_IFREG if entry.is_file(follow_symlinks=False) else 0)
+        if folder:
             yield from _walk(entry.path, named)
 
 
-def _not_a_plain_record(folder: str, suffix: str, entry: os.DirEntry[str]) -> str | None:
-    """_not_a_record for what is not a link, from its directory entry and suffix alone."""
-    if entry.is_dir(follow_symlinks=False):
+def _not_a_plain_record(folder: str, suffix: str, mode: int) -> str | None:
+    """_not_a_record for what is not a link, from its kind and suffix alone."""
+    if stat.S_ISDIR(mode):
         return "this is a folder: a record is a Markdown file" if suffix.lower() in _RECORD_LIKE else None
     if suffix.lower() not in _RECORD_LIKE:
         return None
     if suffix != ".md":
         return f"records in {folder}/ are Markdown files ending in .md (lower case)"
-    return None if entry.is_file(follow_symlinks=False) else "this is not a regular file: a record is a Markdown file"
+    return None if stat.S_ISREG(mode) else "this is not a regular file: a record is a Markdown file"
 
 
 def _not_a_record(folder: str, path: Path, root: Path) -> str | None:
@@ -185,11 +208,12 @@ def is_record_relative(relative: Path) -> bool:
 
 
 def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, cache: RecordCache | None = None,
-                 listing: str | None = None) -> Records:
+                 listing: str | None = None, walked: Walked | None = None) -> Records:
     """Every record of the site and its translations, validated; raises ContentError listing
     every problem. `languages` are the site's (None: a translation may be in any language).
     With a `cache`, a record file whose bytes were parsed before is not parsed again; with a
-    `listing` (see record_files), an unchanged listing of the folders is not walked again."""
+    `listing` (see record_files), an unchanged listing of the folders is not walked again; with
+    `walked`, they are read as just walked."""
     if not content_dir.is_dir():
         raise ContentError([Problem(display_path(content_dir), 0, "", "the content folder does not exist "
                                                                   "(set `content_dir` under the statusgen plugin in mkdocs.yml)")])
@@ -199,7 +223,7 @@ def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, ca
     catalogues = {name: _load_catalogue(content_dir, name, sources, broken, problems) for name in CATALOGUES}
     loaded: dict[str, list[Any]] = {folder: [] for folder in RECORD_FOLDERS}
     translation_paths: list[tuple[str, Path]] = []
-    files = record_files(content_dir, problems, translation_paths, listing)
+    files = record_files(content_dir, problems, translation_paths, listing, walked)
     for (folder, path), parsed in zip(files, _parse_records(files, cache), strict=True):
         record = _load_record(folder, path, sources, problems, parsed)
         if record is not None:

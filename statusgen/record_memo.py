@@ -40,6 +40,9 @@ class FilesSeen:
         self.listing: str | None = None
         """A hash of every name in the record folders and its kind, for the loader's
         record_files; None when a link is among them (what it points to may change)."""
+        self.walked: dict[str, list[tuple[str, int]]] = {}
+        """Each record folder -> (path, mode) of everything below it, for the loader's
+        record_files: the folders are walked once for both."""
 
 
 def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = None, cache_dir: Path | None = None) -> Records:
@@ -59,7 +62,8 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
     if _last is not None and _last[0] == key:
         return _last[1]
     cache = RecordCache(store, seen.contents, seen.digest) if cache_dir is not None else None
-    records = load_records(content_dir, languages, cache, seen.listing if cache is not None else None)  # a ContentError is raised, never remembered
+    records = load_records(content_dir, languages, cache, seen.listing if cache is not None else None,  # a ContentError is raised, never remembered
+                           seen.walked)
     if cache is not None:
         cache.save()
     _last = (key, records)
@@ -102,8 +106,15 @@ def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:
     # The working folder too: the loader's messages name files relative to it.
     listing = hashlib.blake2b(f"{content_dir.resolve()}\0{os.getcwd()}".encode(), digest_size=20)
     linked = False
+    below: list[tuple[str, int]] = []
     for path, listed in _candidates(content_dir):
         described = _described(path, listed, seen)
+        if not listed:
+            # A record folder's descendants follow it (a linked one's are not listed: the loader walks it).
+            folder = described.startswith(b"other:") and stat.S_ISDIR(_mode(described))
+            below = seen.walked.setdefault(path, []) if folder else []
+        else:
+            below.append((path, _mode(described)))
         named = b"\0" + path.encode() + b"\0"
         digest.update(named)
         digest.update(described)
@@ -114,6 +125,15 @@ def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:
         linked = linked or described.startswith(b"link:")
     seen.listing = None if linked else listing.hexdigest()
     return digest.hexdigest()
+
+
+def _mode(described: bytes) -> int:
+    """The kind of file _described described, as a mode."""
+    if described.startswith(b"file:"):
+        return stat.S_IFREG
+    if described.startswith(b"link:"):
+        return stat.S_IFLNK
+    return int(described.split(b":", 2)[1])
 
 
 RECORD_SUFFIXES = (".md", ".yml", ".yaml")

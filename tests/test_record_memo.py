@@ -69,6 +69,30 @@ def test_the_fingerprint_is_the_pathlib_definition(content: Path):
     assert fingerprint(content) == pathlib_fingerprint(content)
 
 
+def test_the_loader_reads_the_record_folders_as_the_fingerprint_walked_them(content: Path):
+    """The loader lists the records from the fingerprint's walk rather than walking again: the
+    same records, translations and problems, in the same order, as its own walk finds."""
+    incidents = content / "incidents"
+    (incidents / "folder.md").mkdir()
+    (incidents / ".git").mkdir()
+    (incidents / ".git" / "inside.md").write_text("hidden\n")
+    (incidents / "a.md~").write_text("backup\n")
+    (incidents / "a.de.md").write_text("translation\n")
+    (incidents / "upper.MD").write_text("wrong case\n")
+    os.mkfifo(incidents / "pipe.md")
+    seen = record_memo.FilesSeen(file_digests.FileDigests())
+    fingerprint(content, seen)
+    assert seen.walked[str(incidents)], "the fingerprint walked the incidents"
+    assert str(content / "maintenance") not in seen.walked, "a linked folder is left to the loader's own walk"
+    walked: tuple[list[object], list[object]] = ([], [])
+    found = loader._record_files(content, walked[0], walked[1], seen.walked)  # type: ignore[arg-type]
+    own: tuple[list[object], list[object]] = ([], [])
+    assert found == loader._record_files(content, own[0], own[1])  # type: ignore[arg-type]
+    assert walked == own
+    assert ("incidents", incidents / "a.md") in found and ("maintenance", content / "maintenance" / "a.md") in found
+    assert any("folder.md" in problem.path for problem in walked[0])  # type: ignore[attr-defined]
+
+
 def test_a_relative_content_folder_hashes_as_pathlib_does(content: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(content.parent)
     assert fingerprint(Path("content")) == pathlib_fingerprint(Path("content"))
@@ -164,14 +188,38 @@ def test_the_digests_outlive_the_process_in_the_store(content: Path, tmp_path: P
     assert read == {str(content / "incidents" / "a.md")} and key == pathlib_fingerprint(content)
 
 
+def test_an_edit_rewrites_only_the_digest_entries_of_the_file_it_changed(content: Path, tmp_path: Path, fresh_memory: None,
+                                                                         monkeypatch: pytest.MonkeyPatch):
+    later(monkeypatch)
+    store = CacheStore.open(tmp_path / "cache")
+    assert store is not None
+    read_by(content, store)
+    written: list[str] = []
+    real_write = CacheStore.write
+    monkeypatch.setattr(CacheStore, "write", lambda self, name, payload: written.append(name) or real_write(self, name, payload))
+    read_by(content, store)
+    assert written == []  # nothing changed
+    record = content / "incidents" / "a.md"
+    before = file_digests.file_digest(record.read_bytes())
+    record.write_text("changed\n")
+    after = file_digests.file_digest(record.read_bytes())
+    later(monkeypatch)
+    monkeypatch.setattr(file_digests, "now_ns", lambda: time.time_ns() + 2 * LATER)
+    monkeypatch.setattr(record_memo, "now_ns", file_digests.now_ns)
+    read_by(content, store)
+    assert sorted(written) == sorted({f"records/file-digests-{before[0]}.json", f"records/file-digests-{after[0]}.json"})
+
+
 @pytest.mark.parametrize("damage", [b"", b"garbage", b'{"x": [1]}', b"[]"])
 def test_a_damaged_digest_entry_only_means_reading_again(content: Path, tmp_path: Path, fresh_memory: None,
                                                          monkeypatch: pytest.MonkeyPatch, damage: bytes):
     later(monkeypatch)
     store = CacheStore.open(tmp_path / "cache")
     read_by(content, store)
-    entry = next((tmp_path / "cache").rglob("file-digests.json"))
-    entry.write_bytes(entry.read_bytes()[:-5] if not damage else damage)
+    entries = sorted((tmp_path / "cache").rglob("file-digests-*.json"))
+    assert entries
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:-5] if not damage else damage)
     monkeypatch.setattr(file_digests, "_known", {})
     monkeypatch.setattr(file_digests, "_stored", {})
     key, read = read_by(content, store)
