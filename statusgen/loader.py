@@ -235,7 +235,7 @@ def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, ca
     originals.update({("catalogue", name.split(".")[0]): catalogue
                       for name, catalogue in catalogues.items() if catalogue is not None})
     translations = load_translations(translation_paths, catalogue_translation_files(content_dir), originals,
-                                     languages, broken, problems)
+                                     languages, broken, problems, cache)
     if components is None:
         raise ContentError(problems)
     records = Records(

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .cache.records import RecordCache
 from .errors import Problem
 from .languages import language_problems
 from .messages import did_you_mean
@@ -67,10 +68,12 @@ def catalogue_translation_files(content_dir: Path) -> list[Path]:
 
 def load_translations(record_paths: Iterable[tuple[str, Path]], catalogue_paths: Iterable[Path],
                       originals: Mapping[tuple[str, str], Any], languages: tuple[str, ...] | None,
-                      broken: set[tuple[str, str]], problems: list[Problem]) -> dict[str, Translation]:
+                      broken: set[tuple[str, str]], problems: list[Problem],
+                      cache: RecordCache | None = None) -> dict[str, Translation]:
     """Every translation, by language; problems noted. `originals` maps (folder, id) to the
     loaded record and ("catalogue", "components") to a catalogue; `languages` are the site's
-    (None: any language Babel knows); a translation of a `broken` record is not checked again."""
+    (None: any language Babel knows); a translation of a `broken` record is not checked again.
+    With a `cache`, a record's translation whose bytes were read before is not parsed again."""
     texts: dict[str, dict[tuple[str, str], Any]] = {}
     jobs = [(folder, path) for folder, path in record_paths] + [("catalogue", path) for path in catalogue_paths]
     for folder, path in jobs:
@@ -91,8 +94,11 @@ def load_translations(record_paths: Iterable[tuple[str, Path]], catalogue_paths:
             problems.append(Problem(display, 0, "", f"there is no {_what(folder)} {record_id!r} to translate{hint}"))
             continue
         model = CATALOGUE_TEXT_MODELS[record_id] if folder == "catalogue" else TEXT_MODELS[folder]
-        text = _read_text(path, model, _ORIGINAL_MODELS[record_id if folder == "catalogue" else folder],
-                          folder != "catalogue", problems)
+        original_model = _ORIGINAL_MODELS[record_id if folder == "catalogue" else folder]
+        if folder == "catalogue" or cache is None:
+            text = _read_text(path, model, original_model, folder != "catalogue", problems)
+        else:
+            text = _cached_text(path, folder, model, original_model, problems, cache)
         if text is None:
             continue
         source, translated = text
@@ -127,9 +133,30 @@ def _language_problem(lang: str, languages: tuple[str, ...] | None, path: Path) 
     return None
 
 
+def _cached_text(path: Path, folder: str, model: type[BaseModel], original: type[BaseModel],
+                 problems: list[Problem], cache: RecordCache) -> tuple[SourceFile, Any] | None:
+    """_read_text for a record's translation, from the build cache when its bytes were read
+    before (a site in three languages has thousands): a text depends on its bytes alone. Its
+    checks against the original are made at every build, as they depend on the original too."""
+    kind = f"{folder}.text"
+    digest = cache.digest(path)
+    found = cache.lookup(kind, digest, "", model) if digest is not None else None
+    if found is not None:
+        return SourceFile.unread(path), found  # its YAML is read again only if a message needs a line
+    try:
+        data, read_digest = cache.read(path)
+    except OSError:
+        return _read_text(path, model, original, True, problems)  # read_source says which file and why
+    before = len(problems)
+    text = _read_text(path, model, original, True, problems, data)
+    if text is not None and len(problems) == before:
+        cache.remember(kind, read_digest, text[1])
+    return text
+
+
 def _read_text(path: Path, model: type[BaseModel], original: type[BaseModel], markdown: bool,
-               problems: list[Problem]) -> tuple[SourceFile, Any] | None:
-    read = read_source(path, markdown=markdown, problems=problems)
+               problems: list[Problem], raw: bytes | None = None) -> tuple[SourceFile, Any] | None:
+    read = read_source(path, markdown=markdown, problems=problems, raw=raw)
     if read is None:
         return None
     source, data, body = read

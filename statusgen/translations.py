@@ -56,6 +56,19 @@ pages and the feeds of a build both need them, and they are made once. Held by a
 reference, so they go when the build's state goes."""
 
 
+_made_from: dict[int, tuple[Any, tuple[Any, Any, str]]] = {}
+"""id(a translated copy of a record) -> (the copy, (the record, its translation's text or None,
+the fallback language's tag)), for the copies of the states in _made: a copy is a function of
+these three (and of the code), so the build cache can name it by them (cache/pages.py) rather
+than by every field of it."""
+
+
+def made_from(record: Any) -> tuple[Any, Any, str] | None:
+    """(the record, the text, the fallback tag) a translated copy was made from, if it is one."""
+    found = _made_from.get(id(record))
+    return found[1] if found is not None and found[0] is record else None
+
+
 def translated_state(state: SiteState, language: Language, default: Language) -> SiteState:
     """`state` whose records (the public view and the lists derived from it) are in `language`."""
     if language.code == default.code:
@@ -63,6 +76,7 @@ def translated_state(state: SiteState, language: Language, default: Language) ->
     global _made
     if _made is None or _made[0]() is not state:
         _made = (weakref.ref(state), {})
+        _made_from.clear()
     key = (language.code, default.code)
     if key not in _made[1]:
         _made[1][key] = _translate_state(state, language, default)
@@ -93,15 +107,23 @@ def translated_records(records: Records, translation: Translation, fallback: str
         records,
         components=_components(records.components, translation.components, fallback),
         plans=_plans(records.plans, translation.plans, fallback) if records.plans else None,
-        incidents=tuple(_incident(incident, texts.get(("incidents", incident.id)), fallback)
-                        for incident in records.incidents),
-        maintenance=tuple(_maintenance(window, texts.get(("maintenance", window.id)), fallback)
-                          for window in records.maintenance),
-        postmortems=tuple(_postmortem(postmortem, texts.get(("postmortems", postmortem.id)), fallback)
-                          for postmortem in records.postmortems),
-        announcements=tuple(_announcement(announcement, texts.get(("announcements", announcement.id)), fallback)
-                            for announcement in records.announcements),
+        incidents=_copies(_incident, records.incidents, "incidents", texts, fallback),
+        maintenance=_copies(_maintenance, records.maintenance, "maintenance", texts, fallback),
+        postmortems=_copies(_postmortem, records.postmortems, "postmortems", texts, fallback),
+        announcements=_copies(_announcement, records.announcements, "announcements", texts, fallback),
     )
+
+
+def _copies(translate: Any, records: tuple[T, ...], folder: str, texts: Mapping[tuple[str, str], Any],
+            fallback: str) -> tuple[T, ...]:
+    """translate(record, its text, fallback) for each record, each copy noted in _made_from."""
+    copies = []
+    for record in records:
+        text = texts.get((folder, record.id))  # type: ignore[attr-defined]
+        copy = translate(record, text, fallback)
+        _made_from[id(copy)] = (copy, (record, text, fallback))
+        copies.append(copy)
+    return tuple(copies)
 
 
 def _pick(original: str, translated: str | None, fallback: str) -> str:
@@ -121,7 +143,9 @@ def _by_position(originals: Iterable[str], translated: Iterable[str], fallback: 
 
 
 def _updates(updates: tuple[T, ...], translated: Mapping[str, str], fallback: str) -> tuple[T, ...]:
-    return tuple(update.model_copy(update={"body": _pick(update.body, translated.get(rfc3339(update.at)), fallback)})  # type: ignore[attr-defined]
+    # Most records have no translation: their updates' times are not written out to look for one.
+    return tuple(update.model_copy(update={"body": _pick(update.body, translated.get(rfc3339(update.at)) if translated else None,  # type: ignore[attr-defined]
+                                                         fallback)})
                  for update in updates)
 
 

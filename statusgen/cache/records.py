@@ -168,7 +168,8 @@ def _pack_bytes(entries: dict[str, Entry]) -> bytes:
 
 
 def _read_entry(entry: Entry, model: type[BaseModel], record_id: str) -> BaseModel | None:
-    """The record an entry holds, validated by its model, or None if it does not validate."""
+    """The record an entry holds, validated by its model, or None if it does not validate.
+    A model without an id or a body (a translation's text) is given none."""
     record_json, body_json = entry
     if len(record_json) < 2 or record_json[0] != ord("{") or record_json[-1] != ord("}") or not body_json:
         return None
@@ -176,13 +177,17 @@ def _read_entry(entry: Entry, model: type[BaseModel], record_id: str) -> BaseMod
     # pass in Rust, no copy of the model afterwards. They come last: of a key written twice
     # the last counts (in pydantic as in JSON parsers generally), so whatever the entry's own
     # JSON says, the record's id is its file's name; an entry naming another is refused below.
-    given = b"".join((record_json[:-1], b"," if len(record_json) > 2 else b"", b'"id":', _json_string(record_id).encode(),
-                      b',"body":', body_json, b"}"))
+    named = "id" in model.model_fields
+    parts: list[bytes | memoryview] = [record_json[:-1]]
+    if named:
+        parts += (b"," if len(record_json) > 2 else b"", b'"id":', _json_string(record_id).encode())
+    if "body" in model.model_fields:
+        parts += (b"," if named or len(record_json) > 2 else b"", b'"body":', body_json)
     try:
-        record = model.model_validate_json(given)
+        record = model.model_validate_json(b"".join((*parts, b"}")))
     except ValueError:  # pydantic's ValidationError is one
         return None
-    return record if getattr(record, "id", None) == record_id else None
+    return record if not named or getattr(record, "id", None) == record_id else None
 
 
 def _entry(record: BaseModel) -> Entry:
