@@ -77,6 +77,7 @@ def translated_state(state: SiteState, language: Language, default: Language) ->
     if _made is None or _made[0]() is not state:
         _made = (weakref.ref(state), {})
         _made_from.clear()
+        _untranslated.clear()
     key = (language.code, default.code)
     if key not in _made[1]:
         _made[1][key] = _translate_state(state, language, default)
@@ -114,14 +115,26 @@ def translated_records(records: Records, translation: Translation, fallback: str
     )
 
 
+_untranslated: dict[tuple[int, str], tuple[Any, Any]] = {}
+"""(id(a record), the fallback tag) -> (the record, its copy without a translation), for the
+states in _made: a record no language translates has the same copy in each of them (every
+text marked with the default language), made once however many languages the site has."""
+
+
 def _copies(translate: Any, records: tuple[T, ...], folder: str, texts: Mapping[tuple[str, str], Any],
             fallback: str) -> tuple[T, ...]:
     """translate(record, its text, fallback) for each record, each copy noted in _made_from."""
     copies = []
     for record in records:
         text = texts.get((folder, record.id))  # type: ignore[attr-defined]
+        known = _untranslated.get((id(record), fallback)) if text is None else None
+        if known is not None and known[0] is record:
+            copies.append(known[1])
+            continue
         copy = translate(record, text, fallback)
         _made_from[id(copy)] = (copy, (record, text, fallback))
+        if text is None:
+            _untranslated[(id(record), fallback)] = (record, copy)
         copies.append(copy)
     return tuple(copies)
 

@@ -237,3 +237,30 @@ def test_a_state_is_translated_once_per_language(tmp_path):
     assert translated_state(again, german, english) is not translated_state(state, german, english)
     assert translated_state(again, german, english).public.incidents[0].title == "API-Fehler"
     assert translated_state(state, english, english) is state
+
+
+def test_a_record_no_language_translates_is_copied_once_for_every_language(tmp_path):
+    # Its copy marks every text with the default language, the same in German as in Arabic:
+    # made once, whatever the number of languages. A translated record gets a copy per language.
+    from statusgen.derive import derive_state
+    from statusgen.languages import site_languages
+    from statusgen.translations import Fallback, translated_state
+
+    untranslated = FUTURE_INCIDENT.replace("Future outage", "Slow pages").replace("2030-01-01", "2021-10-05")
+    content = write_site(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE,
+                                    "content/incidents/slow-pages.md": untranslated})
+    languages = ("en", "de", "ar")
+    settings = Settings(content_dir=content, site_url="https://status.example.org/", languages=languages)
+    records = load_records(content, languages)
+    english, german, arabic = site_languages(languages)
+    state = derive_state(records, settings, NOW)
+    in_german, in_arabic = (translated_state(state, language, english).public for language in (german, arabic))
+    translated = [index for index, incident in enumerate(state.public.incidents) if incident.id == "api-errors"]
+    assert translated and len(state.public.incidents) > 1
+    for index, original in enumerate(state.public.incidents):
+        german_copy, arabic_copy = in_german.incidents[index], in_arabic.incidents[index]
+        assert german_copy is not original and isinstance(arabic_copy.title, Fallback)
+        if index in translated:
+            assert german_copy is not arabic_copy and german_copy.title == "API-Fehler"
+        else:
+            assert german_copy is arabic_copy and isinstance(german_copy.title, Fallback)
