@@ -177,17 +177,28 @@ def _read_entry(entry: Entry, model: type[BaseModel], record_id: str) -> BaseMod
     # pass in Rust, no copy of the model afterwards. They come last: of a key written twice
     # the last counts (in pydantic as in JSON parsers generally), so whatever the entry's own
     # JSON says, the record's id is its file's name; an entry naming another is refused below.
-    named = "id" in model.model_fields
+    named, with_body = _spliced(model)
     parts: list[bytes | memoryview] = [record_json[:-1]]
     if named:
         parts += (b"," if len(record_json) > 2 else b"", b'"id":', _json_string(record_id).encode())
-    if "body" in model.model_fields:
+    if with_body:
         parts += (b"," if named or len(record_json) > 2 else b"", b'"body":', body_json)
     try:
         record = model.model_validate_json(b"".join((*parts, b"}")))
     except ValueError:  # pydantic's ValidationError is one
         return None
     return record if not named or getattr(record, "id", None) == record_id else None
+
+
+_SPLICED: dict[type[BaseModel], tuple[bool, bool]] = {}
+
+
+def _spliced(model: type[BaseModel]) -> tuple[bool, bool]:
+    """Whether the loader sets the model's id, and its body (looked up once per class: a
+    build reads 11,000 entries)."""
+    if model not in _SPLICED:
+        _SPLICED[model] = ("id" in model.model_fields, "body" in model.model_fields)
+    return _SPLICED[model]
 
 
 def _entry(record: BaseModel) -> Entry:
