@@ -4,7 +4,9 @@ A record's model depends only on its file's bytes (and on the code, which picks 
 subfolder): the entry is keyed by a hash of the bytes, so an edit, a rename or a revert finds
 the right entry or none, never a stale one. Entries are the model's JSON, read back through
 the same pydantic model that validates a record, so a damaged entry cannot smuggle in a value
-a record could not hold; one that fails to validate is a miss.
+a record could not hold; one that fails to validate is a miss. A record's translation (its
+text in another language, `incidents/ID.de.md`) is kept the same way, in packs of its own
+(`incidents.text`): its text too depends on its bytes alone.
 
 Within one process (`serve` rebuilding on every save) the models also stay in memory, so a
 rebuild reads only the files that changed.
