@@ -321,24 +321,16 @@ def _parse_records(files: list[tuple[str, Path]], cache: RecordCache | None) -> 
     digests: dict[int, str] = {}
     jobs: list[tuple[str, Path] | tuple[str, Path, bytes]] = list(files)
     for index, (folder, path) in enumerate(files):
-        model = RECORD_FOLDERS[folder]
-        digest = cache.digest(path)
-        record = cache.lookup(folder, digest, path.stem, model) if digest is not None else None
-        if record is None:
-            try:
-                data, digests[index] = cache.read(path)
-            except OSError:
-                missed.append(index)  # the parser says which file and why
-                continue
-            # Parsed, if it must be, from these very bytes: the entry's key must be what was parsed.
-            jobs[index] = (folder, path, data)
-            if digests[index] != digest:  # changed since the fingerprint, or unknown to it
-                record = cache.lookup(folder, digests[index], path.stem, model)
-        if record is None:
-            missed.append(index)
-        else:
+        record, read = cache.find(folder, path, path.stem, RECORD_FOLDERS[folder])
+        if record is not None:
             # Its YAML is read again only if a rule across records fails and a message needs a line.
             parsed[index] = (SourceFile.unread(path), record, [])
+            continue
+        missed.append(index)
+        if read is not None:
+            # Parsed from these very bytes: the entry's key must be what was parsed.
+            jobs[index] = (folder, path, read[0])
+            digests[index] = read[1]
     for index, fresh in zip(missed, map_in_order(_parse_record, [jobs[index] for index in missed]), strict=True):
         parsed[index] = fresh
         record = fresh[1]

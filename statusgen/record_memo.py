@@ -108,13 +108,12 @@ def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:
     linked = False
     below: list[tuple[str, int]] = []
     for path, listed in _candidates(content_dir):
-        described = _described(path, listed, seen)
+        described, mode = _described(path, listed, seen)
         if not listed:
             # A record folder's descendants follow it (a linked one's are not listed: the loader walks it).
-            folder = described.startswith(b"other:") and stat.S_ISDIR(_mode(described))
-            below = seen.walked.setdefault(path, []) if folder else []
+            below = seen.walked.setdefault(path, []) if stat.S_ISDIR(mode) else []
         else:
-            below.append((path, _mode(described)))
+            below.append((path, mode))
         named = b"\0" + path.encode() + b"\0"
         digest.update(named)
         digest.update(described)
@@ -125,15 +124,6 @@ def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:
         linked = linked or described.startswith(b"link:")
     seen.listing = None if linked else listing.hexdigest()
     return digest.hexdigest()
-
-
-def _mode(described: bytes) -> int:
-    """The kind of file _described described, as a mode."""
-    if described.startswith(b"file:"):
-        return stat.S_IFREG
-    if described.startswith(b"link:"):
-        return stat.S_IFLNK
-    return int(described.split(b":", 2)[1])
 
 
 RECORD_SUFFIXES = (".md", ".yml", ".yaml")
@@ -170,16 +160,21 @@ def _descendants(folder: str) -> list[str]:
     return [folder + "/" + "/".join(parts) for parts in found]
 
 
-def _described(path: str, listed: bool, seen: FilesSeen) -> bytes:
-    """What the hash takes of one path: a link's target, a record file's digest, or the
-    kind, size and time of anything else; nothing when it does not exist."""
+def _described(path: str, listed: bool, seen: FilesSeen) -> tuple[bytes, int]:
+    """What the hash takes of one path (a link's target, a record file's digest, or the
+    kind, size and time of anything else; nothing when it does not exist), and its mode as
+    lstat gives it (0 when it does not exist), for the loader's listing."""
     started = now_ns()  # before the stat: see FileDigests.hashed
     try:
         info = os.lstat(path)
     except FileNotFoundError:
         if not listed:
-            return b""
+            return b"", 0
         raise  # gone since it was listed: load_records_once leaves it to the loader
+    return _description(path, info, started, seen), info.st_mode
+
+
+def _description(path: str, info: os.stat_result, started: int, seen: FilesSeen) -> bytes:
     if stat.S_ISLNK(info.st_mode):
         return b"link:" + os.readlink(path).encode()
     if stat.S_ISREG(info.st_mode) and name_suffix(path[path.rfind("/") + 1:]) in RECORD_SUFFIXES and info.st_size <= MAX_FILE_BYTES:

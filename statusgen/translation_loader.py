@@ -139,18 +139,16 @@ def _cached_text(path: Path, folder: str, model: type[BaseModel], original: type
     before (a site in three languages has thousands): a text depends on its bytes alone. Its
     checks against the original are made at every build, as they depend on the original too."""
     kind = f"{folder}.text"
-    digest = cache.digest(path)
-    found = cache.lookup(kind, digest, "", model) if digest is not None else None
+    found, read = cache.find(kind, path, "", model)
     if found is not None:
         return SourceFile.unread(path), found  # its YAML is read again only if a message needs a line
-    try:
-        data, read_digest = cache.read(path)
-    except OSError:
+    if read is None:
         return _read_text(path, model, original, True, problems)  # read_source says which file and why
+    data, digest = read
     before = len(problems)
     text = _read_text(path, model, original, True, problems, data)
     if text is not None and len(problems) == before:
-        cache.remember(kind, read_digest, text[1])
+        cache.remember(kind, digest, text[1])
     return text
 
 

@@ -611,7 +611,7 @@ def test_a_damaged_cache_is_ignored_and_replaced(tmp_path: Path, how: str) -> No
     forget_this_process()
     assert build(site, NOW) == expected
     forget_this_process()
-    damaged_again = [path for path in cache.rglob("*") if path.is_file() and store._unwrap(path.read_bytes()) is None
+    damaged_again = [path for path in cache.rglob("*") if path.is_file() and store._payload(path.read_bytes()) is None
                      and path.name != store.TAG_FILE]
     assert not damaged_again, "every damaged entry was written anew"
     assert build(site, NOW) == expected

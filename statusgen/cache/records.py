@@ -89,6 +89,22 @@ class RecordCache:
         self._used[key] = found
         return found[0]
 
+    def find(self, folder: str, path: Path, record_id: str,
+             model: type[BaseModel]) -> tuple[BaseModel | None, tuple[bytes, str] | None]:
+        """The record parsed before from this file's bytes, else None and the bytes to parse
+        with their digest (None when the file cannot be read: its parser says why)."""
+        digest = self.digest(path)
+        record = self.lookup(folder, digest, record_id, model) if digest is not None else None
+        if record is not None:
+            return record, None
+        try:
+            data, read = self.read(path)
+        except OSError:
+            return None, None
+        if read != digest:  # changed since the fingerprint, or unknown to it
+            record = self.lookup(folder, read, record_id, model)
+        return record, (data, read)
+
     def remember(self, folder: str, digest: str, record: BaseModel) -> None:
         """Keep a record parsed in this build."""
         self._used[(folder, digest, getattr(record, "id", ""))] = (record, None)

@@ -178,14 +178,9 @@ def _header(payload: bytes) -> bytes:
     return _MAGIC + f"{len(payload)} {zlib.crc32(payload)}\n".encode()
 
 
-def _unwrap(data: bytes) -> bytes | None:
-    """The payload of an entry this code wrote whole; None for anything else."""
-    view = _payload(data)
-    return view.tobytes() if view is not None else None
-
-
 def _payload(data: bytes) -> memoryview | None:
-    """_unwrap without a copy: the payload as a view into `data`."""
+    """The payload of an entry this code wrote whole, as a view into `data` (no copy); None
+    for anything else."""
     if not data.startswith(_MAGIC):
         return None
     end = data.find(b"\n", len(_MAGIC))
