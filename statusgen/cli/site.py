@@ -25,6 +25,7 @@ from ..cache.published import CheckedAndLinked, check_and_link, checked_ahead, f
 from ..cache.store import TAG_FILE, CacheStore
 from ..clock import NowError, resolve_now
 from ..derive import measuring_ahead
+from ..docs_listing import record_folders_unlisted
 from ..errors import ContentError
 from ..languages import Language
 from ..parallel import Beside
@@ -240,7 +241,7 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
         with publishing_to(target, config, plugin):
             records = validated_records(config, plugin, building=True)  # every problem reported cleanly, before MkDocs starts
             with staged_site(target) as staging, source_date_epoch(build_now), \
-                    building_what_was_validated(config, plugin, records, build_now):
+                    building_what_was_validated(config, plugin, records, build_now), record_folders_unlisted():
                 config.site_dir = str(staging)  # the config was read once; only where it builds changes
                 mkdocs_build.build(config)
         record_published()  # now that the site is in place: what the next build may link from it
@@ -297,7 +298,7 @@ def serve_command(config_file: str, dev_addr: str, cache_dir: str | None, no_cac
     """Live preview: rebuild on every change to records, templates or mkdocs.yml."""
     from mkdocs.commands.serve import serve
 
-    with user_errors(), chosen_cache(cache_dir, no_cache), _terminated_as_interrupted():
+    with user_errors(), chosen_cache(cache_dir, no_cache), _terminated_as_interrupted(), record_folders_unlisted():
         load_site_config(config_file)
         serve(config_file=config_file, dev_addr=dev_addr, livereload=True, watch=[])
 
