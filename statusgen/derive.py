@@ -70,6 +70,10 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
     component_status = current_statuses(component_ids, open_incidents, active, now)
     indicator = overall_indicator(component_status.values(), open_incidents, bool(active))
     window = uptime_window(now, settings.uptime_days)
+    # Everything else first: the uptime figures may still be being counted on the other core.
+    incident_status = {incident.id: incident_status_at(incident, now) for incident in records.incidents}
+    figures_of_incidents = {incident.id: settled.kept(incident, now, incident_figures) for incident in records.incidents}
+    incidents_by_component = _incidents_by_component(component_ids, records.incidents)
     figures = _figures(loaded, records, window, settings.uptime_months, now)
     return SiteState(
         now=now,
@@ -78,8 +82,8 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
         group_status=_group_statuses(records, component_status),
         indicator=indicator,
         description=INDICATOR_SENTENCES[indicator],
-        incident_status={incident.id: incident_status_at(incident, now) for incident in records.incidents},
-        incident_figures={incident.id: settled.kept(incident, now, incident_figures) for incident in records.incidents},
+        incident_status=incident_status,
+        incident_figures=figures_of_incidents,
         open_incidents=open_incidents,
         maintenance_status=maintenance_status,
         active_maintenance=active,
@@ -92,7 +96,7 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
         group_history=figures.group_history,
         sla=figures.sla,
         postmortem_for={postmortem.incident: postmortem for postmortem in records.postmortems},
-        incidents_by_component=_incidents_by_component(component_ids, records.incidents),
+        incidents_by_component=incidents_by_component,
         upcoming_prices=upcoming_prices(price_schedule(records.announcements), now),
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -208,12 +208,15 @@ def is_record_relative(relative: Path) -> bool:
 
 
 def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, cache: RecordCache | None = None,
-                 listing: str | None = None, walked: Walked | None = None) -> Records:
+                 listing: str | None = None, walked: Walked | None = None,
+                 assembled: Callable[[Records], object] | None = None) -> Records:
     """Every record of the site and its translations, validated; raises ContentError listing
     every problem. `languages` are the site's (None: a translation may be in any language).
     With a `cache`, a record file whose bytes were parsed before is not parsed again; with a
     `listing` (see record_files), an unchanged listing of the folders is not walked again; with
-    `walked`, they are read as just walked."""
+    `walked`, they are read as just walked. `assembled` is called with the records once each is
+    valid on its own, before the rules across records are checked (a build starts counting
+    their uptime on the other core then: the records it is given may still be refused)."""
     if not content_dir.is_dir():
         raise ContentError([Problem(display_path(content_dir), 0, "", "the content folder does not exist "
                                                                   "(set `content_dir` under the statusgen plugin in mkdocs.yml)")])
@@ -248,6 +251,8 @@ def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, ca
         sources={key: source.path for key, source in sources.items()},
         translations=translations,
     )
+    if assembled is not None and not problems:
+        assembled(records)
     for violation in check_rules(records):
         # An unknown reference to a record that exists but is itself broken only echoes
         # that record's own error; it would send the reader to the wrong file.

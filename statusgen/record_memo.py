@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -45,9 +45,12 @@ class FilesSeen:
         record_files: the folders are walked once for both."""
 
 
-def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = None, cache_dir: Path | None = None) -> Records:
+def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = None, cache_dir: Path | None = None,
+                      assembled: Callable[[Records], object] | None = None) -> Records:
     """load_records(content_dir, languages), reusing the last result while the files are
-    unchanged; with a `cache_dir`, files parsed by an earlier build are not parsed again."""
+    unchanged; with a `cache_dir`, files parsed by an earlier build are not parsed again.
+    `assembled` is load_records', called only when the records are loaded anew: what is kept
+    for the next build is written after it, while the other core works on them."""
     global _last
     if _held is not None and _held[0] == (content_dir.resolve(), languages, cache_dir):
         return _held[1]
@@ -58,12 +61,15 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
         key = (fingerprint(content_dir, seen), languages, cache_dir)
     except OSError:
         return load_records(content_dir, languages)  # unreadable: the loader says which file and why
-    seen.digests.save()
     if _last is not None and _last[0] == key:
+        seen.digests.save()
         return _last[1]
     cache = RecordCache(store, seen.contents, seen.digest) if cache_dir is not None else None
-    records = load_records(content_dir, languages, cache, seen.listing if cache is not None else None,  # a ContentError is raised, never remembered
-                           seen.walked)
+    try:
+        records = load_records(content_dir, languages, cache, seen.listing if cache is not None else None,  # a ContentError is raised, never remembered
+                               seen.walked, assembled)
+    finally:
+        seen.digests.save()  # the files' digests hold whatever their records say
     if cache is not None:
         cache.save()
     _last = (key, records)

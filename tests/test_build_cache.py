@@ -41,7 +41,7 @@ from statusgen.settings import Settings
 from statusgen.templating import templates_dir
 from statusgen.wording import ENGLISH
 
-from sites.files import BASE, record_text, write_config, write_site
+from sites.files import BASE, POSTMORTEM, record_text, write_config, write_site
 
 NOW = datetime(2021, 10, 20, 12, 0, tzinfo=timezone.utc)
 IDS = ("alpha", "beta", "gamma", "delta", "api-errors")
@@ -788,6 +788,29 @@ def test_every_kind_of_build_counts_the_uptime_figures_on_the_other_core(tmp_pat
     assert counted_here == []
     assert tree(tmp_path / "cli") == tree(tmp_path / "serial")
     assert tree(tmp_path / "mkdocs") == tree(tmp_path / "serial")
+
+
+def test_the_uptime_figures_are_counted_while_the_rules_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `statusgen build` starts the figures' child as soon as each record is valid on its own:
+    # the rules across records, the cache's writes and MkDocs' start overlap it.
+    write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 2, day != 3) for day in range(12)})
+    config = str(write_config(tmp_path))
+    fork_every_child(monkeypatch)
+    counting_when_checked: list[bool] = []
+    check_rules = loader.check_rules
+    monkeypatch.setattr(loader, "check_rules", lambda records: counting_when_checked.append(
+        derive._ahead is not None and derive._ahead[0][0] is records) or check_rules(records))
+    now = ["--now", "2021-10-20T12:00:00Z"]
+    assert CliRunner().invoke(main, ["build", "-q", "-f", config, "--site-dir", str(tmp_path / "out"), *now]).exit_code == 0
+    assert counting_when_checked == [True]
+    # Records a rule refuses: reported as ever, nothing published, and the child stopped.
+    write_site(tmp_path, {"content/postmortems/api-errors-review.md": POSTMORTEM.replace("incident: api-errors", "incident: no-such-incident")})
+    result = CliRunner().invoke(main, ["build", "-q", "-f", config, "--site-dir", str(tmp_path / "refused"), *now])
+    assert result.exit_code == 1 and "no-such-incident" in result.output
+    assert counting_when_checked == [True, True] and derive._ahead is None
+    assert not (tmp_path / "refused").exists()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind, running or unreaped
 
 
 def tree(folder: Path) -> dict[str, bytes]:

@@ -100,14 +100,16 @@ def load_site_config(config_file: str, **overrides: Any) -> tuple[MkDocsConfig, 
     return config, plugin
 
 
-def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin, building: bool = False) -> Records:
+def validated_records(config: MkDocsConfig, plugin: StatusgenPlugin, building: bool = False,
+                      assembled: Callable[[Records], object] | None = None) -> Records:
     """Every record of the site, checked; raises ContentError with every problem. The build
     that follows gets them from the same process-wide memo instead of reading them again.
     Only a build makes the build cache: `validate` and `notify` (a pre-commit hook, a CI step)
-    use it when a build already made it, and otherwise leave no folder behind."""
+    use it when a build already made it, and otherwise leave no folder behind. `assembled`:
+    see loader.load_records."""
     settings = settings_from_config(config, plugin.config)
     cache_dir = settings.cache_dir if building or (settings.cache_dir is not None and settings.cache_dir.is_dir()) else None
-    return load_records_once(settings.content_dir, settings.languages, cache_dir)
+    return load_records_once(settings.content_dir, settings.languages, cache_dir, assembled)
 
 
 @contextmanager
@@ -238,8 +240,13 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
         build_now = resolve_now(now)
         config, plugin = load_site_config(config_file)
         target = Path(site_dir or config.site_dir)
-        with publishing_to(target, config, plugin):
-            records = validated_records(config, plugin, building=True)  # every problem reported cleanly, before MkDocs starts
+        with publishing_to(target, config, plugin), ExitStack() as ahead:
+            # The uptime figures are counted on the other core from as soon as the records are
+            # parsed: the rules across records and the cache's writes overlap them too.
+            settings = settings_from_config(config, plugin.config)
+            records = validated_records(  # every problem reported cleanly, before MkDocs starts
+                config, plugin, building=True,
+                assembled=lambda loaded: ahead.enter_context(measuring_ahead(loaded, settings, build_now)))
             with staged_site(target) as staging, source_date_epoch(build_now), \
                     building_what_was_validated(config, plugin, records, build_now), record_folders_unlisted():
                 config.site_dir = str(staging)  # the config was read once; only where it builds changes
