@@ -42,7 +42,7 @@ STAGES = (
     ("statusgen.rules", "check_rules", "rules across records"),
     ("mkdocs.commands.build", "build", "MkDocs' build"),
     ("statusgen.plugin", "StatusgenPlugin.on_config", "on_config (settings, templates)"),
-    ("mkdocs.commands.build", "get_files", "MkDocs lists docs_dir"),
+    ("statusgen.docs_listing", "docs_without_records", "docs_dir listed, less the records"),
     ("statusgen.plugin", "StatusgenPlugin.on_files", "on_files: every output"),
     ("statusgen.derive", "derive_state", "the state as of now"),
     ("statusgen.publish.pages", "render_pages", "the pages"),

@@ -181,6 +181,37 @@ class Beside(Generic[Result]):
         return cast(tuple[bool, object], pickle.loads(payload))
 
 
+class Shared(Generic[Result]):
+    """Jobs shared between this process and a child it forks after making them (Beside's):
+    each calls `take()`, and each job is done once, by whichever process asks for it first.
+    So neither waits for the other while a job is left, whatever the jobs cost on this site.
+    `take()` returns the results a process made, by the jobs' indexes; without a child, the
+    first call does them all."""
+
+    def __init__(self, jobs: Sequence[Callable[[], Result]]) -> None:
+        self._jobs = jobs
+        # A counter in memory that forked processes share (with its lock): the next job's index.
+        self._next = multiprocessing.get_context("fork").Value("i", 0) if _can_fork() else None
+        self._done_here = 0
+
+    def take(self) -> dict[int, Result]:
+        done: dict[int, Result] = {}
+        while True:
+            index = self._claim()
+            if index >= len(self._jobs):
+                return done
+            done[index] = self._jobs[index]()
+
+    def _claim(self) -> int:
+        if self._next is None:
+            self._done_here += 1
+            return self._done_here - 1
+        with self._next.get_lock():
+            index = int(self._next.value)
+            self._next.value = index + 1
+        return index
+
+
 def _outcome_of(function: Callable[[], object]) -> tuple[bool, object]:
     """(True, function()) or (False, the exception it raised)."""
     try:

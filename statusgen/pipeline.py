@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from .derive import derive_state
 from .errors import ContentError, Problem
 from .outputs import OutputFile
-from .parallel import Beside
 from .publish.badges import render_badges
 from .publish.calendar import render_calendar
 from .publish.feeds import render_feeds
@@ -71,13 +71,11 @@ def build_site(settings: Settings, now: datetime) -> list[OutputFile]:
 def build_outputs(records: Records, settings: Settings, now: datetime) -> list[OutputFile]:
     """Every file of the status section from loaded records, as of `now`, in a stable order."""
     state = derive_state(records, settings, now)
-    pages, *others = RENDER_STAGES
-    # The pages (the most work, and state a build keeps: see publish/pages.py) here; the
-    # other publishers meanwhile in a child, on the second core.
-    with Beside(lambda: [output for stage in others for output in stage(state.public, state, settings)],
-                meanwhile=len(records.incidents)) as rest:
-        outputs = pages(state.public, state, settings)
-        outputs.extend(rest.result())
+    others = [stage for stage in RENDER_STAGES if stage is not render_pages]
+    # The other publishers are shared between this process and the child that renders the
+    # live pages, once each is done with its part of the pages (see publish/pages.py).
+    outputs = render_pages(state.public, state, settings,
+                           alongside=[partial(stage, state.public, state, settings) for stage in others])
     outputs.extend(render_sitemap(outputs, settings))
     outputs.extend(render_robots(settings))
     outputs.extend(render_host_headers(outputs, settings))  # last: its rules cover every other file

@@ -797,9 +797,16 @@ def test_the_uptime_figures_are_counted_while_the_rules_are_checked(tmp_path: Pa
     config = str(write_config(tmp_path))
     fork_every_child(monkeypatch)
     counting_when_checked: list[bool] = []
+    children: list[int] = []
     check_rules = loader.check_rules
-    monkeypatch.setattr(loader, "check_rules", lambda records: counting_when_checked.append(
-        derive._ahead is not None and derive._ahead[0][0] is records) or check_rules(records))
+
+    def checked(records: Any) -> Any:
+        counting_when_checked.append(derive._ahead is not None and derive._ahead[0][0] is records)
+        if derive._ahead is not None and derive._ahead[1]._child is not None:
+            children.append(derive._ahead[1]._child[0])
+        return check_rules(records)
+
+    monkeypatch.setattr(loader, "check_rules", checked)
     now = ["--now", "2021-10-20T12:00:00Z"]
     assert CliRunner().invoke(main, ["build", "-q", "-f", config, "--site-dir", str(tmp_path / "out"), *now]).exit_code == 0
     assert counting_when_checked == [True]
@@ -809,8 +816,9 @@ def test_the_uptime_figures_are_counted_while_the_rules_are_checked(tmp_path: Pa
     assert result.exit_code == 1 and "no-such-incident" in result.output
     assert counting_when_checked == [True, True] and derive._ahead is None
     assert not (tmp_path / "refused").exists()
+    assert len(children) == 2
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind, running or unreaped
+        os.waitpid(children[1], os.WNOHANG)  # the refused build's child is not left behind, running or unreaped
 
 
 def tree(folder: Path) -> dict[str, bytes]:

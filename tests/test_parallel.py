@@ -271,3 +271,30 @@ def test_leaving_beside_early_stops_the_child(tmp_path: Path, monkeypatch: pytes
     assert not finished.exists(), "stopped, not waited for"
     with pytest.raises(ProcessLookupError):
         os.kill(int(started.read_text()), 0)  # and reaped: no such process any more
+
+
+@needs_fork
+def test_shared_jobs_are_each_done_once_by_whichever_process_is_free(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    # The child takes jobs from the start; this process is busy meanwhile, then takes what is left.
+    jobs = [lambda number=number: (number, os.getpid(), time.sleep(0.02)) for number in range(12)]
+    shared = parallel.Shared(jobs)
+    with parallel.Beside(shared.take, parallel.MIN_ITEMS) as child:
+        time.sleep(0.1)
+        here = shared.take()
+        there = child.result()
+    assert sorted({*here, *there}) == list(range(12))  # every job done
+    assert not set(here) & set(there)  # none done twice
+    assert here and there  # both took some: neither waited while a job was left
+    assert all(pid == os.getpid() for _, pid, _ in here.values()) and all(pid != os.getpid() for _, pid, _ in there.values())
+    assert all(result[0] == index for done in (here, there) for index, result in done.items())
+
+
+def test_shared_jobs_without_a_child_are_all_done_by_the_first_taker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    shared = parallel.Shared([lambda number=number: number * 2 for number in range(5)])
+    with parallel.Beside(shared.take, parallel.MIN_ITEMS) as beside:
+        assert not beside.forked
+        here = shared.take()
+        assert beside.result() == {}
+    assert here == {number: number * 2 for number in range(5)}

@@ -7,8 +7,9 @@ every incident; every other page costs what its own content costs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
+from typing import NamedTuple
 
 import jinja2
 
@@ -19,7 +20,7 @@ from ..cache.store import CacheStore, code_digest
 from ..languages import N_, site_languages
 from ..models import Announcement, AnnouncementKind, Incident, Postmortem
 from ..outputs import OutputFile
-from ..parallel import Beside, map_in_order
+from ..parallel import Beside, Shared, map_in_order
 from ..records import Records
 from ..settings import Settings
 from ..state import IncidentFigures, SiteState
@@ -42,9 +43,17 @@ SITE_WIDE_KINDS = frozenset({AnnouncementKind.POLICY, AnnouncementKind.RETENTION
 """Announcements of these kinds that name no plan apply to every plan on the pricing page."""
 
 
-def render_pages(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
+def render_pages(records: Records, state: SiteState, settings: Settings,
+                 alongside: Sequence[Callable[[], list[OutputFile]]] = ()) -> list[OutputFile]:
     """Every HTML page of the site in each of its languages, plus its stylesheet; archived
-    pages come from the build cache when it holds them (statusgen/cache/pages.py)."""
+    pages come from the build cache when it holds them (statusgen/cache/pages.py).
+
+    The live pages of every language are rendered by one forked child while the archived
+    pages are looked up here; then the jobs `alongside` (the other publishers) are shared
+    between the two (parallel.Shared), and their files returned after the pages, in the
+    jobs' order. One child, forked once: after a fork each page of memory this process
+    writes to (a record's reference count, as a loop passes it) is copied first, 45 ms for
+    one pass over 10,000 incidents, so every further child made each later pass dearer."""
     stylesheet = load_stylesheet(settings)
     outputs = [OutputFile(stylesheet.path, stylesheet.text.encode("utf-8"))]
     languages = site_languages(settings.languages)
@@ -53,71 +62,93 @@ def render_pages(records: Records, state: SiteState, settings: Settings) -> list
     if store is not None and settings.published_section is not None:
         published = PublishedPages(store, settings.published_section)
         publishing(published)
-    caches: list[PageCache] = []
-    kept: dict[str, OutputFile] = {}
+    prepared: list[_InLanguage] = []
     for language in languages:
         environment = make_environment(settings, language)
         # The records' text in this language (translations, else the default's, marked).
         in_language = translated_state(state, language, languages[0])
         site = build_site_view(in_language.public, in_language, settings, stylesheet, language, languages)
         cache = PageCache(store, page_scope(site.lookups, state.public, code_digest())) if store is not None else None
-        if cache is not None:
-            caches.append(cache)
-        outputs.extend(_render_all(environment, site, list(all_pages(site)), cache, kept, published))
-        if settings.standalone and not language.prefix:
+        prepared.append(_InLanguage(environment, site, list(all_pages(site)), cache))
+
+    shared = Shared(alongside)
+
+    def render_live() -> tuple[list[list[OutputFile]], list[dict[str, bytes]], dict[int, list[OutputFile]]]:
+        live = [[render_page(each.environment, each.site, page) for page in each.pages if not isinstance(page, ArchivedPage)]
+                for each in prepared]
+        # The child's compiled templates go back too: the next build's child (`serve`) need not compile them.
+        return live, [compiled_templates(each.site.language) for each in prepared], shared.take()
+
+    kept: dict[str, OutputFile] = {}
+    with Beside(render_live, meanwhile=sum(len(each.pages) for each in prepared)) as live_child:
+        looked_up = [_look_up_archived(each, kept, published) for each in prepared]
+        fresh = [map_in_order(partial(_render_and_keep, each.environment, each.site, each.cache), missing, costly=True)
+                 for each, (_, missing) in zip(prepared, looked_up, strict=True)]
+        made_here = shared.take()
+        live, compiled, made_there = live_child.result()
+    for each, (found, missing), rendered, made, templates in zip(prepared, looked_up, live, fresh, compiled, strict=True):
+        adopt_compiled(each.site.language, templates)
+        outputs.extend(_in_order(found, iter(rendered), missing, made, kept))
+        if settings.standalone and not each.site.language.prefix:
             # One 404 page, at the root: hosts serve it for a missing path in any language.
-            outputs.append(render_page(environment, site, not_found_page(site, stylesheet.text)))
+            outputs.append(render_page(each.environment, each.site, not_found_page(each.site, stylesheet.text)))
     if store is not None:
-        finish_pages(store, caches, kept)
+        finish_pages(store, [each.cache for each in prepared if each.cache is not None], kept)
     if published is not None:
         for key, output in kept.items():
             published.publish(key, output)
-    return outputs
+    others = {**made_here, **made_there}
+    return outputs + [output for index in sorted(others) for output in others[index]]
 
 
-def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Page | ArchivedPage],
-                cache: PageCache | None, kept: dict[str, OutputFile],
-                published: PublishedPages | None = None) -> list[OutputFile]:
-    """The pages in order: archived ones the cache holds as they were (linked from the site
-    the last build published when they are there untouched: cache/published.py), the rest
-    made and rendered on every core (archived ones then kept in the cache). `kept` gathers
-    every archived page by its key, for the next build of this process."""
-    live = [page for page in pages if not isinstance(page, ArchivedPage)]
+class _InLanguage(NamedTuple):
+    """The pages of one language, ready to render or look up."""
 
-    def render_live() -> tuple[list[OutputFile], dict[str, bytes]]:
-        return [render_page(environment, site, page) for page in live], compiled_templates(site.language)
+    environment: jinja2.Environment
+    site: SiteView
+    pages: list[Page | ArchivedPage]
+    cache: PageCache | None
 
-    # Made at every build: rendered by a child while the archived ones are looked up here.
-    with Beside(render_live, meanwhile=len(pages)) as live_outputs:
-        found: list[OutputFile | None] = []
-        missing: list[tuple[ArchivedPage, str | None]] = []
-        for page in pages:
-            if not isinstance(page, ArchivedPage):
-                found.append(_LIVE)
-                continue
-            key = cache.key(page) if cache is not None else None
-            output: OutputFile | None = None
-            if cache is not None and key is not None:
-                path = site.language.prefix + urls.page_file(page.path)
-                output = published.find(path, key, partial(_stored_bytes, cache, key)) if published is not None else None
-                if output is not None:
-                    cache.used.add(key)  # its entry stays: the next build may need its bytes
-                else:
-                    output = cache.lookup(key)
-            if output is None:
-                missing.append((page, key))
-            elif key is not None:
-                kept[key] = output
-            found.append(output)
-        fresh = iter(map_in_order(partial(_render_and_keep, environment, site, cache), missing, costly=True))
-        rendered, compiled = live_outputs.result()
-        rendered_live = iter(rendered)
-        adopt_compiled(site.language, compiled)  # the next build's child (`serve`) need not compile them
-    keys = iter(key for _, key in missing)
+
+def _look_up_archived(prepared: _InLanguage, kept: dict[str, OutputFile], published: PublishedPages | None,
+                      ) -> tuple[list[OutputFile | None], list[tuple[ArchivedPage, str | None]]]:
+    """Each page of one language as found: an archived page the cache holds as it was (linked
+    from the site the last build published when it is there untouched: cache/published.py),
+    _LIVE for a live page, None for an archived page to make; and those to make, with their
+    keys. `kept` gathers every archived page found by its key, for the next build of this process."""
+    site, cache = prepared.site, prepared.cache
+    found: list[OutputFile | None] = []
+    missing: list[tuple[ArchivedPage, str | None]] = []
+    for page in prepared.pages:
+        if not isinstance(page, ArchivedPage):
+            found.append(_LIVE)
+            continue
+        key = cache.key(page) if cache is not None else None
+        output: OutputFile | None = None
+        if cache is not None and key is not None:
+            path = site.language.prefix + urls.page_file(page.path)
+            output = published.find(path, key, partial(_stored_bytes, cache, key)) if published is not None else None
+            if output is not None:
+                cache.used.add(key)  # its entry stays: the next build may need its bytes
+            else:
+                output = cache.lookup(key)
+        if output is None:
+            missing.append((page, key))
+        elif key is not None:
+            kept[key] = output
+        found.append(output)
+    return found, missing
+
+
+def _in_order(found: list[OutputFile | None], live: Iterator[OutputFile], missing: list[tuple[ArchivedPage, str | None]],
+              made: list[OutputFile], kept: dict[str, OutputFile]) -> list[OutputFile]:
+    """One language's pages in order, the live ones and those made again in their places;
+    those made again are kept by their keys too."""
+    fresh, keys = iter(made), iter(key for _, key in missing)
     outputs = []
     for output in found:
         if output is _LIVE:
-            output = next(rendered_live)
+            output = next(live)
         elif output is None:
             output, key = next(fresh), next(keys)
             if key is not None:
@@ -127,7 +158,7 @@ def _render_all(environment: jinja2.Environment, site: SiteView, pages: list[Pag
 
 
 _LIVE = OutputFile("", b"")
-"""Stands in _render_all's list for a live page until the child has rendered it."""
+"""Stands in a language's list of found pages for a live page until the child has rendered it."""
 
 
 def _stored_bytes(cache: PageCache, key: str) -> bytes | None:
