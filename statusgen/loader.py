@@ -44,7 +44,11 @@ _RECORD_LIKE = (".md", ".markdown", ".mdown", ".mkd", ".txt", ".yml", ".yaml", "
 a post-mortem, say) is left alone, but these must be .md or they would be silently skipped."""
 
 
-_listed: tuple[str, list[tuple[str, Path]], list[Problem], list[tuple[str, Path]]] | None = None
+RecordFile = tuple[str, str]
+"""(folder, path) of a record file, its path as text: a long history has tens of thousands,
+and a Path is made only of a file that is read or reported (pathlib took 3 us a file)."""
+
+_listed: tuple[str, list[RecordFile], list[Problem], list[tuple[str, Path]]] | None = None
 """(listing, records, problems, translations) of this process's last record_files with a listing."""
 
 
@@ -55,7 +59,7 @@ of sorted Paths: record_memo's fingerprint walks the folders, and the loader rea
 
 def record_files(content_dir: Path, problems: list[Problem] | None = None,
                  translations: list[tuple[str, Path]] | None = None, listing: str | None = None,
-                 walked: Walked | None = None) -> list[tuple[str, Path]]:
+                 walked: Walked | None = None) -> list[RecordFile]:
     """(folder, path) of every Markdown record under content_dir, in a stable order; the
     translations (ID.LANG.md) are added to `translations`, never taken for records.
 
@@ -81,9 +85,9 @@ def record_files(content_dir: Path, problems: list[Problem] | None = None,
 
 
 def _record_files(content_dir: Path, problems: list[Problem], translations: list[tuple[str, Path]],
-                  walked: Walked | None = None) -> list[tuple[str, Path]]:
+                  walked: Walked | None = None) -> list[RecordFile]:
     root = content_dir.resolve()
-    found: list[tuple[str, tuple[str, ...], Path]] = []
+    found: list[tuple[str, tuple[str, ...], str]] = []
     for folder in RECORD_FOLDERS:
         directory = content_dir / folder
         problem = _not_a_folder(directory, root)
@@ -103,14 +107,13 @@ def _record_files(content_dir: Path, problems: list[Problem], translations: list
             suffix = name_suffix(name)
             linked = stat.S_ISLNK(mode)
             if linked or suffix.lower() in _RECORD_LIKE:
-                path = Path(entry_path)
-                problem = _not_a_record(folder, path, root) if linked else _not_a_plain_record(folder, suffix, mode)
+                problem = _not_a_record(folder, Path(entry_path), root) if linked else _not_a_plain_record(folder, suffix, mode)
                 if problem is not None:
-                    problems.append(Problem(display_path(path), 0, "", problem))
+                    problems.append(Problem(display_path(Path(entry_path)), 0, "", problem))
                 elif suffix == ".md" and translation_of_stem(name[:-3]) is not None:
-                    translations.append((folder, path))
+                    translations.append((folder, Path(entry_path)))
                 elif suffix == ".md":
-                    found.append((folder, parts, path))
+                    found.append((folder, parts, entry_path))
     return [(folder, path) for folder, _, path in sorted(found, key=lambda item: item[:2])]
 
 
@@ -232,7 +235,7 @@ def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, ca
         if record is not None:
             loaded[folder].append(record)
         else:
-            broken.update({(folder, path.stem), (folder, _slug(path.stem))})
+            broken.update({(folder, record_stem(path)), (folder, _slug(record_stem(path)))})
     components = catalogues["components.yml"]
     originals: dict[tuple[str, str], Any] = {(folder, record.id): record for folder in loaded for record in loaded[folder]}
     originals.update({("catalogue", name.split(".")[0]): catalogue
@@ -248,7 +251,7 @@ def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, ca
         maintenance=tuple(sorted(loaded["maintenance"], key=lambda r: (r.scheduled_start, r.id))),
         postmortems=tuple(sorted(loaded["postmortems"], key=lambda r: (r.published, r.id))),
         announcements=tuple(sorted(loaded["announcements"], key=lambda r: (r.published, r.id))),
-        sources={key: source.path for key, source in sources.items()},
+        sources={key: source.path_text for key, source in sources.items()},
         translations=translations,
     )
     if assembled is not None and not problems:
@@ -292,18 +295,23 @@ def _load_catalogue(content_dir: Path, name: str, sources: dict[tuple[str, str],
     return catalogue
 
 
-def _load_record(folder: str, path: Path, sources: dict[tuple[str, str], SourceFile], problems: list[Problem],
+def record_stem(path: str) -> str:
+    """A record file's name without `.md` (record_files yields only .md files): its id."""
+    return os.path.basename(path)[:-3]
+
+
+def _load_record(folder: str, text: str, sources: dict[tuple[str, str], SourceFile], problems: list[Problem],
                  parsed: tuple[SourceFile | None, Any, list[Problem]]) -> Any:
-    record_id = path.stem  # record_files yields only .md files
+    record_id = record_stem(text)
     if not ID_RE.fullmatch(record_id) or len(record_id) > MAX_ID_LENGTH:
         slug = _slug(record_id)
         hint = f" (rename it to {slug}.md?)" if slug else ""
-        problems.append(Problem(display_path(path), 0, "", f"file name {record_id!r} is not a valid id: use lower-case letters, "
+        problems.append(Problem(display_path(Path(text)), 0, "", f"file name {record_id!r} is not a valid id: use lower-case letters, "
                                                 f"digits and hyphens, at most {MAX_ID_LENGTH}{hint}"))
         return None
     if (folder, record_id) in sources:
         other = sources[(folder, record_id)].display
-        problems.append(Problem(display_path(path), 0, "", f"duplicate id {record_id!r}: {other} has the same file name"))
+        problems.append(Problem(display_path(Path(text)), 0, "", f"duplicate id {record_id!r}: {other} has the same file name"))
         return None
     source, record, found = parsed
     problems.extend(found)
@@ -316,7 +324,7 @@ Parsed = tuple[SourceFile | None, Any, list[Problem]]
 """A record file read: its source (for line numbers), its model (None if broken), its problems."""
 
 
-def _parse_records(files: list[tuple[str, Path]], cache: RecordCache | None) -> list[Parsed]:
+def _parse_records(files: list[RecordFile], cache: RecordCache | None) -> list[Parsed]:
     """Every record file parsed, in order: from the cache when its bytes were parsed before,
     the others on every core."""
     if cache is None:
@@ -324,9 +332,9 @@ def _parse_records(files: list[tuple[str, Path]], cache: RecordCache | None) -> 
     parsed: list[Parsed | None] = [None] * len(files)
     missed: list[int] = []
     digests: dict[int, str] = {}
-    jobs: list[tuple[str, Path] | tuple[str, Path, bytes]] = list(files)
+    jobs: list[RecordFile | tuple[str, str, bytes]] = list(files)
     for index, (folder, path) in enumerate(files):
-        record, read = cache.find(folder, path, path.stem, RECORD_FOLDERS[folder])
+        record, read = cache.find(folder, path, record_stem(path), RECORD_FOLDERS[folder])
         if record is not None:
             # Its YAML is read again only if a rule across records fails and a message needs a line.
             parsed[index] = (SourceFile.unread(path), record, [])
@@ -344,11 +352,11 @@ def _parse_records(files: list[tuple[str, Path]], cache: RecordCache | None) -> 
     return [item for item in parsed if item is not None]
 
 
-def _parse_record(job: tuple[str, Path] | tuple[str, Path, bytes]) -> Parsed:
+def _parse_record(job: RecordFile | tuple[str, str, bytes]) -> Parsed:
     """Read and validate one record file on its own (no other record is needed), so that
     files can be parsed on every core; the checks across files stay in _load_record. A job
     may carry the file's bytes as already read (and hashed, for the cache)."""
-    folder, path = job[0], job[1]
+    folder, path = job[0], Path(job[1])
     problems: list[Problem] = []
     read = read_source(path, markdown=True, problems=problems, raw=job[2] if len(job) == 3 else None)
     if read is None:

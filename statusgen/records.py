@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .models import (
     Announcement,
@@ -32,7 +31,7 @@ class Records:
     """By (published, id)."""
     announcements: tuple[Announcement, ...] = ()
     """By (published, id)."""
-    sources: dict[tuple[str, str], Path] = field(default_factory=dict, compare=False)
-    """(kind, id) -> the file it came from, for messages and 'edit this' links."""
+    sources: dict[tuple[str, str], str] = field(default_factory=dict, compare=False)
+    """(kind, id) -> the file it came from (its path as text), for messages and 'edit this' links."""
     translations: Mapping[str, Translation] = field(default_factory=dict)
     """Language -> the text of the records translated into it (the sibling ID.LANG.md files)."""

@@ -23,17 +23,29 @@ class SourceFile:
     A record the build cache already held was not read as text: its YAML is read again from
     the file only if a message needs a line (`SourceFile.unread`)."""
 
-    def __init__(self, path: Path, display: str, yaml_text: str, first_line: int) -> None:
-        self.path = path
+    def __init__(self, path: Path | str, display: str, yaml_text: str, first_line: int) -> None:
+        self._path = path
         self._display: str | None = display
         self._front: tuple[str, int] | None = (yaml_text, first_line)
 
     @classmethod
-    def unread(cls, path: Path) -> SourceFile:
-        """The source of a file whose record came from the cache."""
+    def unread(cls, path: Path | str) -> SourceFile:
+        """The source of a file whose record came from the cache (its path may be text: a
+        Path is made only if a message needs it)."""
         source = cls(path, "", "", 1)
         source._display, source._front = None, None
         return source
+
+    @property
+    def path(self) -> Path:
+        if not isinstance(self._path, Path):
+            self._path = Path(self._path)
+        return self._path
+
+    @property
+    def path_text(self) -> str:
+        """The path as text, without making a Path."""
+        return self._path if isinstance(self._path, str) else str(self._path)
 
     @property
     def display(self) -> str:

@@ -139,7 +139,7 @@ def _cached_text(path: Path, folder: str, model: type[BaseModel], original: type
     before (a site in three languages has thousands): a text depends on its bytes alone. Its
     checks against the original are made at every build, as they depend on the original too."""
     kind = f"{folder}.text"
-    found, read = cache.find(kind, path, "", model)
+    found, read = cache.find(kind, str(path), "", model)
     if found is not None:
         return SourceFile.unread(path), found  # its YAML is read again only if a message needs a line
     if read is None:

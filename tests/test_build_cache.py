@@ -455,7 +455,7 @@ def test_records_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
     parsed: list[str] = []
     original = loader._parse_record
-    monkeypatch.setattr(loader, "_parse_record", lambda job: parsed.append(job[1].name) or original(job))
+    monkeypatch.setattr(loader, "_parse_record", lambda job: parsed.append(Path(job[1]).name) or original(job))
     monkeypatch.setenv("STATUSGEN_WORKERS", "1")
     (content / "incidents" / "api-errors.md").write_text(incident("Edited", 2, 1, True), encoding="utf-8")
     build(site, NOW)
@@ -870,7 +870,7 @@ def test_every_record_of_the_example_and_golden_sites_comes_back_from_the_cache(
     forget_this_process()
     parsed: list[str] = []
     original = loader._parse_record
-    monkeypatch.setattr(loader, "_parse_record", lambda job: parsed.append(job[1].name) or original(job))
+    monkeypatch.setattr(loader, "_parse_record", lambda job: parsed.append(Path(job[1]).name) or original(job))
     monkeypatch.setenv("STATUSGEN_WORKERS", "1")
     cached = loader.load_records(content, languages, record_cache.RecordCache(store.CacheStore.open(tmp_path)))
     assert parsed == []
@@ -957,7 +957,7 @@ def test_validate_makes_no_cache_but_uses_one_a_build_made(tmp_path: Path) -> No
     parsed: list[str] = []
     original = loader._parse_record
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(loader, "_parse_record", lambda job: parsed.append(job[1].name) or original(job))
+        patch.setattr(loader, "_parse_record", lambda job: parsed.append(Path(job[1]).name) or original(job))
         patch.setenv("STATUSGEN_WORKERS", "1")
         assert runner.invoke(main, ["validate", "-f", config]).exit_code == 0
     assert parsed == []

@@ -89,7 +89,7 @@ def test_the_loader_reads_the_record_folders_as_the_fingerprint_walked_them(cont
     own: tuple[list[object], list[object]] = ([], [])
     assert found == loader._record_files(content, own[0], own[1])  # type: ignore[arg-type]
     assert walked == own
-    assert ("incidents", incidents / "a.md") in found and ("maintenance", content / "maintenance" / "a.md") in found
+    assert ("incidents", str(incidents / "a.md")) in found and ("maintenance", str(content / "maintenance" / "a.md")) in found
     assert any("folder.md" in problem.path for problem in walked[0])  # type: ignore[attr-defined]
 
 

@@ -107,7 +107,7 @@ def _edit(
     content_dir: Path, records: Records, incident: Incident, status: IncidentStatus, message: str,
     components: dict[str, ComponentStatus | None], at: datetime,
 ) -> Path:
-    path = records.sources[("incidents", incident.id)]
+    path = Path(records.sources[("incidents", incident.id)])
     original = path.read_bytes().decode("utf-8")  # not read_text: it would turn CRLF into LF
     bom = "\ufeff" if original.startswith("\ufeff") else ""  # kept, like every other byte
     record = RecordText.parse(original[len(bom):])

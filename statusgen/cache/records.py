@@ -65,16 +65,16 @@ class RecordCache:
         self._digests = digests or {}
         self._used: dict[tuple[str, str, str], tuple[BaseModel, Entry | None]] = {}
 
-    def read(self, path: Path) -> tuple[bytes, str]:
+    def read(self, path: str) -> tuple[bytes, str]:
         """A record file's bytes, as the fingerprint of this build read them if it did, and
         their digest."""
-        found = self._contents.get(str(path))
-        data = found if found is not None else path.read_bytes()
+        found = self._contents.get(path)
+        data = found if found is not None else Path(path).read_bytes()
         return data, file_digest(data)
 
-    def digest(self, path: Path) -> str | None:
+    def digest(self, path: str) -> str | None:
         """The digest of a record file's bytes as this build's fingerprint knew it, if it did."""
-        return self._digests.get(str(path))
+        return self._digests.get(path)
 
     def lookup(self, folder: str, digest: str, record_id: str, model: type[BaseModel]) -> BaseModel | None:
         """The record parsed from these bytes before, its id set, or None."""
@@ -89,7 +89,7 @@ class RecordCache:
         self._used[key] = found
         return found[0]
 
-    def find(self, folder: str, path: Path, record_id: str,
+    def find(self, folder: str, path: str, record_id: str,
              model: type[BaseModel]) -> tuple[BaseModel | None, tuple[bytes, str] | None]:
         """The record parsed before from this file's bytes, else None and the bytes to parse
         with their digest (None when the file cannot be read: its parser says why)."""
