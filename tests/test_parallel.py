@@ -278,8 +278,7 @@ def test_shared_jobs_are_each_done_once_by_whichever_process_is_free(monkeypatch
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
     # The child takes jobs from the start; this process is busy meanwhile, then takes what is left.
     jobs = [lambda number=number: (number, os.getpid(), time.sleep(0.02)) for number in range(12)]
-    shared = parallel.Shared(jobs)
-    with parallel.Beside(shared.take, parallel.MIN_ITEMS) as child:
+    with parallel.Shared(jobs) as shared, parallel.Beside(shared.take, parallel.MIN_ITEMS) as child:
         time.sleep(0.1)
         here = shared.take()
         there = child.result()
@@ -292,9 +291,11 @@ def test_shared_jobs_are_each_done_once_by_whichever_process_is_free(monkeypatch
 
 def test_shared_jobs_without_a_child_are_all_done_by_the_first_taker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
-    shared = parallel.Shared([lambda number=number: number * 2 for number in range(5)])
-    with parallel.Beside(shared.take, parallel.MIN_ITEMS) as beside:
+    with parallel.Shared([lambda number=number: number * 2 for number in range(5)]) as shared, \
+            parallel.Beside(shared.take, parallel.MIN_ITEMS) as beside:
         assert not beside.forked
         here = shared.take()
         assert beside.result() == {}
     assert here == {number: number * 2 for number in range(5)}
+    with pytest.raises(ValueError):
+        parallel.Shared([lambda: 0] * 257)  # a job is one byte in the pipe

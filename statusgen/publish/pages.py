@@ -71,8 +71,6 @@ def render_pages(records: Records, state: SiteState, settings: Settings,
         cache = PageCache(store, page_scope(site.lookups, state.public, code_digest())) if store is not None else None
         prepared.append(_InLanguage(environment, site, list(all_pages(site)), cache))
 
-    shared = Shared(alongside)
-
     def render_live() -> tuple[list[list[OutputFile]], list[dict[str, bytes]], dict[int, list[OutputFile]]]:
         live = [[render_page(each.environment, each.site, page) for page in each.pages if not isinstance(page, ArchivedPage)]
                 for each in prepared]
@@ -80,7 +78,7 @@ def render_pages(records: Records, state: SiteState, settings: Settings,
         return live, [compiled_templates(each.site.language) for each in prepared], shared.take()
 
     kept: dict[str, OutputFile] = {}
-    with Beside(render_live, meanwhile=sum(len(each.pages) for each in prepared)) as live_child:
+    with Shared(alongside) as shared, Beside(render_live, meanwhile=sum(len(each.pages) for each in prepared)) as live_child:
         looked_up = [_look_up_archived(each, kept, published) for each in prepared]
         fresh = [map_in_order(partial(_render_and_keep, each.environment, each.site, each.cache), missing, costly=True)
                  for each, (_, missing) in zip(prepared, looked_up, strict=True)]
