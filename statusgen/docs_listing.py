@@ -2,8 +2,8 @@
 
 The scaffold keeps the records in docs_dir (`docs_dir: content`), so that other Markdown pages
 beside them are published too. MkDocs' get_files then made a File of every record, its URLs
-worked out through pathlib, and the plugin took them all out again (on_files): 0.12 s of a
-rebuild of 10,000 incidents, a tenth of it. statusgen's own `build` and `serve` hand MkDocs
+worked out through pathlib, and the plugin took them all out again (on_files): 0.12 s of work
+in a rebuild of 10,000 incidents. statusgen's own `build` and `serve` hand MkDocs
 this listing instead: MkDocs' own walk, in its own order, with the same exclusions and README
 rule, that does not descend into the content folder's record folders. `mkdocs build` and
 `mkdocs serve` keep MkDocs' listing, and the plugin's on_files takes the records out as before.
@@ -78,7 +78,6 @@ def _record_folders(config: MkDocsConfig) -> tuple[str, ...]:
     """The record folders of the site's statusgen plugin, as the real path of its content
     folder joined with each name (once its on_config has read its settings); none for a site
     without it."""
-
     plugin = config.plugins.get("statusgen")
     if not isinstance(plugin, StatusgenPlugin) or plugin.settings is None:
         return ()
