@@ -49,8 +49,9 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
                       assembled: Callable[[Records], object] | None = None) -> Records:
     """load_records(content_dir, languages), reusing the last result while the files are
     unchanged; with a `cache_dir`, files parsed by an earlier build are not parsed again.
-    `assembled` is load_records', called only when the records are loaded anew: what is kept
-    for the next build is written after it, while the other core works on them."""
+    `assembled` is load_records', called only when the records are loaded anew. The cache
+    keeps the records once each is valid on its own (a rule across records may still refuse
+    them: their entries are right all the same, being keyed by their files' bytes)."""
     global _last
     if _held is not None and _held[0] == (content_dir.resolve(), languages, cache_dir):
         return _held[1]
@@ -65,13 +66,21 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
         seen.digests.save()
         return _last[1]
     cache = RecordCache(store, seen.contents, seen.digest) if cache_dir is not None else None
+
+    def ready(records: Records) -> None:
+        # Each record is valid on its own: the cache keeps them now, before `assembled` has the
+        # other core start on them. Written after a fork, the entries of a cold build (every
+        # record written out) would have cost a copy of each memory page they touched.
+        if cache is not None:
+            cache.save()
+        if assembled is not None:
+            assembled(records)
+
     try:
         records = load_records(content_dir, languages, cache, seen.listing if cache is not None else None,  # a ContentError is raised, never remembered
-                               seen.walked, assembled)
+                               seen.walked, ready)
     finally:
         seen.digests.save()  # the files' digests hold whatever their records say
-    if cache is not None:
-        cache.save()
     _last = (key, records)
     return records
 

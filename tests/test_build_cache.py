@@ -462,6 +462,34 @@ def test_records_are_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert parsed == ["api-errors.md"]
 
 
+def test_the_cache_keeps_the_records_before_the_other_core_starts_on_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Kept once each record is valid on its own, before `assembled` (a build forks its figures'
+    # child there): written after a fork, a cold build's entries would copy every page they touch.
+    refused = {"content/postmortems/api-errors-review.md": POSTMORTEM.replace("incident: api-errors", "incident: no-such-incident")}
+    content = write_site(tmp_path, refused)
+    cache_dir = tmp_path / "cache"
+    packs_when_assembled: list[int] = []
+
+    def assembled(records: Any) -> None:
+        packs_when_assembled.append(len(list((store.CacheStore.open(cache_dir).folder / "records").glob("incidents-*.jsonl"))))
+
+    with pytest.raises(ContentError, match="no-such-incident"):
+        record_memo.load_records_once(content, None, cache_dir, assembled)
+    assert packs_when_assembled and packs_when_assembled[0] > 0
+    # A rule refused them, yet each entry is right by its file's bytes: the next process parses
+    # only the file that changed.
+    forget_this_process()
+    from statusgen import loader
+
+    parsed: list[str] = []
+    original = loader._parse_record
+    monkeypatch.setattr(loader, "_parse_record", lambda job: parsed.append(Path(job[1]).name) or original(job))
+    monkeypatch.setenv("STATUSGEN_WORKERS", "1")
+    write_site(tmp_path)
+    record_memo.load_records_once(content, None, cache_dir)
+    assert parsed == ["api-errors-review.md"]
+
+
 def translated_site(root: Path) -> tuple[Settings, Path]:
     """Three incidents in English and German, two of them translated (title, summary and an update)."""
     files = {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 2, True) for day in range(3)}
