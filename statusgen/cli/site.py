@@ -241,8 +241,8 @@ def build_command(config_file: str, now: str | None, site_dir: str | None, quiet
         config, plugin = load_site_config(config_file)
         target = Path(site_dir or config.site_dir)
         with publishing_to(target, config, plugin), ExitStack() as ahead:
-            # The uptime figures are counted on the other core from as soon as the records are
-            # parsed: the rules across records and the cache's writes overlap them too.
+            # The uptime figures are counted on the other core from as soon as each record is
+            # valid on its own: the rules across records and MkDocs' start overlap them.
             settings = settings_from_config(config, plugin.config)
             records = validated_records(  # every problem reported cleanly, before MkDocs starts
                 config, plugin, building=True,
