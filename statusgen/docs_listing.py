@@ -20,8 +20,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 
-from .loader import RECORD_FOLDERS
-from .plugin import StatusgenPlugin
+from .plugin import StatusgenPlugin, below_content, in_record_folder
 
 _LISTING = "get_files"
 """The name MkDocs' build() calls, from its module's globals, to list docs_dir."""
@@ -44,8 +43,8 @@ def record_folders_unlisted() -> Iterator[None]:
 
 def docs_without_records(config: MkDocsConfig) -> Files:
     """MkDocs' get_files (1.6), less the files of the statusgen plugin's record folders."""
-    record_folders = _record_folders(config)
-    if not record_folders:
+    content = _content_folder(config)
+    if content is None:
         return get_files(config)
     docs_dir = config["docs_dir"]
     files: list[File] = []
@@ -53,7 +52,7 @@ def docs_without_records(config: MkDocsConfig) -> Files:
     for folder, subfolders, names in os.walk(docs_dir, followlinks=True):
         # Judged by real path, as the plugin's on_files judges a file: a link into a record
         # folder is one too. Pruning subfolders in place is how os.walk is told not to enter them.
-        subfolders[:] = sorted(name for name in subfolders if not _within(os.path.realpath(os.path.join(folder, name)), record_folders))
+        subfolders[:] = sorted(name for name in subfolders if not _records_only(content, os.path.join(folder, name)))
         relative = os.path.relpath(folder, docs_dir)
         by_destination: dict[str, File] = {}
         for name in sorted(names, key=_index_first):
@@ -74,21 +73,20 @@ def docs_without_records(config: MkDocsConfig) -> Files:
     return Files(files)
 
 
-def _record_folders(config: MkDocsConfig) -> tuple[str, ...]:
-    """The record folders of the site's statusgen plugin, as the real path of its content
-    folder joined with each name (once its on_config has read its settings); none for a site
-    without it."""
+def _content_folder(config: MkDocsConfig) -> str | None:
+    """The real path of the site's statusgen plugin's content folder (once its on_config has
+    read its settings); None for a site without it."""
     plugin = config.plugins.get("statusgen")
     if not isinstance(plugin, StatusgenPlugin) or plugin.settings is None:
-        return ()
-    content = os.path.realpath(plugin.settings.content_dir)
-    return tuple(os.path.join(content, folder) for folder in RECORD_FOLDERS)
+        return None
+    return os.path.realpath(plugin.settings.content_dir)
 
 
-def _within(real: str, record_folders: tuple[str, ...]) -> bool:
-    """True for a folder (its real path) the plugin's on_files would find only records in:
-    a record folder, or a folder below one."""
-    return any(real == folder or real.startswith(folder + os.sep) for folder in record_folders)
+def _records_only(content: str, folder: str) -> bool:
+    """True for a folder the plugin's on_files would find only records in (by its real path):
+    a record folder of the content folder, or a folder below one."""
+    below = below_content(content, os.path.realpath(folder))
+    return below is not None and in_record_folder(below)
 
 
 def _included(file: File) -> bool:

@@ -231,11 +231,12 @@ def load_records(content_dir: Path, languages: tuple[str, ...] | None = None, ca
     translation_paths: list[tuple[str, Path]] = []
     files = record_files(content_dir, problems, translation_paths, listing, walked)
     for (folder, path), parsed in zip(files, _parse_records(files, cache), strict=True):
-        record = _load_record(folder, path, sources, problems, parsed)
+        record_id = record_stem(path)
+        record = _load_record(folder, path, record_id, sources, problems, parsed)
         if record is not None:
             loaded[folder].append(record)
         else:
-            broken.update({(folder, record_stem(path)), (folder, _slug(record_stem(path)))})
+            broken.update({(folder, record_id), (folder, _slug(record_id))})
     components = catalogues["components.yml"]
     originals: dict[tuple[str, str], Any] = {(folder, record.id): record for folder in loaded for record in loaded[folder]}
     originals.update({("catalogue", name.split(".")[0]): catalogue
@@ -300,9 +301,8 @@ def record_stem(path: str) -> str:
     return os.path.basename(path)[:-3]
 
 
-def _load_record(folder: str, text: str, sources: dict[tuple[str, str], SourceFile], problems: list[Problem],
-                 parsed: tuple[SourceFile | None, Any, list[Problem]]) -> Any:
-    record_id = record_stem(text)
+def _load_record(folder: str, text: str, record_id: str, sources: dict[tuple[str, str], SourceFile],
+                 problems: list[Problem], parsed: tuple[SourceFile | None, Any, list[Problem]]) -> Any:
     if not ID_RE.fullmatch(record_id) or len(record_id) > MAX_ID_LENGTH:
         slug = _slug(record_id)
         hint = f" (rename it to {slug}.md?)" if slug else ""

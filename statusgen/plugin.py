@@ -327,12 +327,23 @@ def _records_among(content_dir: Path, files: Files) -> list[File]:
             continue
         folder, name = os.path.split(file.abs_src_path)
         if folder not in by_folder:
-            real = _real_folder(folder)
-            by_folder[folder] = real[len(content) + 1 :] if real == content or real.startswith(content + os.sep) else None
+            by_folder[folder] = below_content(content, _real_folder(folder))
         below = by_folder[folder]
-        if below is not None and (below.split(os.sep, 1)[0] in RECORD_FOLDERS or is_record_relative(Path(below, name))):
+        if below is not None and (in_record_folder(below) or is_record_relative(Path(below, name))):
             found.append(file)  # a file of a record folder is told without a Path (is_record_relative says the same)
     return found
+
+
+def below_content(content: str, real: str) -> str | None:
+    """A real path relative to the content folder's real path ("" for the folder itself), or
+    None when it is outside."""
+    return real[len(content) + 1 :] if real == content or real.startswith(content + os.sep) else None
+
+
+def in_record_folder(below: str) -> bool:
+    """True for a path below the content folder (as below_content gives it) that is a record
+    folder or in one: everything there is a record, never published."""
+    return below.split(os.sep, 1)[0] in RECORD_FOLDERS
 
 
 def _from_theme(file: File, config: MkDocsConfig) -> bool:

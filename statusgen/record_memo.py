@@ -62,10 +62,21 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
         key = (fingerprint(content_dir, seen), languages, cache_dir)
     except OSError:
         return load_records(content_dir, languages)  # unreadable: the loader says which file and why
-    if _last is not None and _last[0] == key:
-        seen.digests.save()
-        return _last[1]
-    cache = RecordCache(store, seen.contents, seen.digest) if cache_dir is not None else None
+    try:
+        if _last is not None and _last[0] == key:
+            return _last[1]
+        cache = RecordCache(store, seen.contents, seen.digest) if cache_dir is not None else None
+        records = _load_anew(content_dir, languages, cache, seen, assembled)
+    finally:
+        seen.digests.save()  # the files' digests hold whatever their records say
+    _last = (key, records)
+    return records
+
+
+def _load_anew(content_dir: Path, languages: tuple[str, ...] | None, cache: RecordCache | None, seen: FilesSeen,
+               assembled: Callable[[Records], object] | None) -> Records:
+    """load_records with what the fingerprint saw; with a `cache`, the files parsed by an
+    earlier build are not parsed again. A ContentError is raised, never remembered."""
 
     def ready(records: Records) -> None:
         # Each record is valid on its own: the cache keeps them now, before `assembled` has the
@@ -77,13 +88,7 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
         if assembled is not None:
             assembled(records)
 
-    try:
-        records = load_records(content_dir, languages, cache, seen.listing if cache is not None else None,  # a ContentError is raised, never remembered
-                               seen.walked, ready)
-    finally:
-        seen.digests.save()  # the files' digests hold whatever their records say
-    _last = (key, records)
-    return records
+    return load_records(content_dir, languages, cache, seen.listing if cache is not None else None, seen.walked, ready)
 
 
 _held: tuple[tuple[Path, tuple[str, ...] | None, Path | None], Records] | None = None

@@ -12,7 +12,7 @@ is never reached.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -121,7 +121,7 @@ states in _made: a record no language translates has the same copy in each of th
 text marked with the default language), made once however many languages the site has."""
 
 
-def _copies(translate: Any, records: tuple[T, ...], folder: str, texts: Mapping[tuple[str, str], Any],
+def _copies(translate: Callable[[T, Any, str], T], records: tuple[T, ...], folder: str, texts: Mapping[tuple[str, str], Any],
             fallback: str) -> tuple[T, ...]:
     """translate(record, its text, fallback) for each record, each copy noted in _made_from."""
     copies = []
