@@ -11,7 +11,9 @@ while it works (`release_retired_site`). Deleting 11,600 pages is a quarter of a
 the kernel's time, a sixth of a rebuild; the next build has a core to spare for it. It may
 not start before that build has checked the pages it links from the last site: their
 change time, which tells an untouched file (cache/published.py), moves as their old links
-go.
+go. A build whose child checks and links those pages ahead deletes it there, between the
+two (`remove_retired_site`): on the core that is idle then, and before the links whose
+change times the build records.
 """
 
 from __future__ import annotations
@@ -146,6 +148,31 @@ _retired: list[_Removal] = []
 """The site before the last one, claimed by the build under way (staged_site)."""
 
 
+_left_to_child: set[str] = set()
+"""Sites whose retired site a child working ahead of the build deletes (left_to_child)."""
+
+
+@contextmanager
+def left_to_child(site_dir: Path) -> Iterator[None]:
+    """Within: staged_site leaves the retired site of `site_dir` alone, for the child this
+    process forked to call `remove_retired_site` once it has checked the last site's pages."""
+    key = str(site_dir.resolve())
+    _left_to_child.add(key)
+    try:
+        yield
+    finally:
+        _left_to_child.discard(key)
+
+
+def remove_retired_site(site_dir: Path) -> None:
+    """Delete the site before the last now, waiting for `rm` (a child calls this ahead of the
+    build: see left_to_child). Claimed first, as staged_site claims it."""
+    removal = _claim_retired(site_dir.resolve())
+    if removal is not None:
+        removal.start()
+        removal.finish()
+
+
 def release_retired_site() -> None:
     """The build no longer needs the last site's files unchanged: start deleting the one
     before it (a build calls this once it has checked the pages it may link)."""
@@ -173,7 +200,7 @@ def staged_site(site_dir: Path) -> Iterator[Path]:
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     clear_leftovers(site_dir)
-    removal = _claim_retired(site_dir)
+    removal = None if str(site_dir) in _left_to_child else _claim_retired(site_dir)
     if removal is not None:
         _retired.append(removal)
     staging = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{site_dir.name}-{os.getpid()}-", dir=site_dir.parent))

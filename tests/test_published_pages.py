@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from statusgen import parallel, plugin, swap, templating
 from statusgen.cache import published, store
 from statusgen.cli import main
+from statusgen.cli import site as site_command
 
 from golden_compare import files_under
 from sites.files import write_config, write_site
@@ -247,23 +248,56 @@ def test_builds_at_once_into_one_site_publish_it_whole(tmp_path: Path) -> None:
 
 
 def test_the_site_before_the_last_is_deleted_only_once_the_pages_to_link_are_found(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, last_site_check: str) -> None:
     # Deleting the retired site unlinks files the last site shares with it, which moves
     # their change time: were that to happen before a build checks them, it would link
     # nothing. Deleting at the very moment the build releases it makes the order certain.
+    # A child checking ahead deletes it itself, before it links the pages: the change time
+    # each link leaves is then the one the next build finds.
     monkeypatch.setattr(swap._Removal, "start", swap._Removal.finish)
     site = make_site(tmp_path)
     build(tmp_path, "site")
     build(tmp_path, "site")  # the first site is retired, sharing every unchanged page
     before = {path: os.stat(path).st_ino for path in incident_pages(site)}
-    (tmp_path / "content" / "incidents" / "old-1.md").write_text(incident("Changed", 1, 2, True), encoding="utf-8")
-    build(tmp_path, "site")  # deletes the first site while it builds
+    for step in range(1, 4):
+        (tmp_path / "content" / "incidents" / "old-1.md").write_text(incident(f"Changed {step}", 1, 2, True), encoding="utf-8")
+        build(tmp_path, "site")  # deletes the site before the last while it builds
+        after = {path: os.stat(path).st_ino for path in incident_pages(site)}
+        changed = site / "incidents" / "old-1" / "index.html"
+        assert after[changed] != before[changed]
+        assert {path: ino for path, ino in after.items() if path != changed} == \
+            {path: ino for path, ino in before.items() if path != changed}, f"build {step} wrote unchanged pages"
+        assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")] == [".statusgen-site-retired"]
+        assert_as_without_cache(tmp_path)
+        before = after
+
+
+def test_a_page_written_to_between_the_check_and_its_link_is_written_anew_by_the_next_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The child links a page only if its file is still the one it checked. One written to in
+    # between is published as it then is (as is one written to later in the build), but left
+    # out of the record: the next build writes it anew, and links the others as before.
+    site = make_site(tmp_path)
+    build(tmp_path, "site")
+    build(tmp_path, "site")
+    fork_every_child(monkeypatch)
+    page = site / "incidents" / "old-2" / "index.html"
+    real_remove = site_command.remove_retired_site
+
+    def remove_and_write(site_dir: Path) -> None:  # called in the child, between the check and the links
+        real_remove(site_dir)
+        with page.open("ab") as file:
+            file.write(b"<!-- written meanwhile -->")
+
+    monkeypatch.setattr(site_command, "remove_retired_site", remove_and_write)
+    build(tmp_path, "site")
+    assert b"written meanwhile" in page.read_bytes(), "the build did not run the tampering"
+    monkeypatch.setattr(site_command, "remove_retired_site", real_remove)
+    before = {path: os.stat(path).st_ino for path in incident_pages(site)}
+    build(tmp_path, "site")
     after = {path: os.stat(path).st_ino for path in incident_pages(site)}
-    changed = site / "incidents" / "old-1" / "index.html"
-    assert after[changed] != before[changed]
-    assert {path: ino for path, ino in after.items() if path != changed} == \
-        {path: ino for path, ino in before.items() if path != changed}
-    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")] == [".statusgen-site-retired"]
+    assert after[page] != before[page]
+    assert {path: ino for path, ino in after.items() if path != page} == {path: ino for path, ino in before.items() if path != page}
     assert_as_without_cache(tmp_path)
 
 
@@ -301,12 +335,18 @@ def test_pages_linked_ahead_move_into_folders_the_site_already_has(tmp_path: Pat
     # Folder by folder: renamed whole where the new site has none of the name, merged where it
     # has one; a page where the site has a folder of its name stays out (the build writes it).
     ahead, site = tmp_path / "ahead", tmp_path / "site"
-    for path in ("incidents/a/index.html", "incidents/b/index.html", "de/incidents/a/index.html", "de/stays/index.html"):
+    for path in ("incidents/a/index.html", "incidents/b/index.html", "de/incidents/a/index.html", "de/stays/index.html",
+                 "de/a.html"):
         (ahead / path).parent.mkdir(parents=True, exist_ok=True)
         (ahead / path).write_text(path, encoding="utf-8")
     (site / "de" / "stays" / "index.html").mkdir(parents=True)
     (site / "de" / "feed.xml").write_text("MkDocs' own", encoding="utf-8")
-    left = published._move_entries(str(ahead), str(site))
-    assert left == ["de/stays/index.html"]
-    assert files_under(site) == {"incidents/a/index.html", "incidents/b/index.html", "de/incidents/a/index.html", "de/feed.xml"}
+    moved = published._Moved()
+    published._move_entries(str(ahead), str(site), moved)
+    assert moved.left == ["de/stays/index.html"]
+    # Folders renamed whole (incidents/, de/incidents/), a file on its own into a folder both have
+    # (its change time moves: the build records its stat anew).
+    assert moved.files == {"de/a.html"}
+    assert files_under(site) == {"incidents/a/index.html", "incidents/b/index.html", "de/incidents/a/index.html", "de/feed.xml",
+                                 "de/a.html"}
     assert (site / "de" / "incidents" / "a" / "index.html").read_text(encoding="utf-8") == "de/incidents/a/index.html"

@@ -106,33 +106,44 @@ def _check(store: CacheStore, folder: str) -> dict[str, _Published]:
             if _untouched(f"{folder}/{path}", known.signature)}
 
 
-_LinkedAhead = tuple[str, frozenset[str]]
-"""(a folder, the paths of the last site's untouched pages linked in it at their place in the site)."""
+_LinkedAhead = tuple[str, dict[str, Signature]]
+"""(a folder, the last site's untouched pages linked in it at their place in the site: each
+page's path and its file's signature once linked)."""
 CheckedAndLinked = tuple[dict[str, _Published], _LinkedAhead]
 """What check_and_link finds: the untouched pages, and where it linked them."""
 
 
-def check_and_link(store: CacheStore, folder: str, side: str) -> CheckedAndLinked:
+def check_and_link(store: CacheStore, folder: str, side: str, checked: Callable[[], object] = lambda: None) -> CheckedAndLinked:
     """_check(store, folder), and every untouched page linked into the folder `side` at its
     path: the work a child does ahead of a build while the records are read (cli/site.py),
     which leaves the second core idle. In the build process, as the pages begin and end,
     checking took 0.1 s of a warm build of 10,000 incidents and linking 0.13 s, when both
     cores are busy. The pages that turn out unchanged then take their place in the new site
-    with a rename per folder (`place_linked_ahead`). A page written to between the check and
-    the end of the build is published as it then is, and left out of the record (`record`),
-    so that the next build writes it anew."""
+    with a rename per folder (`place_linked_ahead`).
+
+    `checked()` is called between the check and the links: the site before the last goes
+    then (swap.remove_retired_site), so that nothing moves a linked page's change time until
+    the next build checks it, and its signature taken here is the one to record. A page
+    written to between the check and its link is left to the build to write; one written to
+    after it is published as it then is, and the next build, finding its signature changed,
+    writes it anew."""
     untouched = _check(store, folder)
-    linked = []
+    checked()
+    linked = {}
     made = {side}
-    for path in untouched:
+    for path, known in untouched.items():
         target = f"{side}/{path}"
         make_folder(os.path.dirname(target), made)
         try:
             os.link(f"{folder}/{path}", target)
+            info = os.lstat(target)
         except OSError:
             continue  # another file system, or one without links: the build writes the page
-        linked.append(path)
-    return untouched, (side, frozenset(linked))
+        if not _unchanged_since_linked(info, known.signature):
+            os.unlink(target)  # written to since the check
+            continue
+        linked[path] = signature(info)
+    return untouched, (side, linked)
 
 
 _ahead: tuple[tuple[Path, str], Callable[[], CheckedAndLinked | None]] | None = None
@@ -180,6 +191,9 @@ class PublishedPages:
         release_retired_site()
         self.publishing: dict[str, tuple[str, OutputFile]] = {}
         """path -> (key, page) this build publishes there, for the next build (see `record`)."""
+        self._placed: dict[str, Signature] = {}
+        """path -> signature of the pages linked ahead that took their place in the new site
+        as they were linked (see `record`)."""
 
     def find(self, path: str, key: str, stored: Callable[[], bytes | None]) -> LinkedPage | None:
         """The page the last build published at `path`, if its key was `key` and its file
@@ -204,13 +218,18 @@ class PublishedPages:
         self._linked_ahead = None  # what could not move stays in `side`, removed with it
         kept = {path for path, (_, output) in self.publishing.items() if isinstance(output, LinkedPage) and path in linked}
         section.mkdir(parents=True, exist_ok=True)  # a section mounted under a prefix may have no file of MkDocs' there
-        left = _move_entries(side, str(section))
+        moved = _Moved()
+        _move_entries(side, str(section), moved)
         placed = set()
-        for path in linked:
-            if any(path == stays or path.startswith(stays + "/") for stays in left):
+        for path, linked_signature in linked.items():
+            if any(path == stays or path.startswith(stays + "/") for stays in moved.left):
                 continue
             if path in kept:
                 placed.add(path)
+                # A file renamed on its own (into a folder MkDocs made too) has a new change
+                # time: `record` takes its stat. One in a folder renamed whole keeps its own.
+                if path not in moved.files:
+                    self._placed[path] = linked_signature
             else:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(f"{section}/{path}")
@@ -218,18 +237,23 @@ class PublishedPages:
         return placed
 
     def record(self) -> None:
-        """Once this build is in place: the stat of each of its archived pages, for the next
-        build. Taken after the swap and the removal of the old site, which change the
-        links' count and so the change time of a page linked from it."""
+        """Once this build is in place: the signature of each of its archived pages, for the
+        next build. A page placed as it was linked ahead has the signature its link left
+        (check_and_link); the others' are taken now, after the swap and the removal of the
+        site before the last, which change the links' count and so the change time of a page
+        linked from it."""
         rows = []
         for path, (key, output) in sorted(self.publishing.items()):
-            try:
-                info = os.lstat(f"{self._folder}/{path}")
-            except OSError:
-                continue
-            if isinstance(output, LinkedPage) and not _unchanged_since_linked(info, output.checked):
-                continue  # written to since this build checked it: the next build writes it anew
-            rows.append([path, key, output.title, output.in_sitemap, signature(info)])
+            recorded = self._placed.get(path)
+            if recorded is None:
+                try:
+                    info = os.lstat(f"{self._folder}/{path}")
+                except OSError:
+                    continue
+                if isinstance(output, LinkedPage) and not _unchanged_since_linked(info, output.checked):
+                    continue  # written to since this build checked it: the next build writes it anew
+                recorded = signature(info)
+            rows.append([path, key, output.title, output.in_sitemap, recorded])
         self._store.write(self._entry, to_json(rows))
 
 
@@ -252,22 +276,32 @@ def _read(payload: bytes | None) -> dict[str, _Published]:
     return found
 
 
-def _move_entries(source: str, target: str, below: str = "") -> list[str]:
+class _Moved:
+    """What _move_entries could not move, and the files it renamed one by one."""
+
+    def __init__(self) -> None:
+        self.left: list[str] = []
+        self.files: set[str] = set()
+
+
+def _move_entries(source: str, target: str, moved: _Moved, below: str = "") -> None:
     """Move every entry of the folder `source` into the folder `target`: renamed whole where
     `target` has none of its name (one call for a folder of thousands of pages), merged into
-    a folder of its name. Returns the paths (below `target`) of those that could not move: a
-    folder where `target` has a file, or the reverse."""
-    left = []
+    a folder of its name. Notes in `moved` the paths (below `target`) of those that could
+    not move (a folder where `target` has a file, or the reverse), and of the files renamed."""
     for entry in os.scandir(source):
         there = f"{target}/{entry.name}"
+        is_folder = entry.is_dir(follow_symlinks=False)
         try:
             os.rename(entry.path, there)  # a file replaces a file: the section's page wins, as in write_files
         except OSError as error:
-            if error.errno in (errno.ENOTEMPTY, errno.EEXIST) and entry.is_dir(follow_symlinks=False):
-                left += _move_entries(entry.path, there, f"{below}{entry.name}/")
+            if error.errno in (errno.ENOTEMPTY, errno.EEXIST) and is_folder:
+                _move_entries(entry.path, there, moved, f"{below}{entry.name}/")
             else:
-                left.append(below + entry.name)
-    return left
+                moved.left.append(below + entry.name)
+            continue
+        if not is_folder:
+            moved.files.add(below + entry.name)
 
 
 def place_linked_ahead(section: Path) -> set[str]:

@@ -34,7 +34,7 @@ from ..publish.schemas import schema_files
 from ..record_memo import held, history_length, load_records_once
 from ..records import Records
 from ..settings import Settings
-from ..swap import folder_beside, staged_site
+from ..swap import folder_beside, left_to_child, remove_retired_site, staged_site
 from ..templating import compile_templates, compiled_ahead
 from ..translations import missing_translations
 
@@ -169,17 +169,20 @@ def _worked_ahead(settings: Settings) -> Iterator[None]:
     with ExitStack() as stack:
         last = None
         if store is not None and site is not None and section is not None:
-            last = _LastSite(store, section, stack.enter_context(folder_beside(site)))
+            last = _LastSite(store, site, section, stack.enter_context(folder_beside(site)))
         child = stack.enter_context(Beside(partial(_work_ahead, settings, last), meanwhile=history_length(settings.content_dir)))
         if child.forked:
             stack.enter_context(compiled_ahead(lambda: child.result().templates))
             if last is not None:
                 stack.enter_context(checked_ahead(last.store, last.folder, lambda: child.result().published))
+                stack.enter_context(left_to_child(last.site))  # the child deletes the site before the last
         yield
 
 
 class _LastSite(NamedTuple):
     store: CacheStore
+    site: Path
+    """Where the last build published."""
     folder: Path
     """Where the last build published the section."""
     side: Path
@@ -193,7 +196,10 @@ class _WorkedAhead(NamedTuple):
 
 def _work_ahead(settings: Settings, last: _LastSite | None) -> _WorkedAhead:
     """The child's work for _worked_ahead."""
-    published = check_and_link(last.store, str(last.folder), str(last.side)) if last is not None else None
+    published = None
+    if last is not None:
+        # Once the last site's pages are checked, the site before it goes, before any is linked.
+        published = check_and_link(last.store, str(last.folder), str(last.side), partial(remove_retired_site, last.site))
     return _WorkedAhead(published, compile_templates(settings))
 
 
