@@ -210,6 +210,44 @@ def test_an_edit_rewrites_only_the_digest_entries_of_the_file_it_changed(content
     assert sorted(written) == sorted({f"records/file-digests-{before[0]}.json", f"records/file-digests-{after[0]}.json"})
 
 
+def test_the_digest_entries_an_edit_rewrites_are_what_a_new_process_writes_them_all(
+        content: Path, tmp_path: Path, fresh_memory: None, monkeypatch: pytest.MonkeyPatch):
+    # save() rewrites only the entries of the paths hashed, added or gone; after edits, a
+    # removal, an addition and a file still too fresh to trust, the store holds what a
+    # process saving every digest from scratch would write.
+    later(monkeypatch)
+    store = CacheStore.open(tmp_path / "cache")
+    assert store is not None
+    read_by(content, store)
+    incidents = content / "incidents"
+    (incidents / "a.md").write_text("edited\n")
+    (incidents / "a-c.md").unlink()
+    (incidents / "new.md").write_text("new\n")
+    monkeypatch.setattr(file_digests, "now_ns", lambda: time.time_ns() + 2 * LATER)
+    monkeypatch.setattr(record_memo, "now_ns", file_digests.now_ns)
+    read_by(content, store)
+    (incidents / "a.b.md").write_text("edited just now\n")  # racy: its digest is dropped, not kept
+    monkeypatch.setattr(file_digests, "now_ns", time.time_ns)
+    monkeypatch.setattr(record_memo, "now_ns", file_digests.now_ns)
+    read_by(content, store)
+
+    def entries() -> dict[str, bytes]:
+        """The entries holding digests, as stored (a missing one and one of `{}` say the same)."""
+        found = {path.name: path.read_bytes() for path in sorted((tmp_path / "cache").rglob("file-digests-*.json"))}
+        return {name: payload for name, payload in found.items() if not payload.endswith(b"\n{}")}
+
+    kept = entries()
+    assert any(str(incidents / "new.md") in payload.decode() for payload in kept.values())
+    assert not any(str(incidents / "a-c.md") in payload.decode() or str(incidents / "a.b.md") in payload.decode()
+                   for payload in kept.values())
+    for entry in (tmp_path / "cache").rglob("file-digests-*.json"):
+        entry.unlink()
+    monkeypatch.setattr(file_digests, "_stored", {})  # a new process, with the digests it trusts
+    monkeypatch.setattr(file_digests, "_known", {key: value for key, value in file_digests._known.items()})
+    read_by(content, store)
+    assert entries() == kept
+
+
 @pytest.mark.parametrize("damage", [b"", b"garbage", b'{"x": [1]}', b"[]"])
 def test_a_damaged_digest_entry_only_means_reading_again(content: Path, tmp_path: Path, fresh_memory: None,
                                                          monkeypatch: pytest.MonkeyPatch, damage: bytes):

@@ -55,6 +55,8 @@ class FileDigests:
     def __init__(self, store: CacheStore | None = None) -> None:
         self._store = store
         self._seen: set[str] = set()
+        self._hashed: set[str] = set()
+        """The paths hashed by this load: the only ones whose entry may have changed."""
         if store is not None and str(store.folder) not in _stored:
             _stored[str(store.folder)] = {shard: _read_entry(store, shard) for shard in _SHARDS}
 
@@ -68,6 +70,7 @@ class FileDigests:
         """Note the digest of bytes read from `path`, whose stat `info` was taken after the
         clock read `started_ns`: trusted from now on if the file was old enough then."""
         self._seen.add(path)
+        self._hashed.add(path)
         newest = max(info.st_mtime_ns, info.st_ctime_ns)
         if newest < started_ns - _RACY_NS:
             _known[path] = (signature(info), digest)
@@ -75,17 +78,24 @@ class FileDigests:
             _known.pop(path, None)
 
     def save(self) -> None:
-        """Keep the trusted digests of this load's files in the store for the next build's process."""
+        """Keep the trusted digests of this load's files in the store for the next build's
+        process. Only the entries of what changed are rewritten: the paths hashed by this
+        load, and those that came or went since the store's entries were written (a rebuild
+        after an edit goes through a handful, not 11,000)."""
         if self._store is None:
             return
-        by_shard: dict[str, dict[str, list[int | str]]] = {shard: {} for shard in _SHARDS}
-        for path in sorted(self._seen):
-            found = _known.get(path)
-            if found is not None:
-                by_shard[found[1][0]][path] = [*found[0], found[1]]
         stored = _stored.setdefault(str(self._store.folder), {})
-        for shard, entries in by_shard.items():
+        shards = {shard: dict(stored.get(shard, {})) for shard in _SHARDS}
+        listed = set().union(*(entries.keys() for entries in shards.values()))
+        for path in self._hashed | (self._seen - listed) | (listed - self._seen):
+            for entries in shards.values():
+                entries.pop(path, None)
+            found = _known.get(path) if path in self._seen else None
+            if found is not None:
+                shards[found[1][0]][path] = [*found[0], found[1]]
+        for shard, entries in shards.items():
             if entries != stored.get(shard):
+                entries = dict(sorted(entries.items()))  # in the paths' order: the same digests make the same bytes
                 self._store.write(_ENTRY.format(shard=shard), json.dumps(entries, separators=(",", ":")).encode())
                 stored[shard] = entries
 
