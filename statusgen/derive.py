@@ -7,7 +7,7 @@ the same state.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from functools import partial
@@ -220,11 +220,11 @@ def _group_statuses(
 
 
 def _incidents_by_component(
-    component_ids: Iterable[str], incidents: Iterable[Incident]
+    component_ids: Iterable[str], incidents: Sequence[Incident]
 ) -> dict[str, tuple[Incident, ...]]:
     found: dict[str, list[Incident]] = {component_id: [] for component_id in component_ids}
-    # Sorted once, newest first: each component's list, taken in that order, is sorted too.
-    for incident in sorted(incidents, key=_by_start, reverse=True):
+    # Records come sorted by (started, id) (records.py): taken newest first, each component's list is sorted too.
+    for incident in reversed(incidents):
         for component_id in incident.named_components:
             found.get(component_id, []).append(incident)
     return {component_id: tuple(items) for component_id, items in found.items()}

@@ -49,7 +49,7 @@ def as_of(records: Records, now: datetime) -> Records:
 
 def _incident_as_of(incident: Incident, now: datetime) -> Incident:
     resolved = incident.resolved is not None and incident.resolved <= now
-    if (resolved or incident.resolved is None) and all(update.at <= now for update in incident.updates[-1:]):
+    if (resolved or incident.resolved is None) and (not incident.updates or incident.updates[-1].at <= now):
         return incident  # the common case in a long history: all of it is in the past
     updates = [update for update in incident.updates if update.at <= now]
     if not resolved:

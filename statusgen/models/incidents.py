@@ -67,10 +67,7 @@ class Incident(StrictModel):
     @property
     def named_components(self) -> frozenset[str]:
         """Every component the incident or any of its updates names."""
-        named = set(self.affected)
-        for update in self.updates:
-            named.update(update.components or ())
-        return frozenset(named)
+        return frozenset(self.affected).union(*(update.components for update in self.updates if update.components))
 
     @property
     def latest_update(self) -> IncidentUpdate | None:

@@ -41,24 +41,24 @@ def render_host_headers(outputs: list[OutputFile], settings: Settings) -> list[O
 def host_rules(paths: Iterable[str], prefix: str, policy: str | None) -> list[Rule]:
     """The rules for the section's files (`paths`, relative to the section at `prefix`)."""
     root = "/" + prefix
-    paths = sorted(set(paths))
+    kinds = [(path, file_kind(path)) for path in set(paths)]  # each path's kind once: a long history has 11,000
     entries: dict[str, set[FileKind]] = {}
-    for path in paths:
-        entries.setdefault(_top_entry(path), set()).add(file_kind(path))
+    for path, kind in kinds:
+        entries.setdefault(_top_entry(path), set()).add(kind)
     rules = [Rule(root + "*", tuple(headers.common_headers(policy).items())),
              _kind_rule(root, FileKind.PAGE)]  # the section's front page, asked for as its folder
-    for entry, kinds in sorted(entries.items()):
-        if kinds != {FileKind.ASSET}:
+    for entry, entry_kinds in sorted(entries.items()):
+        if entry_kinds != {FileKind.ASSET}:
             pattern = root + entry + ("*" if entry.endswith("/") else "")
-            rule = _kind_rule(pattern, FileKind.DATA if kinds == {FileKind.DATA} else FileKind.PAGE)
+            rule = _kind_rule(pattern, FileKind.DATA if entry_kinds == {FileKind.DATA} else FileKind.PAGE)
             if entry in headers.CONTENT_TYPES:
                 rule = Rule(rule.pattern, (*rule.headers, ("Content-Type", headers.CONTENT_TYPES[entry])))
             rules.append(rule)
     # Data inside a folder of pages (components/ID/feed.xml): CORS by a pattern, caching by the folder's rule.
-    inner_data = sorted({_placeholder_pattern(path) for path in paths
-                         if file_kind(path) is FileKind.DATA and len(entries[_top_entry(path)]) > 1})
+    inner_data = sorted({_placeholder_pattern(path) for path, kind in kinds
+                         if kind is FileKind.DATA and len(entries[_top_entry(path)]) > 1})
     rules.extend(Rule(root + pattern, (("Access-Control-Allow-Origin", headers.ANY_ORIGIN),)) for pattern in inner_data)
-    rules.extend(_kind_rule(root + path, FileKind.ASSET) for path in paths if file_kind(path) is FileKind.ASSET)
+    rules.extend(_kind_rule(root + path, FileKind.ASSET) for path in sorted(path for path, kind in kinds if kind is FileKind.ASSET))
     return rules
 
 
