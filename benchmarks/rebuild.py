@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import chdir
+from contextlib import chdir, contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from run import STATUSGEN, compile_as_installed  # noqa: E402
 STAGES = (
     ("statusgen.cli.site", "load_site_config", "mkdocs.yml read and checked"),
     ("statusgen.record_memo", "load_records_once", "the records"),
-    ("statusgen.record_memo", "fingerprint", "which record files changed (their stat)"),
+    ("statusgen.record_memo", "taken_ahead", "which record files changed (the child's answer taken)"),
     ("statusgen.loader", "record_files", "the record folders listed"),
     ("statusgen.loader", "_parse_records", "records from the cache (or parsed)"),
     ("statusgen.cache.records", "RecordCache.save", "the cache's record packs kept"),
@@ -84,7 +84,8 @@ def _named(function: Any) -> str:
 
 
 def _instrument(timeline: Timeline) -> None:
-    """Wrap every stage, in its module and wherever another module imported it by name."""
+    """Wrap every stage, in its module and wherever another module imported it by name
+    (the children are timed from before the imports: _time_children)."""
     for module_name, qualified, label in STAGES:
         module = importlib.import_module(module_name)
         owner: Any = module
@@ -104,6 +105,10 @@ def _instrument(timeline: Timeline) -> None:
                         setattr(other, attribute, timed)
                     elif type(value) is tuple and any(item is original for item in value):
                         setattr(other, attribute, tuple(timed if item is original else item for item in value))
+
+
+def _time_children(timeline: Timeline) -> None:
+    """Log each forked child's work (start, end, function) and time each wait for one."""
     parallel = importlib.import_module("statusgen.parallel")
     work_and_exit = parallel._work_and_exit
     log = timeline.children_file.name
@@ -142,6 +147,11 @@ def _timed(function: Callable[..., Any], label: str, timeline: Timeline) -> Call
     return timed
 
 
+@contextmanager
+def _already_seen_ahead(*_: object) -> Iterator[None]:
+    yield  # rebuild_timeline forked the child before the imports
+
+
 def _depths(stages: list[tuple[float, float, str]]) -> Iterator[tuple[int, tuple[float, float, str]]]:
     """Each stage with how many earlier stages enclose it."""
     open_ends: list[float] = []
@@ -159,13 +169,18 @@ def rebuild_timeline(root: Path) -> str:
     timeline = Timeline()
     imports_began = _now()
     cli = importlib.import_module("statusgen.cli")
-    importlib.import_module("statusgen.cli.site")
-    importlib.import_module("statusgen.plugin")
-    imported = _now() - imports_began
-    _instrument(timeline)
+    build = importlib.import_module("statusgen.cli.build")
     arguments = ["build", "-q", "--now", stamp(NOW), "--site-dir", str(root / "out"), "-f", str(root / "mkdocs.yml")]
-    began = _now()
-    with chdir(root):
+    _time_children(timeline)
+    with chdir(root), build.seen_ahead(*build._guessed_folders(str(root / "mkdocs.yml"), None, False)):
+        # As `statusgen build` does: the child finding the changed record files is forked
+        # before the heavy imports, which the timers need done before the build starts.
+        importlib.import_module("statusgen.cli.site")
+        importlib.import_module("statusgen.plugin")
+        imported = _now() - imports_began
+        _instrument(timeline)
+        build.seen_ahead = _already_seen_ahead
+        began = _now()
         try:
             cli.main(arguments, standalone_mode=False)
         finally:

@@ -19,20 +19,17 @@ from .errors import ContentError, Problem
 from .models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
 from .models.common import ID_RE
 from .parallel import map_in_order
+from .record_layout import CATALOGUE_NAMES, RECORD_FOLDER_NAMES, catalogue_translation_files, name_suffix
 from .records import Records
 from .rules import Violation, check_rules
 from .slugs import slugify
 from .source_files import SourceFile, display_path, not_a_file, read_source, validate_model
-from .translation_loader import catalogue_translation_files, load_translations, translation_name, translation_of_stem
+from .translation_loader import load_translations, translation_name, translation_of_stem
 
-RECORD_FOLDERS: dict[str, type[BaseModel]] = {
-    "incidents": Incident,
-    "maintenance": Maintenance,
-    "postmortems": Postmortem,
-    "announcements": Announcement,
-}
+RECORD_FOLDERS: dict[str, type[BaseModel]] = dict(zip(RECORD_FOLDER_NAMES, (Incident, Maintenance, Postmortem, Announcement),
+                                                     strict=True))
 """Folder of content/ -> the model of the Markdown records in it."""
-CATALOGUES: dict[str, type[BaseModel]] = {"components.yml": ComponentCatalogue, "plans.yml": PlanCatalogue}
+CATALOGUES: dict[str, type[BaseModel]] = dict(zip(CATALOGUE_NAMES, (ComponentCatalogue, PlanCatalogue), strict=True))
 """YAML files of content/ -> their model."""
 _RESERVED_KEYS = ("id", "body")
 MAX_ID_LENGTH = 100
@@ -129,12 +126,6 @@ def _as_walked(top: str, below: Sequence[tuple[str, int]]) -> Iterator[tuple[tup
         parts = tuple(path[start:].split("/"))
         if not any(part.startswith(".") for part in parts):
             yield parts, path, mode
-
-
-def name_suffix(name: str) -> str:
-    """A file name's suffix as pathlib tells it (".md"; none for ".md" or "x."), without a Path."""
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _not_a_folder(directory: Path, root: Path) -> str | None:

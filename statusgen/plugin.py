@@ -41,6 +41,7 @@ from .mkdocs_options import load_as_yaml12
 from .outputs import OutputFile
 from .pipeline import build_outputs, load_publishers_libraries
 from .publish.stylesheet import STYLESHEET_TEMPLATE, Stylesheet, load_stylesheet
+from .record_layout import CONTENT_FOLDER
 from .record_memo import load_records_once
 from .records import Records
 from .served_section import ServedSection, write_files
@@ -59,7 +60,7 @@ class _CheckedByNotify(base.BaseConfigOption[Any]):
 class StatusgenConfig(base.Config):
     """The `statusgen` block of mkdocs.yml."""
 
-    content_dir = option.Type(str, default="content")
+    content_dir = option.Type(str, default=CONTENT_FOLDER)
     """Folder of the records, relative to mkdocs.yml."""
     prefix = option.Type(str, default="")
     """Mount the status section under this path, e.g. `status/`."""

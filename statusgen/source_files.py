@@ -14,7 +14,8 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Problem, field_path
 from .messages import describe_validation_error
-from .yamlsource import MAX_FILE_BYTES, RecordYamlError, decode, line_of, load_yaml, split_front_matter, written_at
+from .record_layout import MAX_FILE_BYTES
+from .yamlsource import RecordYamlError, decode, line_of, load_yaml, split_front_matter, written_at
 
 
 class SourceFile:

@@ -43,22 +43,23 @@ def epoch_seconds(moment: datetime) -> int:
     return (moment - EPOCH) // SECOND
 
 
-def incident_segments(incident: Incident, until: int) -> Iterator[Segment]:
-    """Yield the segments an incident gives its components, cut off at `until` (usually now,
-    in epoch seconds).
+def incident_segments(incident: Incident, until: int) -> list[Segment]:
+    """The segments an incident gives its components, cut off at `until` (usually now, in
+    epoch seconds).
 
     A component takes its status from `started`; an update that names it changes the status
     from that update's `at` on (back to operational included); all end at `resolved`, or at
-    `until` while the incident is still open then. Operational segments are not yielded.
+    `until` while the incident is still open then. Operational segments are left out.
     """
     # Every moment is cut to its whole second first: cutting is monotonic, so comparing the
     # cut moments decides every segment as comparing the exact ones and cutting after would.
     started = epoch_seconds(incident.started)
     stop = until if incident.resolved is None else min(epoch_seconds(incident.resolved), until)
     if stop <= started:
-        return
-    current = dict(incident.affected)
-    since = dict.fromkeys(current, started)
+        return []
+    current = incident.affected
+    since: dict[str, int] | None = None  # made at the first update that names a component: most name none
+    segments: list[Segment] = []
     # Updates are in order (rules.py refuses any other). The segments come in no particular
     # order: merging them sorts their boundaries.
     for update in incident.updates:
@@ -67,15 +68,20 @@ def incident_segments(incident: Incident, until: int) -> Iterator[Segment]:
         at = epoch_seconds(update.at)
         if at >= stop:
             break
-        at = max(at, started)
+        if at < started:
+            at = started
+        if since is None:
+            current, since = dict(current), dict.fromkeys(current, started)
         for component_id, status in update.components.items():
             if component_id in current and _counts(since[component_id], at, current[component_id]):
-                yield component_id, since[component_id], at, current[component_id]
+                segments.append((component_id, since[component_id], at, current[component_id]))
             current[component_id] = status
             since[component_id] = at
     for component_id, status in current.items():
-        if _counts(since[component_id], stop, status):
-            yield component_id, since[component_id], stop, status
+        begin = started if since is None else since[component_id]
+        if _counts(begin, stop, status):
+            segments.append((component_id, begin, stop, status))
+    return segments
 
 
 def _counts(start: int, end: int, status: ComponentStatus) -> bool:
@@ -176,7 +182,8 @@ def _swept(events: tuple[int, ...]) -> tuple[StatusInterval, ...]:
         severity = (event & 15) >> 1
         if event & 1:
             open_counts[severity] += 1
-            worst = max(worst, severity)
+            if severity > worst:  # a comparison, not max(): a long history has a hundred thousand boundaries
+                worst = severity
         else:
             open_counts[severity] -= 1
             while worst and not open_counts[worst]:
@@ -200,7 +207,8 @@ def build_timelines(
     for component_id, start, end, status in segments:
         found = events.get(component_id)
         if found is not None:  # ids outside the catalogue are the validator's to report
-            found += _boundaries(start, end, _SEVERITY[status])
+            severity = _SEVERITY[status] << 1  # _boundaries, written out: called once per segment of the history
+            found += ((start << 4) | severity | 1, (end << 4) | severity)
     return {component_id: _sweep(found) for component_id, found in events.items()}
 
 
@@ -219,5 +227,7 @@ def group_timeline(members: Iterable[tuple[Sequence[StatusInterval], int | None]
     for intervals, counts_from in members:
         for start, end, severity in intervals:
             if counts_from is None or end > counts_from:
-                events += _boundaries(start if counts_from is None else max(start, counts_from), end, severity)
+                if counts_from is not None and start < counts_from:
+                    start = counts_from
+                events += _boundaries(start, end, severity)
     return _sweep(events)

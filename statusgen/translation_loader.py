@@ -31,6 +31,7 @@ from .models.translations import (
     Translation,
 )
 from .moments import rfc3339
+from .record_layout import CATALOGUE_TEXT_NAMES
 from .source_files import SourceFile, display_path, read_source, validate_model
 
 TEXT_MODELS: dict[str, type[BaseModel]] = {
@@ -40,7 +41,8 @@ TEXT_MODELS: dict[str, type[BaseModel]] = {
     "announcements": AnnouncementText,
 }
 """Folder of content/ -> the model of its translation files."""
-CATALOGUE_TEXT_MODELS: dict[str, type[BaseModel]] = {"components": ComponentCatalogueText, "plans": PlanCatalogueText}
+CATALOGUE_TEXT_MODELS: dict[str, type[BaseModel]] = dict(zip(CATALOGUE_TEXT_NAMES, (ComponentCatalogueText, PlanCatalogueText),
+                                                             strict=True))
 _ORIGINAL_MODELS: dict[str, type[BaseModel]] = {
     "incidents": Incident, "maintenance": Maintenance, "postmortems": Postmortem, "announcements": Announcement,
     "components": ComponentCatalogue, "plans": PlanCatalogue,
@@ -59,11 +61,6 @@ def translation_of_stem(stem: str) -> tuple[str, str] | None:
     """translation_name for a file name without its suffix (a long history's listing is names)."""
     match = _TRANSLATION_STEM.fullmatch(stem)
     return (match["id"], match["lang"]) if match else None
-
-
-def catalogue_translation_files(content_dir: Path) -> list[Path]:
-    """components.LANG.yml and plans.LANG.yml, in a stable order."""
-    return sorted(path for name in CATALOGUE_TEXT_MODELS for path in content_dir.glob(f"{name}.*.yml"))
 
 
 def load_translations(record_paths: Iterable[tuple[str, Path]], catalogue_paths: Iterable[Path],

@@ -17,7 +17,6 @@ import yaml
 from .yaml12 import IMPLICIT_RESOLVERS, as_written, construct_float, construct_int
 from .yamlerrors import ValueProblem, describe_yaml_error, points_at_opening
 
-MAX_FILE_BYTES = 1_000_000
 """A record larger than this is refused: records are short texts, and the limit bounds the
 memory a hostile or broken file can take."""
 MAX_VALUES = 50_000

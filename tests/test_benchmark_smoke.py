@@ -181,5 +181,5 @@ def test_the_rebuild_timeline_times_every_stage_and_child(tmp_path: Path) -> Non
         assert label in timed, label
     assert timed["the records"] > 0 and timed["MkDocs' build"] > timed["on_files: every output"] > timed["the pages"] > 0
     children = result.stdout.split("children, on the second core:")[1].split("waits for")[0]
-    for child in ("_work_ahead", "_public_figures", "render_live"):
+    for child in ("_seen_for_build", "_work_ahead", "_public_figures", "render_live"):
         assert child in children, child

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 from statusgen.cli import main
 from statusgen.errors import ContentError
 from statusgen.loader import load_records
-from statusgen.yamlsource import MAX_FILE_BYTES, MAX_VALUES
+from statusgen.record_layout import MAX_FILE_BYTES
+from statusgen.yamlsource import MAX_VALUES
 
 from sites.files import (
     ANNOUNCEMENT,

@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from statusgen import loader, record_memo
+from statusgen import files_seen, loader, record_memo
 from statusgen.cache import file_digests
 from statusgen.cache.store import CacheStore
 from statusgen.errors import ContentError
 from statusgen.loader import CATALOGUES, RECORD_FOLDERS
+from statusgen.record_layout import MAX_FILE_BYTES, catalogue_translation_files
 from statusgen.record_memo import fingerprint
-from statusgen.translation_loader import catalogue_translation_files
-from statusgen.yamlsource import MAX_FILE_BYTES
 
 from sites.files import write_site
 
@@ -130,7 +129,7 @@ def fresh_memory(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def later(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(file_digests, "now_ns", lambda: time.time_ns() + LATER)
-    monkeypatch.setattr(record_memo, "now_ns", file_digests.now_ns)
+    monkeypatch.setattr(files_seen, "now_ns", file_digests.now_ns)
 
 
 def read_by(content: Path, store: CacheStore | None = None) -> tuple[str, set[str]]:
@@ -205,7 +204,7 @@ def test_an_edit_rewrites_only_the_digest_entries_of_the_file_it_changed(content
     after = file_digests.file_digest(record.read_bytes())
     later(monkeypatch)
     monkeypatch.setattr(file_digests, "now_ns", lambda: time.time_ns() + 2 * LATER)
-    monkeypatch.setattr(record_memo, "now_ns", file_digests.now_ns)
+    monkeypatch.setattr(files_seen, "now_ns", file_digests.now_ns)
     read_by(content, store)
     assert sorted(written) == sorted({f"records/file-digests-{before[0]}.json", f"records/file-digests-{after[0]}.json"})
 
@@ -224,11 +223,11 @@ def test_the_digest_entries_an_edit_rewrites_are_what_a_new_process_writes_them_
     (incidents / "a-c.md").unlink()
     (incidents / "new.md").write_text("new\n")
     monkeypatch.setattr(file_digests, "now_ns", lambda: time.time_ns() + 2 * LATER)
-    monkeypatch.setattr(record_memo, "now_ns", file_digests.now_ns)
+    monkeypatch.setattr(files_seen, "now_ns", file_digests.now_ns)
     read_by(content, store)
     (incidents / "a.b.md").write_text("edited just now\n")  # racy: its digest is dropped, not kept
     monkeypatch.setattr(file_digests, "now_ns", time.time_ns)
-    monkeypatch.setattr(record_memo, "now_ns", file_digests.now_ns)
+    monkeypatch.setattr(files_seen, "now_ns", file_digests.now_ns)
     read_by(content, store)
 
     def entries() -> dict[str, bytes]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import itertools
 import logging
 import os
@@ -50,6 +49,8 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 def code_digest() -> str:
     """A hash of the code that makes every cached piece: each file of the statusgen package
     (modules, templates, catalogues, stylesheet) and the versions of Python and the libraries."""
+    import importlib.metadata  # here: the module's other users (files_seen.py) must stay light to import
+
     digest = hashlib.blake2b(digest_size=12)
     digest.update(sys.version.encode())
     for name in _LIBRARIES:
@@ -95,6 +96,13 @@ class CacheStore:
             log.warning("statusgen: cannot use the cache %s (%s): building without it", root, error)
             return None
         return cls(folder)
+
+    @classmethod
+    def existing(cls, root: Path) -> CacheStore | None:
+        """The store under `root` if it is a statusgen cache holding this code's entries;
+        nothing is made (a child working ahead may have guessed `root`: files_seen.py)."""
+        folder = root / code_digest()
+        return cls(folder) if (root / TAG_FILE).is_file() and folder.is_dir() else None
 
     def read(self, name: str) -> bytes | None:
         """The payload stored as `name`, or None: missing, unreadable, truncated or damaged."""

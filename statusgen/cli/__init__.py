@@ -17,7 +17,7 @@ import click
 from .. import __version__
 
 COMMANDS = {
-    "build": "site:build_command",
+    "build": "build:build_command",
     "validate": "site:validate_command",
     "serve": "site:serve_command",
     "schema": "site:schema_command",

@@ -37,12 +37,9 @@ from ..settings import Settings
 from ..swap import folder_beside, left_to_child, remove_retired_site, staged_site
 from ..templating import compile_templates, compiled_ahead
 from ..translations import missing_translations
+from .options import cache_options, config_option
 
-config_option = click.option(
-    "-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
-    type=click.Path(dir_okay=False), help="The site's MkDocs configuration.",
-)
-
+__all__ = ["UserError", "build_site", "config_option", "load_site_config", "user_errors", "validated_records"]
 
 class UserError(click.ClickException):
     """A mistake of the user's: printed without a traceback, exit code 1."""
@@ -121,13 +118,6 @@ def building_what_was_validated(config: MkDocsConfig, plugin: StatusgenPlugin, r
     with held(settings.content_dir, settings.languages, settings.cache_dir, records), \
             measuring_ahead(records, settings, now):
         yield
-
-
-def cache_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--cache-dir and --no-cache, shared by build and serve."""
-    command = click.option("--no-cache", is_flag=True, help="Build without the build cache (neither read nor written).")(command)
-    return click.option("--cache-dir", type=click.Path(file_okay=False),
-                        help="The build cache's folder (default: mkdocs.yml's cache_dir, .statusgen-cache beside it).")(command)
 
 
 @contextmanager
@@ -227,19 +217,9 @@ def collecting_rarely_while_building() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-@click.command("build")
-@config_option
-@click.option("--now", help="Build as of this time (RFC 3339); default: SOURCE_DATE_EPOCH, else the clock.")
-@click.option("--site-dir", type=click.Path(file_okay=False), help="Where to publish (default: mkdocs.yml's site_dir).")
-@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-@cache_options
-def build_command(config_file: str, now: str | None, site_dir: str | None, quiet: bool, cache_dir: str | None,
-                  no_cache: bool) -> None:
-    """Validate every record, then build the site atomically.
-
-    The site is built beside the target folder and swapped in only when complete: a failed
-    build leaves the previous site exactly as it was. Records and pages that did not change
-    since the last build come from the build cache (see --cache-dir)."""
+def build_site(config_file: str, now: str | None, site_dir: str | None, quiet: bool, cache_dir: str | None,
+               no_cache: bool) -> None:
+    """`statusgen build` (cli/build.py declares it, and its options)."""
     _quiet_mkdocs(quiet)
     started = time.perf_counter()
     with user_errors(), chosen_cache(cache_dir, no_cache), collecting_rarely_while_building():

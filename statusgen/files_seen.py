@@ -1,0 +1,221 @@
+"""Which record files changed since the last build: each one's digest, from its stat while it
+is untouched (cache/file_digests.py), and a hash of them all (the fingerprint).
+
+Light on purpose: no model or parser is imported here. `statusgen build` forks a child to
+work this out before it imports the rest of statusgen (a fifth of a second of a rebuild with
+the second core idle), and takes its answer when the records are loaded (record_memo.py):
+see `seen_ahead`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+
+from .cache.file_digests import FileDigests, file_digest, now_ns
+from .cache.store import CacheStore
+from .parallel import Beside
+from .record_layout import (
+    CATALOGUE_NAMES,
+    MAX_FILE_BYTES,
+    RECORD_FOLDER_NAMES,
+    catalogue_translation_files,
+    name_suffix,
+)
+
+
+class FilesSeen:
+    """What one fingerprint learnt of the record files: each one's digest, and the bytes of
+    those it had to read (the loader parses a missed record from those very bytes)."""
+
+    def __init__(self, digests: FileDigests) -> None:
+        self.digests = digests
+        self.digest: dict[str, str] = {}
+        self.contents: dict[str, bytes] = {}
+        self.listing: str | None = None
+        """A hash of every name in the record folders and its kind, for the loader's
+        record_files; None when a link is among them (what it points to may change)."""
+        self.walked: dict[str, list[tuple[str, int]]] = {}
+        """Each record folder -> (path, mode) of everything below it, for the loader's
+        record_files: the folders are walked once for both."""
+
+
+def history_length(content_dir: Path) -> int:
+    """How many names the incidents' folder lists, told without reading or stat-ing any: about
+    what a build is to go through, for deciding whether work on the other core pays."""
+    try:
+        with os.scandir(content_dir / "incidents") as entries:
+            return sum(1 for _ in entries)
+    except OSError:
+        return 0
+
+
+def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:
+    """A hash of what the loader reads: the digest of every record and catalogue's bytes,
+    and the name and kind of everything else in the record folders (which it may report on).
+    Each record file's digest, and the bytes of those read, are noted in `seen`."""
+    seen = seen if seen is not None else FilesSeen(FileDigests())
+    digest = hashlib.blake2b(str(content_dir.resolve()).encode(), digest_size=20)
+    # The working folder too: the loader's messages name files relative to it.
+    listing = hashlib.blake2b(f"{content_dir.resolve()}\0{os.getcwd()}".encode(), digest_size=20)
+    linked = False
+    below: list[tuple[str, int]] = []
+    for path, listed in _candidates(content_dir):
+        described, mode = _described(path, listed, seen)
+        if not listed:
+            # A record folder's descendants follow it (a linked one's are not listed: the loader walks it).
+            below = seen.walked.setdefault(path, []) if stat.S_ISDIR(mode) else []
+        else:
+            below.append((path, mode))
+        named = b"\0" + path.encode() + b"\0"
+        digest.update(named)
+        digest.update(described)
+        # A record's kind, not its bytes; anything else's kind and mode, not its size or times
+        # (a folder's change as an editor saves a file in it by renaming).
+        kind = b"file" if described.startswith(b"file:") else b":".join(described.split(b":", 2)[:2])
+        listing.update(named + kind)
+        linked = linked or described.startswith(b"link:")
+    seen.listing = None if linked else listing.hexdigest()
+    return digest.hexdigest()
+
+
+RECORD_SUFFIXES = (".md", ".yml", ".yaml")
+
+
+def _candidates(content_dir: Path) -> Iterator[tuple[str, bool]]:
+    """(path, listed) of every catalogue the loader may read (not listed: it may not exist),
+    then of each record folder and everything listed below it."""
+    for catalogue in CATALOGUE_NAMES:
+        for name in (catalogue, Path(catalogue).stem + ".yaml"):
+            yield str(content_dir / name), False
+    for translation in catalogue_translation_files(content_dir):
+        yield str(translation), False
+    for folder in RECORD_FOLDER_NAMES:
+        top = str(content_dir / folder)
+        yield top, False
+        if os.path.isdir(top) and not os.path.islink(top):
+            yield from ((path, True) for path in _descendants(top))
+
+
+def _descendants(folder: str) -> list[str]:
+    """Everything below `folder`, linked folders not followed, in the order of
+    `sorted(Path(folder).rglob("*"))` (by path components)."""
+    found: list[tuple[str, ...]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(folder, ())]
+    while pending:
+        directory, parts = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                found.append((*parts, entry.name))
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, (*parts, entry.name)))
+    found.sort()
+    return [folder + "/" + "/".join(parts) for parts in found]
+
+
+def _described(path: str, listed: bool, seen: FilesSeen) -> tuple[bytes, int]:
+    """What the hash takes of one path (a link's target, a record file's digest, or the
+    kind, size and time of anything else; nothing when it does not exist), and its mode as
+    lstat gives it (0 when it does not exist), for the loader's listing."""
+    started = now_ns()  # before the stat: see FileDigests.hashed
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        if not listed:
+            return b"", 0
+        raise  # gone since it was listed: load_records_once leaves it to the loader
+    return _description(path, info, started, seen), info.st_mode
+
+
+def _description(path: str, info: os.stat_result, started: int, seen: FilesSeen) -> bytes:
+    if stat.S_ISLNK(info.st_mode):
+        return b"link:" + os.readlink(path).encode()
+    if stat.S_ISREG(info.st_mode) and name_suffix(path[path.rfind("/") + 1:]) in RECORD_SUFFIXES and info.st_size <= MAX_FILE_BYTES:
+        known = seen.digests.known(path, info)
+        if known is None:
+            with open(path, "rb") as file:  # read after the stat, never before
+                content = file.read(MAX_FILE_BYTES + 1)
+            if len(content) > MAX_FILE_BYTES:  # grew since: the loader says it is too large
+                return f"other:{info.st_mode}:{len(content)}:{info.st_mtime_ns}".encode()
+            known = file_digest(content)
+            seen.digests.hashed(path, info, known, started)
+            seen.contents[path] = content
+        seen.digest[path] = known
+        return b"file:" + known.encode()
+    return f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}".encode()
+
+
+Seen = tuple[str, dict[str, str], dict[str, bytes], str | None, dict[str, list[tuple[str, int]]]]
+"""A fingerprint worked out in a child, as it hands it over: the fingerprint, and what its
+FilesSeen learnt (digests, bytes read, listing, walked)."""
+_CONTENTS_HANDED_OVER = 4_000_000
+"""At most this many bytes of the files a child read go back with its answer; past that,
+the load reads again those it parses (many files changed at once: a parse costs more)."""
+
+
+def _seen_for_build(content_dir: Path, cache_dir: Path) -> Seen | None:
+    """The child's work for `seen_ahead`: the fingerprint of content_dir, with the digests the
+    store at cache_dir trusts (saved back with those it learnt); None when the cache holds
+    no store of this code, or a file cannot be read (the build then finds out itself)."""
+    store = CacheStore.existing(cache_dir)
+    if store is None:
+        return None
+    seen = FilesSeen(FileDigests(store))
+    try:
+        key = fingerprint(content_dir, seen)
+    except OSError:
+        return None
+    seen.digests.save()
+    contents = seen.contents if sum(map(len, seen.contents.values())) <= _CONTENTS_HANDED_OVER else {}
+    return key, seen.digest, contents, seen.listing, seen.walked
+
+
+_ahead: tuple[tuple[Path, Path, str], Beside[Seen | None]] | None = None
+"""(content folder, cache folder, working folder) guessed, and the child fingerprinting them."""
+
+
+@contextmanager
+def seen_ahead(content_dir: Path, cache_dir: Path | None) -> Iterator[None]:
+    """Within: a forked child fingerprints the record files of content_dir with the digests of
+    the build cache at cache_dir, while this process imports the rest of statusgen and reads
+    mkdocs.yml (a fifth of a second at 10,000 incidents, the second core idle). The folders
+    are a guess, made before mkdocs.yml is read: `taken_ahead` hands the answer only to the
+    load of those very folders; any other loads as it would have without."""
+    global _ahead
+    if cache_dir is None:
+        yield
+        return
+    with Beside(partial(_seen_for_build, content_dir, cache_dir), meanwhile=history_length(content_dir)) as child:
+        if not child.forked:
+            yield
+            return
+        _ahead = ((content_dir, cache_dir, os.getcwd()), child)
+        try:
+            yield
+        finally:
+            _ahead = None
+
+
+def taken_ahead(content_dir: Path, cache_dir: Path) -> tuple[str, FilesSeen] | None:
+    """The fingerprint of content_dir and what it saw, as the child of `seen_ahead` worked them
+    out for these folders (the working folder too: messages name files relative to it), or
+    None. Its FilesSeen saves no digest: the child saved them."""
+    global _ahead
+    if _ahead is None or _ahead[0] != (content_dir, cache_dir, os.getcwd()):
+        return None
+    child, _ahead = _ahead[1], None
+    try:
+        found = child.result()
+    except Exception:  # noqa: BLE001 - it only saves time: the load fingerprints the files itself
+        return None
+    if found is None:
+        return None
+    key, digests, contents, listing, walked = found
+    seen = FilesSeen(FileDigests())
+    seen.digest, seen.contents, seen.listing, seen.walked = digests, contents, listing, walked
+    return key, seen
