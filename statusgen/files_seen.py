@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from .cache.file_digests import FileDigests, file_digest, now_ns
+from .cache.page_lists import forget_strays, found_ahead, list_strays
 from .cache.store import CacheStore
 from .parallel import Beside
 from .record_layout import (
@@ -150,9 +151,10 @@ def _description(path: str, info: os.stat_result, started: int, seen: FilesSeen)
     return f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}".encode()
 
 
-Seen = tuple[str, dict[str, str], dict[str, bytes], str | None, dict[str, list[tuple[str, int]]]]
-"""A fingerprint worked out in a child, as it hands it over: the fingerprint, and what its
-FilesSeen learnt (digests, bytes read, listing, walked)."""
+Seen = tuple[str, dict[str, str], dict[str, bytes], str | None, dict[str, list[tuple[str, int]]], Path, set[str]]
+"""A fingerprint worked out in a child, as it hands it over: the fingerprint, what its
+FilesSeen learnt (digests, bytes read, listing, walked), and the store's folder with the
+strays of its page cache (page_lists.list_strays)."""
 _CONTENTS_HANDED_OVER = 4_000_000
 """At most this many bytes of the files a child read go back with its answer; past that,
 the load reads again those it parses (many files changed at once: a parse costs more)."""
@@ -160,8 +162,9 @@ the load reads again those it parses (many files changed at once: a parse costs 
 
 def _seen_for_build(content_dir: Path, cache_dir: Path) -> Seen | None:
     """The child's work for `seen_ahead`: the fingerprint of content_dir, with the digests the
-    store at cache_dir trusts (saved back with those it learnt); None when the cache holds
-    no store of this code, or a file cannot be read (the build then finds out itself)."""
+    store at cache_dir trusts (saved back with those it learnt), and the strays of its page
+    cache; None when the cache holds no store of this code, or a file cannot be read (the
+    build then finds out itself)."""
     store = CacheStore.existing(cache_dir)
     if store is None:
         return None
@@ -172,7 +175,7 @@ def _seen_for_build(content_dir: Path, cache_dir: Path) -> Seen | None:
         return None
     seen.digests.save()
     contents = seen.contents if sum(map(len, seen.contents.values())) <= _CONTENTS_HANDED_OVER else {}
-    return key, seen.digest, contents, seen.listing, seen.walked
+    return key, seen.digest, contents, seen.listing, seen.walked, store.folder, list_strays(store)
 
 
 _ahead: tuple[tuple[Path, Path, str], Beside[Seen | None]] | None = None
@@ -199,12 +202,14 @@ def seen_ahead(content_dir: Path, cache_dir: Path | None) -> Iterator[None]:
             yield
         finally:
             _ahead = None
+            forget_strays()
 
 
 def taken_ahead(content_dir: Path, cache_dir: Path) -> tuple[str, FilesSeen] | None:
     """The fingerprint of content_dir and what it saw, as the child of `seen_ahead` worked them
     out for these folders (the working folder too: messages name files relative to it), or
-    None. Its FilesSeen saves no digest: the child saved them."""
+    None. Its FilesSeen saves no digest: the child saved them. The strays it found are left
+    for the page cache (pages.finish_pages)."""
     global _ahead
     if _ahead is None or _ahead[0] != (content_dir, cache_dir, os.getcwd()):
         return None
@@ -215,7 +220,8 @@ def taken_ahead(content_dir: Path, cache_dir: Path) -> tuple[str, FilesSeen] | N
         return None
     if found is None:
         return None
-    key, digests, contents, listing, walked = found
+    key, digests, contents, listing, walked, store_folder, strays = found
+    found_ahead(store_folder, strays)
     seen = FilesSeen(FileDigests())
     seen.digest, seen.contents, seen.listing, seen.walked = digests, contents, listing, walked
     return key, seen

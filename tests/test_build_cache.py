@@ -29,7 +29,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 
 from statusgen import derive, loader, parallel, record_memo, settled, templating
-from statusgen.cache import file_digests, store
+from statusgen.cache import file_digests, page_lists, store
 from statusgen.cache import outputs as kept_outputs
 from statusgen.cache import pages as page_cache
 from statusgen.cache import records as record_cache
@@ -412,12 +412,12 @@ def test_the_pages_of_kinds_of_build_no_longer_made_are_removed(tmp_path: Path) 
     site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
     pages = tmp_path / "cache" / store.code_digest() / "pages"
     counts = []
-    for number in range(page_cache._KEPT_USES + 3):
+    for number in range(page_lists.KEPT_USES + 3):
         build(replace(site, site_name=f"Status {number}"), NOW)  # every page of a kind differs
         counts.append(len(list(pages.iterdir())))
     per_kind = counts[0]
-    assert counts[: page_cache._KEPT_USES] == [per_kind * number for number in range(1, page_cache._KEPT_USES + 1)]
-    assert counts[page_cache._KEPT_USES:] == [per_kind * page_cache._KEPT_USES] * 3
+    assert counts[: page_lists.KEPT_USES] == [per_kind * number for number in range(1, page_lists.KEPT_USES + 1)]
+    assert counts[page_lists.KEPT_USES:] == [per_kind * page_lists.KEPT_USES] * 3
 
 
 def test_a_process_lists_the_pages_it_stored_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from statusgen import parallel, plugin, swap, templating
+from statusgen.cache import pages as page_cache
 from statusgen.cache import published, store
 from statusgen.cli import main
 from statusgen.cli import site as site_command
@@ -350,3 +351,34 @@ def test_pages_linked_ahead_move_into_folders_the_site_already_has(tmp_path: Pat
     assert files_under(site) == {"incidents/a/index.html", "incidents/b/index.html", "de/incidents/a/index.html", "de/feed.xml",
                                  "de/a.html"}
     assert (site / "de" / "incidents" / "a" / "index.html").read_text(encoding="utf-8") == "de/incidents/a/index.html"
+
+
+def test_the_child_lists_the_cached_pages_ahead_and_the_build_keeps_what_the_lists_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A build whose child works ahead does not list the 11,000 entries of the page cache: the
+    # child found the strays (an entry no list names, what a killed build left) before any
+    # page was written, and the build removes those with what it used last time and no more.
+    make_site(tmp_path)
+    build(tmp_path, "site")
+    build(tmp_path, "site")
+    fork_every_child(monkeypatch)
+    monkeypatch.setattr(page_cache, "_kept_entries", {})  # a new process, as every `statusgen build` is
+    cache = tmp_path / ".statusgen-cache" / store.code_digest()
+    pages = cache / "pages"
+    stray = pages / ("0" * 40)
+    stray.write_bytes(b"no list names it")
+    leftover = pages / ".tmp-1-1"
+    leftover.write_bytes(b"half written")
+    os.utime(leftover, (0, 0))  # a killed build's, long ago
+    listed_here: list[str] = []  # the child's listings land in its own copy of this list
+    scan = store._scan
+    monkeypatch.setattr(store, "_scan", lambda folder: listed_here.append(Path(folder).name) or scan(folder))
+    before = {path.name for path in pages.iterdir()}
+    (tmp_path / "content" / "incidents" / "old-1.md").write_text(incident("Changed", 1, 2, True), encoding="utf-8")
+    build(tmp_path, "site")
+    assert "pages" not in listed_here
+    after = {path.name for path in pages.iterdir()}
+    named = set().union(*(set(path.read_bytes().split(b"\n", 2)[2].decode().split("\n")) for path in (cache / "pages-used").iterdir()))
+    assert after == named, "the folder holds the pages the lists name, and no other"
+    assert stray.name not in after and leftover.name not in after and before - after - {stray.name, leftover.name}
+    assert_as_without_cache(tmp_path)

@@ -33,11 +33,10 @@ from ..outputs import OutputFile
 from ..publish.page_context import ArchivedPage, SiteLookups
 from ..records import Records
 from ..translations import made_from
+from .page_lists import FOLDER, KEPT_USES, USES, entry_name, listed_keys, take_strays
 from .published import LinkedPage
 from .records import record_origins
 from .store import CacheStore
-
-_FOLDER = "pages"
 
 _memory: dict[str, OutputFile] = {}
 """key -> the page of the last build of this process (`serve` rebuilding on every save)."""
@@ -84,13 +83,13 @@ class PageCache:
         self.used.add(key)
         found = _memory.get(key)
         if found is None:
-            entry = self._store.read(_entry_name(key))
+            entry = self._store.read(entry_name(key))
             found = _output(entry) if entry is not None else None
         return found
 
     def keep(self, key: str, output: OutputFile) -> None:
         """Store a page rendered in this build (called in the worker that rendered it)."""
-        self._store.write(_entry_name(key), to_json([output.path, output.title, output.in_sitemap]) + b"\n" + output.content)
+        self._store.write(entry_name(key), to_json([output.path, output.title, output.in_sitemap]) + b"\n" + output.content)
 
 
 def _output(entry: bytes) -> OutputFile | None:
@@ -105,14 +104,6 @@ def _output(entry: bytes) -> OutputFile | None:
     return OutputFile(path=path, content=html, title=title, in_sitemap=in_sitemap)
 
 
-_USES = "pages-used"
-"""One list per kind of build (by the scopes of its languages): the keys its last run used."""
-_KEPT_USES = 4
-"""Kinds of build whose pages are kept: `build` and `serve` (whose pages differ: the reload
-script's policy) alternating on one cache, and a site built for two targets, never evict
-each other's pages."""
-
-
 def finish_pages(store: CacheStore, caches: list[PageCache], pages: dict[str, OutputFile]) -> None:
     """After a build: keep its archived pages in memory for the next build of this process,
     and remove from the store the pages that none of the last few kinds of build used."""
@@ -124,28 +115,28 @@ def finish_pages(store: CacheStore, caches: list[PageCache], pages: dict[str, Ou
     _described = {key: value for cache in caches for key, value in cache.plain.models.items()}
     _keys = {key: value for cache in caches for key, value in cache.keys.items()}
     kind = hashlib.blake2b(b"".join(sorted(cache.scope for cache in caches)), digest_size=10).hexdigest()
-    store.write(f"{_USES}/{kind}", "\n".join(sorted(used)).encode())
-    recent = store.keep_newest(_USES, _KEPT_USES)
-    kept = used.union(*(_listed_keys(store.read(name)) for name in recent if name != f"{_USES}/{kind}"))
-    entries = {_entry_name(key) for key in kept}
+    uses = f"{USES}/{kind}"
+    used_last = listed_keys(store.read(uses))
+    store.write(uses, "\n".join(sorted(used)).encode())
+    recent = store.keep_newest(USES, KEPT_USES)
+    kept = used.union(*(listed_keys(store.read(name)) for name in recent if name != uses))
+    entries = {entry_name(key) for key in kept}
     before = _kept_entries.get(str(store.folder))
-    if before is None:
-        store.prune(_FOLDER, entries)  # lists the folder: also what a killed build left half-written
-    else:
+    strays = take_strays(store.folder)
+    if before is not None:
         # Since the last build of this process (`serve`'s last rebuild) the folder holds no more
         # than it kept then and the pages rendered now, which are used and so kept: no need to
         # list 11,000 entries to find the few that went out of use. (Another process's entries
         # are left to the next listing.)
         store.remove(before - entries)
+    elif strays is not None:
+        # The folder held what the lists named when a child listed it ahead (files_seen.py),
+        # the strays, and what this build wrote since, which it used: what goes out of use is
+        # what this kind of build used last time, or no list named, and nothing uses now.
+        store.remove(({entry_name(key) for key in used_last} | strays) - entries)
+    else:
+        store.prune(FOLDER, entries)  # lists the folder: also what a killed build left half-written
     _kept_entries[str(store.folder)] = entries
-
-
-def _listed_keys(payload: bytes | None) -> set[str]:
-    return set(payload.decode("ascii", "replace").split("\n")) if payload else set()
-
-
-def _entry_name(key: str) -> str:
-    return f"{_FOLDER}/{key}"
 
 
 def page_scope(lookups: SiteLookups, records: Records, code_digest: str) -> bytes:

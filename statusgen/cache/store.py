@@ -135,6 +135,12 @@ class CacheStore:
                                     and f"{subfolder}/{entry.name}" not in keep):
                 _unlink(entry.path)
 
+    def strays(self, subfolder: str, known: set[str]) -> set[str]:
+        """The entries of a subfolder (as `subfolder/name`) that are not in `known`, and what
+        writes a killed build never finished left there: what `prune` would remove."""
+        return {f"{subfolder}/{entry.name}" for entry in _scan(self.folder / subfolder)
+                if _leftover(entry) or (not entry.name.startswith(".tmp-") and f"{subfolder}/{entry.name}" not in known)}
+
     def remove(self, names: set[str]) -> None:
         """Remove the entries `names` (as `subfolder/name`), those that are there."""
         for name in sorted(names):
@@ -143,6 +149,12 @@ class CacheStore:
     def keep_newest(self, subfolder: str, count: int) -> list[str]:
         """The `count` entries of a subfolder written last, as `subfolder/name`, newest first;
         the others are removed (see prune)."""
+        kept = self.newest(subfolder, count)
+        self.prune(subfolder, set(kept))
+        return kept
+
+    def newest(self, subfolder: str, count: int) -> list[str]:
+        """The `count` entries of a subfolder written last, as `subfolder/name`, newest first."""
         entries = []
         for entry in _scan(self.folder / subfolder):
             try:
@@ -150,9 +162,7 @@ class CacheStore:
                     entries.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
             except OSError:
                 pass
-        kept = [f"{subfolder}/{name}" for _, name in sorted(entries, reverse=True)[:count]]
-        self.prune(subfolder, set(kept))
-        return kept
+        return [f"{subfolder}/{name}" for _, name in sorted(entries, reverse=True)[:count]]
 
 
 _LEFTOVER_AGE = 3600
