@@ -23,10 +23,6 @@ from .records import Records
 
 __all__ = ["FilesSeen", "fingerprint", "held", "history_length", "load_records_once"]
 
-_FEW_PARSED = 100
-"""Records parsed anew (not found in the cache) up to which the cache keeps them after the
-other core has started on them (see _load_anew)."""
-
 _last: tuple[tuple[str, tuple[str, ...] | None, Path | None], Records] | None = None
 """The fingerprint of the last records loaded, and those records."""
 
@@ -70,18 +66,14 @@ def _load_anew(content_dir: Path, languages: tuple[str, ...] | None, cache: Reco
     earlier build are not parsed again. A ContentError is raised, never remembered."""
 
     def ready(records: Records) -> None:
-        # Each record is valid on its own: the cache keeps them now. When many were parsed (a
-        # cold build), before `assembled` has the other core start on them: written after a
-        # fork, their entries would cost a copy of each memory page they touched (0.1 s). A
-        # handful (an edit) after: the other core starts 20 ms earlier, on the build's path.
-        save_first = cache is not None and cache.parsed > _FEW_PARSED
-        if cache is not None and save_first:
+        # Each record is valid on its own: the cache keeps them now, before `assembled` has the
+        # other core start on them. Written after a fork, the entries of a cold build (every
+        # record written out) would have cost a copy of each memory page they touched.
+        if cache is not None:
             cache.save()
         seen.contents.clear()  # every file is parsed: the bytes read (all 25 MB of them in a cold build) are let go
         if assembled is not None:
             assembled(records)
-        if cache is not None and not save_first:
-            cache.save()
 
     return load_records(content_dir, languages, cache, seen.listing if cache is not None else None, seen.walked, ready)
 

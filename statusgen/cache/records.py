@@ -108,10 +108,6 @@ class RecordCache:
     def remember(self, folder: str, digest: str, record: BaseModel) -> None:
         """Keep a record parsed in this build."""
         self._used[(folder, digest, getattr(record, "id", ""))] = (record, None)
-        self.parsed += 1
-
-    parsed = 0
-    """How many records this build parsed (the others came from the cache)."""
 
     def save(self) -> None:
         """Keep this build's records for the next build, in memory and in the store, and
