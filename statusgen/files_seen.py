@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .cache.file_digests import FileDigests, file_digest, now_ns
 from .cache.page_lists import forget_strays, found_ahead, list_strays
-from .cache.store import CacheStore
+from .cache.store import CacheStore, adopt_code_digest
 from .parallel import Beside
 from .record_layout import (
     CATALOGUE_NAMES,
@@ -201,27 +201,45 @@ def seen_ahead(content_dir: Path, cache_dir: Path | None) -> Iterator[None]:
         try:
             yield
         finally:
-            _ahead = None
+            _ahead = _taken = None
             forget_strays()
+            adopt_code_digest(None)
 
 
-def taken_ahead(content_dir: Path, cache_dir: Path) -> tuple[str, FilesSeen] | None:
-    """The fingerprint of content_dir and what it saw, as the child of `seen_ahead` worked them
-    out for these folders (the working folder too: messages name files relative to it), or
-    None. Its FilesSeen saves no digest: the child saved them. The strays it found are left
-    for the page cache (pages.finish_pages)."""
-    global _ahead
-    if _ahead is None or _ahead[0] != (content_dir, cache_dir, os.getcwd()):
-        return None
+_taken: tuple[tuple[Path, Path, str], tuple[str, FilesSeen]] | None = None
+"""The folders, and the fingerprint and FilesSeen of the child's answer once taken (take_ahead)."""
+
+
+def take_ahead(content_dir: Path, cache_dir: Path | None) -> None:
+    """Take the answer of `seen_ahead`'s child if it worked on these folders (the working
+    folder too: messages name files relative to it), as soon as mkdocs.yml says which they
+    are: the code digest it worked out serves the build from then on (cache/store.py). Its
+    fingerprint waits for `taken_ahead`, its strays for the page cache (pages.finish_pages)."""
+    global _ahead, _taken
+    folders = (content_dir, cache_dir, os.getcwd())
+    if _ahead is None or _ahead[0] != folders:
+        return
     child, _ahead = _ahead[1], None
     try:
         found = child.result()
     except Exception:  # noqa: BLE001 - it only saves time: the load fingerprints the files itself
-        return None
+        return
     if found is None:
-        return None
+        return
     key, digests, contents, listing, walked, store_folder, strays = found
+    adopt_code_digest(store_folder.name)
     found_ahead(store_folder, strays)
-    seen = FilesSeen(FileDigests())
+    seen = FilesSeen(FileDigests())  # saves no digest: the child saved them
     seen.digest, seen.contents, seen.listing, seen.walked = digests, contents, listing, walked
-    return key, seen
+    _taken = (folders, (key, seen))
+
+
+def taken_ahead(content_dir: Path, cache_dir: Path) -> tuple[str, FilesSeen] | None:
+    """The fingerprint of content_dir and what it saw, as the child of `seen_ahead` worked them
+    out for these folders, or None."""
+    global _taken
+    take_ahead(content_dir, cache_dir)
+    if _taken is None or _taken[0] != (content_dir, cache_dir, os.getcwd()):
+        return None
+    answer, _taken = _taken[1], None
+    return answer

@@ -45,10 +45,26 @@ _LIBRARIES = ("pydantic", "pydantic-core", "jinja2", "markupsafe", "markdown", "
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
-@cache
 def code_digest() -> str:
     """A hash of the code that makes every cached piece: each file of the statusgen package
     (modules, templates, catalogues, stylesheet) and the versions of Python and the libraries."""
+    return _adopted if _adopted is not None else _code_digest()
+
+
+_adopted: str | None = None
+"""The code digest a child forked from this process worked out (adopt_code_digest)."""
+
+
+def adopt_code_digest(digest: str | None) -> None:
+    """Until called again with None: code_digest() is `digest`, as a child forked from this
+    process worked it out from the same files a moment before (files_seen.py); 14 ms less on
+    the build's own path."""
+    global _adopted
+    _adopted = digest
+
+
+@cache
+def _code_digest() -> str:
     import importlib.metadata  # here: the module's other users (files_seen.py) must stay light to import
 
     digest = hashlib.blake2b(digest_size=12)

@@ -27,6 +27,7 @@ from ..clock import NowError, resolve_now
 from ..derive import measuring_ahead
 from ..docs_listing import record_folders_unlisted
 from ..errors import ContentError
+from ..files_seen import take_ahead
 from ..languages import Language
 from ..parallel import Beside
 from ..plugin import StatusgenPlugin, settings_from_config
@@ -226,6 +227,8 @@ def build_site(config_file: str, now: str | None, site_dir: str | None, quiet: b
         build_now = resolve_now(now)
         config, plugin = load_site_config(config_file)
         target = Path(site_dir or config.site_dir)
+        folders = settings_from_config(config, plugin.config)
+        take_ahead(folders.content_dir, folders.cache_dir)  # what a child found out while this process started (cli/build.py)
         with publishing_to(target, config, plugin), ExitStack() as ahead:
             # The uptime figures are counted on the other core from as soon as each record is
             # valid on its own: the rules across records and MkDocs' start overlap them.
