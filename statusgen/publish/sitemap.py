@@ -17,6 +17,7 @@ from ..settings import Settings
 
 _NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 _XHTML = "http://www.w3.org/1999/xhtml"
+_DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"
 
 
 def render_sitemap(outputs: list[OutputFile], settings: Settings) -> list[OutputFile]:
@@ -40,7 +41,10 @@ def sitemap_bytes(inputs: tuple[tuple[str, ...], str, tuple[str, ...]]) -> bytes
         if len(languages) > 1:
             _alternates(entry, _unprefixed(page, languages), languages, listed, base_url)
     ElementTree.indent(root)
-    return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
+    # Serialized as text, then encoded once: with encoding="utf-8" ElementTree passes each of
+    # the 100,000 pieces of a long history's sitemap through a codec (a third of the time).
+    # The declaration is the one it writes for UTF-8, which for text it would take from the locale.
+    return _DECLARATION + ElementTree.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
 
 
 def _unprefixed(page: str, languages: tuple[Language, ...]) -> str:
