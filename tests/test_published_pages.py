@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statusgen import parallel, plugin, swap, templating
+from statusgen import parallel, plugin, record_memo, swap, templating
 from statusgen.cache import pages as page_cache
 from statusgen.cache import published, store
 from statusgen.cli import main
@@ -381,4 +381,29 @@ def test_the_child_lists_the_cached_pages_ahead_and_the_build_keeps_what_the_lis
     named = set().union(*(set(path.read_bytes().split(b"\n", 2)[2].decode().split("\n")) for path in (cache / "pages-used").iterdir()))
     assert after == named, "the folder holds the pages the lists name, and no other"
     assert stray.name not in after and leftover.name not in after and before - after - {stray.name, leftover.name}
+    assert_as_without_cache(tmp_path)
+
+
+@pytest.mark.parametrize("content_dir", ["content", "records"], ids=["the folders guessed", "another content_dir"])
+def test_the_changed_records_are_found_by_a_child_forked_before_the_imports(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content_dir: str) -> None:
+    # `statusgen build` forks a child that fingerprints the record files in the folders
+    # mkdocs.yml names by default (cli/build.py); the build takes its answer, and its code
+    # digest for that build only, when mkdocs.yml does name those folders, and otherwise
+    # fingerprints them itself. Either way it publishes what a build without the cache does.
+    make_site(tmp_path)
+    if content_dir != "content":
+        (tmp_path / "content").rename(tmp_path / content_dir)
+        write_config(tmp_path, docs_dir=content_dir, plugins=[{"statusgen": {"content_dir": content_dir}}])
+    build(tmp_path, "site")
+    fork_every_child(monkeypatch)
+    fingerprinted_here: list[Path] = []  # the child's calls land in its own copy of this list
+    real_fingerprint = record_memo.fingerprint
+    monkeypatch.setattr(record_memo, "fingerprint", lambda folder, seen=None: fingerprinted_here.append(folder) or
+                        real_fingerprint(folder, seen))
+    (tmp_path / content_dir / "incidents" / "old-2.md").write_text(incident("Changed", 2, 1, True), encoding="utf-8")
+    build(tmp_path, "site")
+    assert fingerprinted_here == ([] if content_dir == "content" else [(tmp_path / content_dir).resolve()])
+    assert store._adopted is None, "the child's code digest served that build only"
+    assert b"Changed" in (tmp_path / "site" / "incidents" / "old-2" / "index.html").read_bytes()
     assert_as_without_cache(tmp_path)
