@@ -82,21 +82,39 @@ def render_pages(records: Records, state: SiteState, settings: Settings,
         looked_up = [_look_up_archived(each, kept, published) for each in prepared]
         fresh = [map_in_order(partial(_render_and_keep, each.environment, each.site, each.cache), missing, costly=True)
                  for each, (_, missing) in zip(prepared, looked_up, strict=True)]
+        # What needs no live page is done while the child renders them, rather than after.
+        not_found = [_not_found_page(each, settings, stylesheet.text) for each in prepared]
+        _keep_archived(store, prepared, looked_up, fresh, kept, published)
         made_here = shared.take()
         live, compiled, made_there = live_child.result()
-    for each, (found, missing), rendered, made, templates in zip(prepared, looked_up, live, fresh, compiled, strict=True):
+    for each, (found, _), rendered, made, templates, page_404 in zip(prepared, looked_up, live, fresh, compiled, not_found,
+                                                                     strict=True):
         adopt_compiled(each.site.language, templates)
-        outputs.extend(_in_order(found, iter(rendered), missing, made, kept))
-        if settings.standalone and not each.site.language.prefix:
-            # One 404 page, at the root: hosts serve it for a missing path in any language.
-            outputs.append(render_page(each.environment, each.site, not_found_page(each.site, stylesheet.text)))
+        outputs.extend(_in_order(found, iter(rendered), made))
+        outputs.extend(page_404)
+    others = {**made_here, **made_there}
+    return outputs + [output for index in sorted(others) for output in others[index]]
+
+
+def _not_found_page(prepared: _InLanguage, settings: Settings, stylesheet: str) -> list[OutputFile]:
+    """One 404 page, at the root: hosts serve it for a missing path in any language."""
+    if not settings.standalone or prepared.site.language.prefix:
+        return []
+    return [render_page(prepared.environment, prepared.site, not_found_page(prepared.site, stylesheet))]
+
+
+def _keep_archived(store: CacheStore | None, prepared: list[_InLanguage],
+                   looked_up: list[tuple[list[OutputFile | None], list[tuple[ArchivedPage, str | None]]]],
+                   fresh: list[list[OutputFile]], kept: dict[str, OutputFile], published: PublishedPages | None) -> None:
+    """Every archived page of this build by its key, found (already in `kept`) or made now:
+    kept in the cache for the next build, and noted as published for the one after."""
+    for (_, missing), made in zip(looked_up, fresh, strict=True):
+        kept.update((key, output) for (_, key), output in zip(missing, made, strict=True) if key is not None)
     if store is not None:
         finish_pages(store, [each.cache for each in prepared if each.cache is not None], kept)
     if published is not None:
         for key, output in kept.items():
             published.publish(key, output)
-    others = {**made_here, **made_there}
-    return outputs + [output for index in sorted(others) for output in others[index]]
 
 
 class _InLanguage(NamedTuple):
@@ -138,21 +156,10 @@ def _look_up_archived(prepared: _InLanguage, kept: dict[str, OutputFile], publis
     return found, missing
 
 
-def _in_order(found: list[OutputFile | None], live: Iterator[OutputFile], missing: list[tuple[ArchivedPage, str | None]],
-              made: list[OutputFile], kept: dict[str, OutputFile]) -> list[OutputFile]:
-    """One language's pages in order, the live ones and those made again in their places;
-    those made again are kept by their keys too."""
-    fresh, keys = iter(made), iter(key for _, key in missing)
-    outputs = []
-    for output in found:
-        if output is _LIVE:
-            output = next(live)
-        elif output is None:
-            output, key = next(fresh), next(keys)
-            if key is not None:
-                kept[key] = output
-        outputs.append(output)
-    return outputs
+def _in_order(found: list[OutputFile | None], live: Iterator[OutputFile], made: list[OutputFile]) -> list[OutputFile]:
+    """One language's pages in order, the live ones and those made again in their places."""
+    fresh = iter(made)
+    return [next(live) if output is _LIVE else next(fresh) if output is None else output for output in found]
 
 
 _LIVE = OutputFile("", b"")
