@@ -3,8 +3,8 @@ is untouched (cache/file_digests.py), and a hash of them all (the fingerprint).
 
 Light on purpose: no model or parser is imported here. `statusgen build` forks a child to
 work this out before it imports the rest of statusgen (a fifth of a second of a rebuild with
-the second core idle), and takes its answer when the records are loaded (record_memo.py):
-see `seen_ahead`.
+the second core idle), takes its answer once mkdocs.yml says where the records are, and
+loads them with it (record_memo.py): see `seen_ahead`.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from .options import cache_options, config_option
 
 __all__ = ["UserError", "build_site", "config_option", "load_site_config", "user_errors", "validated_records"]
 
+
 class UserError(click.ClickException):
     """A mistake of the user's: printed without a traceback, exit code 1."""
 
@@ -152,7 +153,8 @@ def _worked_ahead(settings: Settings) -> Iterator[None]:
     while the records are read (on two cores, the second is idle then for most of a second of
     a long history): every template compiled (templating.compile_templates), and, when a cache
     may hold what the last build published where this one publishes, that site's pages
-    checked and the untouched ones linked beside it (cache/published.py, check_and_link).
+    checked, the site before it deleted, and the untouched ones linked beside it
+    (cache/published.py, check_and_link).
     A short history goes without: each is done where it is needed."""
     site, section, cache = settings.published_site, settings.published_section, settings.cache_dir
     usable = section is not None and site is not None and site.is_dir() and cache is not None and (cache / TAG_FILE).is_file()
