@@ -20,7 +20,7 @@ from .prices import price_schedule, upcoming_prices
 from .public_view import as_of
 from .records import Records
 from .settings import Settings
-from .state import IncidentFigures, Indicator, SiteState
+from .state import Counted, IncidentFigures, Indicator, SiteState
 from .timeline import (
     ACTIVE_MAINTENANCE,
     incident_open_at,
@@ -70,7 +70,7 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
     component_status = current_statuses(component_ids, open_incidents, active, now)
     indicator = overall_indicator(component_status.values(), open_incidents, bool(active))
     window = uptime_window(now, settings.uptime_days)
-    # Everything else first: the uptime figures may still be being counted on the other core.
+    # The uptime figures are taken when first asked for: they may be being counted on the other core.
     incident_status = {incident.id: incident_status_at(incident, now) for incident in records.incidents}
     figures_of_incidents = {incident.id: settled.kept(incident, now, incident_figures) for incident in records.incidents}
     incidents_by_component = _incidents_by_component(component_ids, records.incidents)
@@ -90,11 +90,7 @@ def derive_state(loaded: Records, settings: Settings, now: datetime) -> SiteStat
         upcoming_maintenance=upcoming,
         window_start=window[0],
         window_end=window[1],
-        uptime=figures.uptime,
-        group_uptime=figures.group_uptime,
-        component_history=figures.component_history,
-        group_history=figures.group_history,
-        sla=figures.sla,
+        figures=figures,
         postmortem_for={postmortem.incident: postmortem for postmortem in records.postmortems},
         incidents_by_component=incidents_by_component,
         upcoming_prices=upcoming_prices(price_schedule(records.announcements), now),
@@ -144,10 +140,13 @@ def _counted_ahead(loaded: Records, window: tuple[date, date], calendar_months: 
     return _ahead[1]
 
 
-def _figures(loaded: Records, public: Records, window: tuple[date, date], calendar_months: int, now: datetime) -> Figures:
-    """measure(public, ...), from the child counting them ahead when one counts these."""
+def _figures(loaded: Records, public: Records, window: tuple[date, date], calendar_months: int, now: datetime) -> Counted:
+    """measure(public, ...) when first asked for, from the child counting them ahead when one
+    counts these (should it be gone by then, they are counted here)."""
     child = _counted_ahead(loaded, window, calendar_months, now)
-    return child.result() if child is not None else measure(public, window, calendar_months, now)
+    if child is None:
+        return Counted(partial(measure, public, window, calendar_months, now))
+    return Counted(child.result, child.ready)
 
 
 def current_statuses(

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
+from .models import Plan
 from .records import Records
 from .sla import plan_sla
 from .state import ComponentUptime, PlanSla, UptimeHistory
@@ -60,7 +61,7 @@ def measure(records: Records, window: tuple[date, date], calendar_months: int, n
     today = now.astimezone(timezone.utc).date()
     sla: dict[str, PlanSla] = {}
     for plan in records.plans.plans if records.plans is not None else ():
-        named = (plan.sla.components or tuple(component.id for component in catalogue.components)) if plan.sla else ()
+        named = _sla_components(plan, records)
         if plan.sla is not None and named:
             measured = as_one(named, components, groups, members)
             history = uptime_history(measured.intervals, measured.counts_from, measured.first_month, now, 0)
@@ -80,6 +81,19 @@ def measure(records: Records, window: tuple[date, date], calendar_months: int, n
         group_history=history_of(groups),
         sla=sla,
     )
+
+
+def measures_sla(records: Records) -> bool:
+    """Whether the figures have an SLA (a plan with one, and components it covers), told
+    without counting them."""
+    return any(plan.sla is not None and _sla_components(plan, records) for plan in (records.plans.plans if records.plans else ()))
+
+
+def _sla_components(plan: Plan, records: Records) -> tuple[str, ...]:
+    """The components a plan's SLA covers: those it names, else every component."""
+    if plan.sla is None:
+        return ()
+    return tuple(plan.sla.components or (component.id for component in records.components.components))
 
 
 def measured_components(records: Records, now: datetime) -> dict[str, Measured]:

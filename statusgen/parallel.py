@@ -14,6 +14,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 import time
 import traceback
@@ -159,6 +160,13 @@ class Beside(Generic[Result]):
             os.kill(pid, signal.SIGKILL)
             os.close(read)
             os.waitpid(pid, 0)
+
+    def ready(self) -> bool:
+        """Whether result() would find the child's answer begun (or has none to wait for)."""
+        if self._outcome is not None or self._child is None or os.getpid() != self._owner:
+            return True
+        readable, _, _ = select.select([self._child[1]], [], [], 0)
+        return bool(readable)
 
     def result(self) -> Result:
         """The function's value, or its exception raised here; asked again, the same."""

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
+from typing import Any, Protocol
 
 from .models import ComponentStatus, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Postmortem
 from .prices import ScheduledPrice
@@ -156,19 +157,85 @@ class SiteState:
     window_start: date
     window_end: date
     """First and last UTC day of the uptime window (the last contains now)."""
-    uptime: Mapping[str, ComponentUptime]
-    """Every component id -> its uptime over the window."""
-    group_uptime: Mapping[str, ComponentUptime]
-    """Every group with members -> its uptime over the window (its members' worst status)."""
-    component_history: Mapping[str, UptimeHistory]
-    """Every component id -> its figures per month and its uptime calendar."""
-    group_history: Mapping[str, UptimeHistory]
-    """Every group with members -> its figures per month and its uptime calendar."""
-    sla: Mapping[str, PlanSla]
-    """Plan id -> its SLA and months, for the plans that have one, in plans.yml's order."""
+    figures: Counted
+    """The uptime figures below, counted on the other core: taken when first asked for."""
     postmortem_for: Mapping[str, Postmortem]
     """Incident id -> its post-mortem, for the incidents that have one."""
     incidents_by_component: Mapping[str, tuple[Incident, ...]]
     """Component id -> the incidents that affected it, newest first."""
     upcoming_prices: Mapping[str, tuple[ScheduledPrice, ...]]
     """Plan id -> its announced price changes not yet in effect, soonest first."""
+
+    @property
+    def uptime(self) -> Mapping[str, ComponentUptime]:
+        """Every component id -> its uptime over the window."""
+        return self.figures.get().uptime
+
+    @property
+    def group_uptime(self) -> Mapping[str, ComponentUptime]:
+        """Every group with members -> its uptime over the window (its members' worst status)."""
+        return self.figures.get().group_uptime
+
+    @property
+    def component_history(self) -> Mapping[str, UptimeHistory]:
+        """Every component id -> its figures per month and its uptime calendar."""
+        return self.figures.get().component_history
+
+    @property
+    def group_history(self) -> Mapping[str, UptimeHistory]:
+        """Every group with members -> its figures per month and its uptime calendar."""
+        return self.figures.get().group_history
+
+    @property
+    def sla(self) -> Mapping[str, PlanSla]:
+        """Plan id -> its SLA and months, for the plans that have one, in plans.yml's order."""
+        return self.figures.get().sla
+
+
+class UptimeFigures(Protocol):
+    """Every uptime figure of the site as of now (measured.Figures)."""
+
+    @property
+    def uptime(self) -> Mapping[str, ComponentUptime]: ...
+    @property
+    def group_uptime(self) -> Mapping[str, ComponentUptime]: ...
+    @property
+    def component_history(self) -> Mapping[str, UptimeHistory]: ...
+    @property
+    def group_history(self) -> Mapping[str, UptimeHistory]: ...
+    @property
+    def sla(self) -> Mapping[str, PlanSla]: ...
+
+
+class Counted:
+    """Uptime figures counted elsewhere (derive.py: a forked child), taken when first asked
+    for: a build looks up its archived pages, which never show them, while they are counted.
+    Equal to another when their figures are; pickled as the figures."""
+
+    def __init__(self, take: Callable[[], UptimeFigures], ready: Callable[[], bool] = lambda: True) -> None:
+        self._take: Callable[[], UptimeFigures] | None = take
+        self._ready = ready
+        self._figures: UptimeFigures | None = None
+
+    def ready(self) -> bool:
+        """Whether get() would not wait for the other core."""
+        return self._take is None or self._ready()
+
+    def get(self) -> UptimeFigures:
+        if self._take is not None:
+            self._figures, self._take = self._take(), None
+        assert self._figures is not None
+        return self._figures
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Counted) and self.get() == other.get()
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_counted, (self.get(),))
+
+
+def _counted(figures: UptimeFigures) -> Counted:
+    return Counted(lambda: figures)

@@ -1006,3 +1006,34 @@ def test_a_key_is_reused_only_for_what_describes_the_same() -> None:
     assert not _same("x", Fallback("x", "en")), "a marked string is told apart from a plain one"
     assert not _same(Fallback("x", "en"), Fallback("x", "de")), "and by what it carries"
     assert not _same(NOW, NOW.replace(tzinfo=None)) and _same(NOW, NOW + timedelta(0))
+
+
+@pytest.mark.parametrize("late", [3, 10**6], ids=["in by the third check", "never before the lookups end"])
+def test_the_live_pages_child_starts_once_the_uptime_figures_are_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    late: int) -> None:
+    # The archived pages, which never show the uptime figures, are looked up while they are
+    # counted; the child rendering the live pages (which show them) is forked once they are in,
+    # checked every few pages, or after the last page at the latest. The same files either way.
+    content = write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 1, True) for day in range(6)})
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
+    expected = build(replace(site, cache_dir=None), NOW)
+    fork_every_child(monkeypatch)
+    monkeypatch.setattr(pages_module, "_CHECK_EVERY", 1)
+    from statusgen.state import Counted
+
+    checks: list[int] = []
+    forked_at: list[int] = []
+    monkeypatch.setattr(Counted, "ready", lambda self: checks.append(1) is None and len(checks) >= late)
+    real_init = parallel.Beside.__init__
+
+    def init(self: Any, function: Any, meanwhile: int) -> None:
+        if getattr(function, "__name__", "") == "render_live":
+            forked_at.append(len(checks))
+        real_init(self, function, meanwhile)
+
+    monkeypatch.setattr(parallel.Beside, "__init__", init)
+    assert build(site, NOW) == expected
+    if late == 3:
+        assert forked_at == [3] and len(checks) == 3, "forked at the check that found them in, and no check after"
+    else:
+        assert forked_at == [len(checks)] and len(checks) > 10, "every page looked up first, then forked"

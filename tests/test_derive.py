@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -225,3 +226,41 @@ def test_facts_are_kept_only_by_processes_that_derive_again(monkeypatch: pytest.
     for command, keeping in (("serve", True), ("build", False), ("gh-deploy", False)):
         StatusgenPlugin().on_startup(command=command, dirty=False)
         assert settled._keeping is keeping, command
+
+
+# The uptime figures are taken when first asked for (state.Counted): a build counts them on
+# the other core and looks up its archived pages meanwhile (publish/pages.py).
+
+def test_counted_figures_are_worked_out_once_compare_by_value_and_pickle_as_values() -> None:
+    import pickle
+
+    from statusgen.state import Counted
+
+    calls: list[int] = []
+    counted = Counted(lambda: calls.append(1) or "figures")  # type: ignore[arg-type, return-value]
+    assert counted.ready() and calls == []
+    assert counted.get() == counted.get() == "figures" and calls == [1]
+    assert counted == Counted(lambda: "figures") and counted != Counted(lambda: "other")  # type: ignore[arg-type, return-value]
+    assert pickle.loads(pickle.dumps(counted)).get() == "figures"
+    waiting = Counted(lambda: "figures", lambda: False)  # type: ignore[arg-type, return-value]
+    assert not waiting.ready() and waiting.get() == "figures" and waiting.ready()
+
+
+@pytest.mark.parametrize("plans", ["as written", "no SLA", "no plans"])
+def test_whether_there_is_an_sla_is_told_without_counting(plans: str) -> None:
+    from statusgen.loader import load_records
+    from statusgen.measured import measure, measures_sla
+    from statusgen.uptime import uptime_window
+
+    from conftest import EXAMPLE_NOW, REPO
+
+    loaded = load_records(REPO / "content")
+    if plans == "no SLA" and loaded.plans is not None:
+        loaded = replace(loaded, plans=loaded.plans.model_copy(update={"plans": tuple(
+            plan.model_copy(update={"sla": None}) for plan in loaded.plans.plans)}))
+    elif plans == "no plans":
+        loaded = replace(loaded, plans=None)
+    now = datetime.fromisoformat(EXAMPLE_NOW.replace("Z", "+00:00"))
+    figures = measure(loaded, uptime_window(now, 90), 12, now)
+    assert measures_sla(loaded) == bool(figures.sla)
+    assert measures_sla(loaded) == (plans == "as written")

@@ -8,6 +8,7 @@ every incident; every other page costs what its own content costs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from functools import partial
 from typing import NamedTuple
 
@@ -18,6 +19,7 @@ from ..cache.pages import PageCache, finish_pages, page_scope
 from ..cache.published import PublishedPages, publishing
 from ..cache.store import CacheStore, code_digest
 from ..languages import N_, site_languages
+from ..measured import measures_sla
 from ..models import Announcement, AnnouncementKind, Incident, Postmortem
 from ..outputs import OutputFile
 from ..parallel import Beside, Shared, map_in_order
@@ -53,7 +55,11 @@ def render_pages(records: Records, state: SiteState, settings: Settings,
     between the two (parallel.Shared), and their files returned after the pages, in the
     jobs' order. One child, forked once: after a fork each page of memory this process
     writes to (a record's reference count, as a loop passes it) is copied first, 45 ms for
-    one pass over 10,000 incidents, so every further child made each later pass dearer."""
+    one pass over 10,000 incidents, so every further child made each later pass dearer.
+    The live pages show the uptime figures, which a long history has counted on the other
+    core (state.Counted): the child is forked as soon as they are in, checked every
+    _CHECK_EVERY archived pages looked up (which never show them); the build waited 70 ms
+    for them before it looked any up."""
     stylesheet = load_stylesheet(settings)
     outputs = [OutputFile(stylesheet.path, stylesheet.text.encode("utf-8"))]
     languages = site_languages(settings.languages)
@@ -71,21 +77,38 @@ def render_pages(records: Records, state: SiteState, settings: Settings,
         cache = PageCache(store, page_scope(site.lookups, state.public, code_digest())) if store is not None else None
         prepared.append(_InLanguage(environment, site, list(all_pages(site)), cache))
 
+    shared: list[Shared[list[OutputFile]]] = []
+    """The other publishers' jobs, once made (start_live)."""
+
     def render_live() -> tuple[list[list[OutputFile]], list[dict[str, bytes]], dict[int, list[OutputFile]]]:
-        live = [[render_page(each.environment, each.site, page) for page in each.pages if not isinstance(page, ArchivedPage)]
+        live = [[render_page(each.environment, each.site, page.make() if isinstance(page, Later) else page)
+                 for page in each.pages if not isinstance(page, ArchivedPage)]
                 for each in prepared]
         # The child's compiled templates go back too: the next build's child (`serve`) need not compile them.
-        return live, [compiled_templates(each.site.language) for each in prepared], shared.take()
+        return live, [compiled_templates(each.site.language) for each in prepared], shared[0].take()
 
     kept: dict[str, OutputFile] = {}
-    with Shared(alongside) as shared, Beside(render_live, meanwhile=sum(len(each.pages) for each in prepared)) as live_child:
-        looked_up = [_look_up_archived(each, kept, published) for each in prepared]
+    with ExitStack() as stack:
+        # The child rendering the live pages starts once the uptime figures are in (the pages
+        # show them): checked while the archived pages are looked up, which never show them.
+        started: list[Beside[tuple[list[list[OutputFile]], list[dict[str, bytes]], dict[int, list[OutputFile]]]]] = []
+
+        def start_live(ready: bool = True) -> None:
+            if started or not (ready or state.figures.ready()):
+                return
+            state.figures.get()  # taken here, so that the child finds them
+            shared.append(stack.enter_context(Shared(alongside)))
+            started.append(stack.enter_context(Beside(render_live, meanwhile=sum(len(each.pages) for each in prepared))))
+
+        looked_up = [_look_up_archived(each, kept, published, partial(start_live, False)) for each in prepared]
+        start_live()
+        live_child = started[0]
         fresh = [map_in_order(partial(_render_and_keep, each.environment, each.site, each.cache), missing, costly=True)
                  for each, (_, missing) in zip(prepared, looked_up, strict=True)]
         # What needs no live page is done while the child renders them, rather than after.
         not_found = [_not_found_page(each, settings, stylesheet.text) for each in prepared]
         _keep_archived(store, prepared, looked_up, fresh, kept, published)
-        made_here = shared.take()
+        made_here = shared[0].take()
         live, compiled, made_there = live_child.result()
     for each, (found, _), rendered, made, templates, page_404 in zip(prepared, looked_up, live, fresh, compiled, not_found,
                                                                      strict=True):
@@ -122,11 +145,12 @@ class _InLanguage(NamedTuple):
 
     environment: jinja2.Environment
     site: SiteView
-    pages: list[Page | ArchivedPage]
+    pages: list[Page | ArchivedPage | Later]
     cache: PageCache | None
 
 
 def _look_up_archived(prepared: _InLanguage, kept: dict[str, OutputFile], published: PublishedPages | None,
+                      now_and_then: Callable[[], None] = lambda: None,
                       ) -> tuple[list[OutputFile | None], list[tuple[ArchivedPage, str | None]]]:
     """Each page of one language as found: an archived page the cache holds as it was (linked
     from the site the last build published when it is there untouched: cache/published.py),
@@ -135,7 +159,9 @@ def _look_up_archived(prepared: _InLanguage, kept: dict[str, OutputFile], publis
     site, cache = prepared.site, prepared.cache
     found: list[OutputFile | None] = []
     missing: list[tuple[ArchivedPage, str | None]] = []
-    for page in prepared.pages:
+    for index, page in enumerate(prepared.pages):
+        if not index % _CHECK_EVERY:
+            now_and_then()
         if not isinstance(page, ArchivedPage):
             found.append(_LIVE)
             continue
@@ -161,6 +187,9 @@ def _in_order(found: list[OutputFile | None], live: Iterator[OutputFile], made: 
     fresh = iter(made)
     return [next(live) if output is _LIVE else next(fresh) if output is None else output for output in found]
 
+
+_CHECK_EVERY = 250
+"""Archived pages looked up between two checks for the uptime figures (a system call each)."""
 
 _LIVE = OutputFile("", b"")
 """Stands in a language's list of found pages for a live page until the child has rendered it."""
@@ -197,13 +226,20 @@ def _output(site: SiteView, page: Page, html: bytes) -> OutputFile:
     )
 
 
-def all_pages(site: SiteView) -> Iterator[Page | ArchivedPage]:
+class Later(NamedTuple):
+    """A live page made only when it is rendered: pages that show the uptime figures wait for
+    them, which a long history counts on the other core while its archived pages are looked up."""
+
+    make: Callable[[], Page]
+
+
+def all_pages(site: SiteView) -> Iterator[Page | ArchivedPage | Later]:
     """The pages of the URL table, in a stable order; each archived page with all it shows of
     the state as its arguments (see record_pages)."""
     records, state = site.records, site.state
     yield home_page(site)
     yield from history_pages(site)
-    yield uptime_page(site)
+    yield Later(partial(uptime_page, site))
     for incident in records.incidents:
         yield ArchivedPage(urls.incident(incident.id), incident_page, (
             incident, state.incident_status.get(incident.id), state.incident_figures.get(incident.id),
@@ -218,11 +254,11 @@ def all_pages(site: SiteView) -> Iterator[Page | ArchivedPage]:
     for announcement in records.announcements:
         yield ArchivedPage(urls.announcement(announcement.id), announcement_page, (announcement,))
     if records.plans is not None:
-        yield pricing_page(site)
-    if site.state.sla:
-        yield sla_page(site)
+        yield Later(partial(pricing_page, site))
+    if measures_sla(records):
+        yield Later(partial(sla_page, site))
     for component in records.components.components:
-        yield component_page(site, component)
+        yield Later(partial(component_page, site, component))
 
 
 def home_page(site: SiteView) -> Page:
