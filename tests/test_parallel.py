@@ -109,18 +109,20 @@ def test_uptime_figures_counted_ahead_are_those_counted_here(tmp_path: Path, mon
 
     monkeypatch.setattr(derive, "measure", counting)
     alone = derive.derive_state(records, settings, NOW)
-    assert counted_here == [os.getpid()]
+    assert counted_here == []  # taken when first asked for (state.Counted)
+    assert alone.uptime and counted_here == [os.getpid()]
     with derive.measuring_ahead(records, settings, NOW):
         child = derive._ahead
         assert child is not None
         with derive.measuring_ahead(records, settings, NOW):  # the plugin's, within `statusgen build`'s
             assert derive._ahead is child
             ahead = derive.derive_state(records, settings, NOW)
+            assert ahead.uptime
         assert counted_here == [os.getpid()]  # the child's
         # Other records, or another now, are counted here: the child counts one derivation's.
         later = derive.derive_state(records, settings, NOW + timedelta(days=40))
-        assert counted_here == [os.getpid()] * 2
         assert later.uptime != ahead.uptime
+        assert counted_here == [os.getpid()] * 2
     assert ahead == alone
     assert ahead.component_history and ahead.component_history == alone.component_history
 
