@@ -407,3 +407,24 @@ def test_the_changed_records_are_found_by_a_child_forked_before_the_imports(
     assert store._adopted is None, "the child's code digest served that build only"
     assert b"Changed" in (tmp_path / "site" / "incidents" / "old-2" / "index.html").read_bytes()
     assert_as_without_cache(tmp_path)
+
+
+def test_a_build_that_fails_leaves_the_last_sites_pages_to_be_linked_by_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The child links the last site's pages ahead; a build that then fails removes the links,
+    # which moves each page's change time: it records them again, so that after the fix the
+    # next build links every unchanged page instead of writing them all anew.
+    site = make_site(tmp_path)
+    build(tmp_path, "site")
+    build(tmp_path, "site")
+    fork_every_child(monkeypatch)
+    before = {path: os.stat(path).st_ino for path in incident_pages(site)}
+    broken = tmp_path / "content" / "incidents" / "broken.md"
+    broken.write_text("---\ntitle: No impact, no start\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "-q", "-f", str(tmp_path / "mkdocs.yml"), "--site-dir", str(site), "--now", NOW])
+    assert result.exit_code == 1 and "broken.md" in result.output
+    assert {path: os.stat(path).st_ino for path in incident_pages(site)} == before, "the failed build left site/ as it was"
+    broken.unlink()
+    build(tmp_path, "site")
+    assert {path: os.stat(path).st_ino for path in incident_pages(site)} == before, "the unchanged pages are linked, not written"
+    assert_as_without_cache(tmp_path)

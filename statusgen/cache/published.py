@@ -142,6 +142,22 @@ def check_and_link(store: CacheStore, folder: str, side: str, checked: Callable[
     return untouched, (side, linked)
 
 
+def vouch_again(store: CacheStore, folder: str, checked: dict[str, _Published]) -> None:
+    """After a build that failed once the last site's pages were linked ahead, and the links
+    removed (which moves each page's change time): record them again with the change time they
+    now have, those still the files checked (size, modification time, inode), so that the next
+    build links them rather than writing every page anew."""
+    rows = []
+    for path, (key, title, in_sitemap, recorded) in sorted(checked.items()):
+        try:
+            info = os.lstat(f"{folder}/{path}")
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and _unchanged_since_linked(info, recorded):
+            rows.append([path, key, title, in_sitemap, signature(info)])
+    store.write(_entry_name(folder), to_json(rows))
+
+
 _ahead: tuple[tuple[Path, str], Callable[[], CheckedAndLinked | None]] | None = None
 """((store folder, site folder), the answer of check_and_link run ahead): see checked_ahead."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import shutil
 import signal
 import sys
 import time
@@ -21,7 +22,14 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-from ..cache.published import CheckedAndLinked, check_and_link, checked_ahead, forget_published, record_published
+from ..cache.published import (
+    CheckedAndLinked,
+    check_and_link,
+    checked_ahead,
+    forget_published,
+    record_published,
+    vouch_again,
+)
 from ..cache.store import TAG_FILE, CacheStore
 from ..clock import NowError, resolve_now
 from ..derive import measuring_ahead
@@ -169,7 +177,23 @@ def _worked_ahead(settings: Settings) -> Iterator[None]:
             if last is not None:
                 stack.enter_context(checked_ahead(last.store, last.folder, lambda: child.result().published))
                 stack.enter_context(left_to_child(last.site))  # the child deletes the site before the last
+                stack.push(partial(_vouch_if_failed, child, last))
         yield
+
+
+def _vouch_if_failed(child: Beside[_WorkedAhead], last: _LastSite, failed: type[BaseException] | None, *_: object) -> None:
+    """A build that fails leaves the last site as it was, but the links its child made move
+    each page's change time as they go: once the child is done, they are removed here and the
+    pages recorded again (published.vouch_again), so that the next build still links them."""
+    if failed is None:
+        return
+    try:
+        answer = child.result().published
+    except Exception:  # noqa: BLE001 - the next build writes the pages anew, as without
+        return
+    if answer is not None:
+        shutil.rmtree(last.side, ignore_errors=True)
+        vouch_again(last.store, str(last.folder), answer[0])
 
 
 class _LastSite(NamedTuple):
