@@ -61,6 +61,11 @@ def incident_pages(site: Path) -> list[Path]:
     return sorted(site.glob("incidents/*/index.html"))
 
 
+def page_inodes(site: Path) -> dict[Path, int]:
+    """Each incident page of site/ -> its inode: the same one after a build means it was linked, not written."""
+    return {path: os.stat(path).st_ino for path in incident_pages(site)}
+
+
 @pytest.fixture(params=["here", "ahead"], ids=["checked as the pages begin", "checked ahead by a child"])
 def last_site_check(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """How the last site's pages are checked: in the build process, or by a child while the
@@ -78,10 +83,10 @@ def test_the_last_site_is_checked_by_a_child_while_the_records_are_read(
     checked_here: list[str] = []  # a child's calls land in its own copy of this list
     real_check = published._check
     monkeypatch.setattr(published, "_check", lambda store, folder: checked_here.append(folder) or real_check(store, folder))
-    before = {path: os.stat(path).st_ino for path in incident_pages(site)}
+    before = page_inodes(site)
     build(tmp_path, "site")
     assert checked_here == [], "the build process checked the last site itself"
-    assert {path: os.stat(path).st_ino for path in incident_pages(site)} == before, "the child's answer was not used"
+    assert page_inodes(site) == before, "the child's answer was not used"
     monkeypatch.setattr(parallel, "MIN_ITEMS", 10_000)  # a short history: checked as the pages begin
     build(tmp_path, "site")
     assert checked_here == [str(site.resolve())]
@@ -259,11 +264,11 @@ def test_the_site_before_the_last_is_deleted_only_once_the_pages_to_link_are_fou
     site = make_site(tmp_path)
     build(tmp_path, "site")
     build(tmp_path, "site")  # the first site is retired, sharing every unchanged page
-    before = {path: os.stat(path).st_ino for path in incident_pages(site)}
+    before = page_inodes(site)
     for step in range(1, 4):
         (tmp_path / "content" / "incidents" / "old-1.md").write_text(incident(f"Changed {step}", 1, 2, True), encoding="utf-8")
         build(tmp_path, "site")  # deletes the site before the last while it builds
-        after = {path: os.stat(path).st_ino for path in incident_pages(site)}
+        after = page_inodes(site)
         changed = site / "incidents" / "old-1" / "index.html"
         assert after[changed] != before[changed]
         assert {path: ino for path, ino in after.items() if path != changed} == \
@@ -294,9 +299,9 @@ def test_a_page_written_to_between_the_check_and_its_link_is_written_anew_by_the
     build(tmp_path, "site")
     assert b"written meanwhile" in page.read_bytes(), "the build did not run the tampering"
     monkeypatch.setattr(site_command, "remove_retired_site", real_remove)
-    before = {path: os.stat(path).st_ino for path in incident_pages(site)}
+    before = page_inodes(site)
     build(tmp_path, "site")
-    after = {path: os.stat(path).st_ino for path in incident_pages(site)}
+    after = page_inodes(site)
     assert after[page] != before[page]
     assert {path: ino for path, ino in after.items() if path != page} == {path: ino for path, ino in before.items() if path != page}
     assert_as_without_cache(tmp_path)
@@ -418,13 +423,13 @@ def test_a_build_that_fails_leaves_the_last_sites_pages_to_be_linked_by_the_next
     build(tmp_path, "site")
     build(tmp_path, "site")
     fork_every_child(monkeypatch)
-    before = {path: os.stat(path).st_ino for path in incident_pages(site)}
+    before = page_inodes(site)
     broken = tmp_path / "content" / "incidents" / "broken.md"
     broken.write_text("---\ntitle: No impact, no start\n---\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["build", "-q", "-f", str(tmp_path / "mkdocs.yml"), "--site-dir", str(site), "--now", NOW])
     assert result.exit_code == 1 and "broken.md" in result.output
-    assert {path: os.stat(path).st_ino for path in incident_pages(site)} == before, "the failed build left site/ as it was"
+    assert page_inodes(site) == before, "the failed build left site/ as it was"
     broken.unlink()
     build(tmp_path, "site")
-    assert {path: os.stat(path).st_ino for path in incident_pages(site)} == before, "the unchanged pages are linked, not written"
+    assert page_inodes(site) == before, "the unchanged pages are linked, not written"
     assert_as_without_cache(tmp_path)

@@ -164,6 +164,7 @@ def _worked_ahead(settings: Settings) -> Iterator[None]:
     checked, the site before it deleted, and the untouched ones linked beside it
     (cache/published.py, check_and_link).
     A short history goes without: each is done where it is needed."""
+    take_ahead(settings.content_dir, settings.cache_dir)  # what a child found out while this process started (cli/build.py)
     site, section, cache = settings.published_site, settings.published_section, settings.cache_dir
     usable = section is not None and site is not None and site.is_dir() and cache is not None and (cache / TAG_FILE).is_file()
     store = CacheStore.open(cache) if usable and cache is not None else None
@@ -253,8 +254,6 @@ def build_site(config_file: str, now: str | None, site_dir: str | None, quiet: b
         build_now = resolve_now(now)
         config, plugin = load_site_config(config_file)
         target = Path(site_dir or config.site_dir)
-        folders = settings_from_config(config, plugin.config)
-        take_ahead(folders.content_dir, folders.cache_dir)  # what a child found out while this process started (cli/build.py)
         with publishing_to(target, config, plugin), ExitStack() as ahead:
             # The uptime figures are counted on the other core from as soon as each record is
             # valid on its own: the rules across records and MkDocs' start overlap them.
