@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .cache.file_digests import file_digest
 from .cache.records import RecordCache
 from .errors import ContentError, Problem
 from .models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
@@ -335,12 +336,27 @@ def _parse_records(files: list[RecordFile], cache: RecordCache | None) -> list[P
             # Parsed from these very bytes: the entry's key must be what was parsed.
             jobs[index] = (folder, path, read[0])
             digests[index] = read[1]
-    for index, fresh in zip(missed, map_in_order(_parse_record, [jobs[index] for index in missed]), strict=True):
+    for index, (fresh, hashed) in zip(missed, map_in_order(_parse_and_hash, [jobs[index] for index in missed]), strict=True):
         parsed[index] = fresh
         record = fresh[1]
-        if record is not None and not fresh[2] and index in digests:
-            cache.remember(files[index][0], digests[index], record)
+        digest = digests.get(index, hashed)
+        if record is not None and not fresh[2] and digest is not None:
+            cache.remember(files[index][0], digest, record)
     return [item for item in parsed if item is not None]
+
+
+def _parse_and_hash(job: RecordFile | tuple[str, str, bytes]) -> tuple[Parsed, str | None]:
+    """_parse_record, and for a file it reads (a job without its bytes) the digest of the
+    bytes it parsed: the cache's key for the record is what was parsed, whatever the file
+    holds by now. Read and hashed in the worker, so that a first build shares that work
+    between the cores."""
+    if len(job) == 3:
+        return _parse_record(job), None
+    try:
+        data = Path(job[1]).read_bytes()
+    except OSError:
+        return _parse_record(job), None  # its parser reads it again, and says why it cannot
+    return _parse_record((job[0], job[1], data)), file_digest(data)
 
 
 def _parse_record(job: RecordFile | tuple[str, str, bytes]) -> Parsed:

@@ -41,6 +41,9 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
     ahead = taken_ahead(content_dir, cache_dir) if cache_dir is not None else None  # `statusgen build`'s child's
     if ahead is not None:
         fingerprinted, seen = ahead
+        if seen.learnt:  # hashed by a child that had no store to save them in: saved in this one
+            seen.digests = FileDigests(store)
+            seen.digests.adopt(seen.learnt)
     else:
         seen = FilesSeen(FileDigests(store))
         try:

@@ -10,9 +10,11 @@ published damaged.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +24,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statusgen import parallel, plugin, record_memo, swap, templating
+from statusgen import files_seen, loader, parallel, plugin, record_memo, swap, templating
 from statusgen.cache import pages as page_cache
-from statusgen.cache import published, store
+from statusgen.cache import file_digests, published, store
+from statusgen.cache import records as record_cache
 from statusgen.cli import main
 from statusgen.cli import site as site_command
 
@@ -411,6 +414,44 @@ def test_the_changed_records_are_found_by_a_child_forked_before_the_imports(
     assert fingerprinted_here == ([] if content_dir == "content" else [(tmp_path / content_dir).resolve()])
     assert store._adopted is None, "the child's code digest served that build only"
     assert b"Changed" in (tmp_path / "site" / "incidents" / "old-2" / "index.html").read_bytes()
+    assert_as_without_cache(tmp_path)
+
+
+def test_a_first_build_takes_the_digests_a_child_hashed_and_keeps_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without a store of this code (a first build, a new version) the child forked before the
+    # imports still hashes every record file, making no store (the cache folder is a guess);
+    # the build takes its fingerprint, its workers read and hash the files they parse, and the
+    # digests are saved in the store the build opens: the next build knows each file by its
+    # stat and finds each record in the cache under the digest of what was parsed.
+    make_site(tmp_path)
+    fork_every_child(monkeypatch)
+    monkeypatch.setattr(file_digests, "_known", {})  # a new process
+    monkeypatch.setattr(file_digests, "_stored", {})
+    monkeypatch.setattr(files_seen, "now_ns", lambda: time.time_ns() + 10**10)  # the files old enough to trust
+    fingerprinted_here: list[Path] = []  # the child's calls land in its own copy of this list
+    real_fingerprint = record_memo.fingerprint
+    monkeypatch.setattr(record_memo, "fingerprint", lambda folder, seen=None: fingerprinted_here.append(folder) or
+                        real_fingerprint(folder, seen))
+    build(tmp_path, "site")
+    assert fingerprinted_here == []
+    cached = store.CacheStore(tmp_path / ".statusgen-cache" / store.code_digest())
+    saved: dict[str, list[Any]] = {}
+    for shard in "0123456789abcdef":
+        payload = cached.read(f"records/file-digests-{shard}.json")
+        saved.update(json.loads(payload) if payload is not None else {})
+    content = (tmp_path / "content").resolve()
+    record_files = {str(path) for path in content.rglob("*") if path.suffix in (".md", ".yml")}
+    assert set(saved) == record_files
+    assert all(value[5] == file_digests.file_digest(Path(path).read_bytes()) for path, value in saved.items())
+    for memory in ("_known", "_stored"):  # a new process again
+        monkeypatch.setattr(file_digests, memory, {})
+    monkeypatch.setattr(record_cache, "_memory", {})
+    monkeypatch.setattr(record_cache, "_stored", {})
+    parsed: list[object] = []
+    real_parse = loader._parse_record
+    monkeypatch.setattr(loader, "_parse_record", lambda job: parsed.append(job) or real_parse(job))
+    build(tmp_path, "site")
+    assert fingerprinted_here == [] and parsed == [], "every digest known by its stat, every record in the cache"
     assert_as_without_cache(tmp_path)
 
 

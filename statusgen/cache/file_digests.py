@@ -77,6 +77,23 @@ class FileDigests:
         else:
             _known.pop(path, None)
 
+    def learnt(self) -> dict[str, tuple[Signature, str] | None]:
+        """The paths this load hashed, each with its digest as trusted from now on, or None
+        when the file was too fresh to trust (see hashed): what a child that had no store to
+        save them in hands to the build (files_seen.py)."""
+        return {path: _known.get(path) for path in self._hashed}
+
+    def adopt(self, learnt: dict[str, tuple[Signature, str] | None]) -> None:
+        """Take what a load in another process hashed (its `learnt`) as hashed by this one,
+        to be saved in this one's store."""
+        for path, found in learnt.items():
+            self._seen.add(path)
+            self._hashed.add(path)
+            if found is None:
+                _known.pop(path, None)
+            else:
+                _known[path] = found
+
     def save(self) -> None:
         """Keep the trusted digests of this load's files in the store for the next build's
         process. Only the entries of what changed are rewritten: the paths hashed by this

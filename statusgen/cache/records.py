@@ -92,10 +92,13 @@ class RecordCache:
     def find(self, folder: str, path: str, record_id: str,
              model: type[BaseModel]) -> tuple[BaseModel | None, tuple[bytes, str] | None]:
         """The record parsed before from this file's bytes, else None and the bytes to parse
-        with their digest (None when the file cannot be read: its parser says why)."""
+        with their digest. None for the bytes when they are not read here: the file's digest
+        was known and missed, and its bytes are not held (a first build's 37 MB are read and
+        hashed by the workers that parse them: loader.py), or it cannot be read (its parser
+        says why)."""
         digest = self.digest(path)
         record = self.lookup(folder, digest, record_id, model) if digest is not None else None
-        if record is not None:
+        if record is not None or (digest is not None and path not in self._contents):
             return record, None
         try:
             data, read = self.read(path)
