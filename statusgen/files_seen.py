@@ -162,7 +162,8 @@ strays of its page cache (page_lists.list_strays); without a store (a first buil
 code), None for both and the digests hashed, for the build to save (FileDigests.learnt)."""
 _CONTENTS_HANDED_OVER = 4_000_000
 """At most this many bytes of the files a child read go back with its answer; past that,
-the load reads again those it parses (many files changed at once: a parse costs more)."""
+the workers that parse them read them again (many files changed at once, or a first build:
+a parse costs more)."""
 
 
 def _seen_for_build(content_dir: Path, cache_dir: Path) -> Seen | None:
