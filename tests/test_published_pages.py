@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from statusgen import files_seen, loader, parallel, plugin, record_memo, swap, templating
-from statusgen.cache import pages as page_cache
 from statusgen.cache import file_digests, published, store
+from statusgen.cache import pages as page_cache
 from statusgen.cache import records as record_cache
 from statusgen.cli import main
 from statusgen.cli import site as site_command
