@@ -11,6 +11,7 @@ or program's files, concurrent builds) and the command line's options.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import shutil
@@ -764,6 +765,23 @@ def test_another_versions_cache_is_removed_and_a_foreign_folder_left_alone(tmp_p
     assert sorted(path.name for path in foreign.iterdir()) == ["notes.txt"]
     # Nor is a file where the folder should be.
     assert build(replace(site, cache_dir=tmp_path / "mine" / "notes.txt"), NOW) == expected
+
+
+def test_a_folder_that_is_not_a_cache_is_reported_once(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each layer of the cache (records, pages, outputs, the published site) opens the store;
+    # the user reads why the build runs without a cache once, not once per layer.
+    monkeypatch.setattr(store, "_warned", set(), raising=False)  # a new process
+    config = write_config(tmp_path)
+    write_site(tmp_path)
+    foreign = tmp_path / ".statusgen-cache"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.statusgen"):
+        assert _build_in_process(str(config), str(tmp_path / "site"), "2021-10-20T12:00:00Z") == 0
+    warnings = [record.getMessage() for record in caplog.records if "not a statusgen cache" in record.getMessage()]
+    assert warnings == [f"statusgen: {foreign} is not a statusgen cache (no CACHEDIR.TAG in it): building without a cache"]
+    assert sorted(path.name for path in foreign.iterdir()) == ["notes.txt"]
 
 
 def _build_in_process(config: str, site_dir: str, now: str) -> int:

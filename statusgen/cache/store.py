@@ -80,6 +80,18 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+_warned: set[str] = set()
+"""The warnings about unusable cache folders this process gave."""
+
+
+def _warn_once(message: str) -> None:
+    """Warn once per process: a build opens its cache for each of its layers (records, pages,
+    outputs, the published site), and said the same thing five times."""
+    if message not in _warned:
+        _warned.add(message)
+        log.warning("%s", message)
+
+
 class CacheStore:
     """The entries of one code digest in a cache folder."""
 
@@ -95,7 +107,7 @@ class CacheStore:
         try:
             if root.exists() and not (root / TAG_FILE).is_file():
                 if not root.is_dir() or any(root.iterdir()):
-                    log.warning("statusgen: %s is not a statusgen cache (no %s in it): building without a cache", root, TAG_FILE)
+                    _warn_once(f"statusgen: {root} is not a statusgen cache (no {TAG_FILE} in it): building without a cache")
                     return None
             root.mkdir(parents=True, exist_ok=True)
             if not (root / TAG_FILE).is_file() or (root / TAG_FILE).read_bytes() != TAG:
@@ -109,7 +121,7 @@ class CacheStore:
             folder = root / current
             folder.mkdir(exist_ok=True)
         except OSError as error:
-            log.warning("statusgen: cannot use the cache %s (%s): building without it", root, error)
+            _warn_once(f"statusgen: cannot use the cache {root} ({error}): building without it")
             return None
         return cls(folder)
 
