@@ -27,13 +27,12 @@ from hypothesis import strategies as st
 from statusgen import files_seen, loader, parallel, plugin, record_memo, swap, templating
 from statusgen.cache import file_digests, published, store
 from statusgen.cache import pages as page_cache
-from statusgen.cache import records as record_cache
 from statusgen.cli import main
 from statusgen.cli import site as site_command
 
 from golden_compare import files_under
 from sites.files import write_config, write_site
-from test_build_cache import IDS, TITLES, _build_in_process, fork_every_child, incident
+from test_build_cache import IDS, TITLES, _build_in_process, forget_this_process, fork_every_child, incident
 
 NOW = "2021-10-20T12:00:00Z"
 
@@ -425,8 +424,7 @@ def test_a_first_build_takes_the_digests_a_child_hashed_and_keeps_them(tmp_path:
     # stat and finds each record in the cache under the digest of what was parsed.
     make_site(tmp_path)
     fork_every_child(monkeypatch)
-    monkeypatch.setattr(file_digests, "_known", {})  # a new process
-    monkeypatch.setattr(file_digests, "_stored", {})
+    forget_this_process()
     monkeypatch.setattr(files_seen, "now_ns", lambda: time.time_ns() + 10**10)  # the files old enough to trust
     fingerprinted_here: list[Path] = []  # the child's calls land in its own copy of this list
     real_fingerprint = record_memo.fingerprint
@@ -443,13 +441,10 @@ def test_a_first_build_takes_the_digests_a_child_hashed_and_keeps_them(tmp_path:
     record_files = {str(path) for path in content.rglob("*") if path.suffix in (".md", ".yml")}
     assert set(saved) == record_files
     assert all(value[5] == file_digests.file_digest(Path(path).read_bytes()) for path, value in saved.items())
-    for memory in ("_known", "_stored"):  # a new process again
-        monkeypatch.setattr(file_digests, memory, {})
-    monkeypatch.setattr(record_cache, "_memory", {})
-    monkeypatch.setattr(record_cache, "_stored", {})
-    parsed: list[object] = []
-    real_parse = loader._parse_record
-    monkeypatch.setattr(loader, "_parse_record", lambda job: parsed.append(job) or real_parse(job))
+    forget_this_process()
+    parsed: list[object] = []  # the files handed to the parse (in this process: its workers are forked)
+    real_map = loader.map_in_order
+    monkeypatch.setattr(loader, "map_in_order", lambda function, items, *more: parsed.extend(items) or real_map(function, items, *more))
     build(tmp_path, "site")
     assert fingerprinted_here == [] and parsed == [], "every digest known by its stat, every record in the cache"
     assert_as_without_cache(tmp_path)
