@@ -29,6 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from . import settled, urls
+from .cache import use as cache_use
 from .cache.published import place_linked_ahead
 from .cache.store import CACHE_FOLDER
 from .clock import NowError, resolve_now
@@ -125,7 +126,7 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.site_url:
-            log.warning("statusgen: site_url is not set in mkdocs.yml; feeds and the API will link to http://localhost/")
+            log.warning("site_url is not set in mkdocs.yml; feeds and the API will link to http://localhost/")
         self.settings = replace(settings_from_config(config, self.config), live_reload=self._serving)
         self._stylesheet = load_stylesheet(self.settings)
         if self.settings.standalone:
@@ -228,6 +229,9 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
             raise PluginError(f"statusgen: {error}") from None
         finally:
             self._pages = {}
+        told = cache_use.told()
+        if told is not None:
+            log.info(told)
 
     def on_shutdown(self) -> None:
         watcher, self._native_watcher = self._native_watcher, None

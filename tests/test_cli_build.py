@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -186,6 +187,51 @@ def test_plain_mkdocs_build_matches_statusgen_build(example: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     assert run("build", "-q", "-f", str(example / "mkdocs.yml"), "--now", EXAMPLE_NOW, "--site-dir", str(example / "by-statusgen")).exit_code == 0
     assert not compare_trees(example / "by-mkdocs", example / "by-statusgen", update=False)
+
+
+def _built(example: Path, config: str = "mkdocs.yml", *options: str) -> str:
+    """`statusgen build` of the example in a process of its own: what it printed."""
+    statusgen = Path(sys.executable).parent / "statusgen"
+    completed = subprocess.run([str(statusgen), "build", "-f", str(example / config), "--now", EXAMPLE_NOW, *options],
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    return completed.stderr
+
+
+def test_build_tells_what_it_took_from_the_cache(example: Path) -> None:
+    # A cache that restores nothing (in CI, a cache step with the wrong path or key) would
+    # otherwise go unnoticed: each build says how much it took from the cache.
+    def taken() -> tuple[int, int, int, int]:
+        told = [line for line in _built(example).splitlines() if "from the build cache" in line]
+        assert len(told) == 1, told
+        found = re.search(r"statusgen: from the build cache, ([\d,]+) of ([\d,]+) records and ([\d,]+) of ([\d,]+) archived pages$",
+                          told[0])
+        assert found is not None, told[0]
+        first, records, second, pages = (int(number.replace(",", "")) for number in found.groups())
+        return first, records, second, pages
+
+    record_files = sum(1 for folder in ("incidents", "maintenance", "postmortems", "announcements")
+                       for _ in (example / "content" / folder).glob("*.md"))
+    cold = taken()
+    assert cold[0] == 0 and cold[1] == record_files and cold[2] == 0 and cold[3] > record_files
+    assert taken() == (record_files, record_files, cold[3], cold[3])
+    incident = sorted((example / "content" / "incidents").glob("*.md"))[0]
+    incident.write_text(incident.read_text(encoding="utf-8").replace("title: ", "title: Fixed ", 1), encoding="utf-8")
+    records_taken, _, pages_taken, _ = taken()
+    assert records_taken == record_files - 1
+    assert cold[3] - 3 <= pages_taken < cold[3]  # its page, the history page that lists it, perhaps another listing
+    without = _built(example, "mkdocs.yml", "--no-cache")
+    assert "Built " in without and "from the build cache" not in without
+
+
+def test_a_missing_site_url_is_warned_of_once_under_the_plugins_name(example: Path) -> None:
+    config = example / "mkdocs.yml"
+    (example / "no-url.yml").write_text("\n".join(line for line in config.read_text().splitlines()
+                                                  if not line.startswith("site_url:")), encoding="utf-8")
+    warned = [line for line in _built(example, "no-url.yml").splitlines() if "site_url is not set" in line]
+    assert len(warned) == 1 and warned[0].endswith("statusgen: site_url is not set in mkdocs.yml; feeds and the API will "
+                                                   "link to http://localhost/")
+    assert "statusgen: statusgen:" not in warned[0]
 
 
 @pytest.mark.parametrize(("written", "message"), [

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from .file_digests import file_digest
 from .store import CacheStore
+from .use import note_records
 
 _PACK = "records/{folder}-{shard}.jsonl"
 """Sixteen entries per record folder, by the first hex digit of the records' digests: lines of
@@ -118,6 +119,8 @@ class RecordCache:
         global _memory, _origins
         by_pack: dict[tuple[str, str], dict[str, Entry]] = {}
         kept = self._used
+        parsed_now = sum(1 for _, entry in kept.values() if entry is None)  # remembered, not found
+        note_records(len(kept) - parsed_now, len(kept))
         origins: dict[int, tuple[BaseModel, str]] = {}
         for key, (record, entry) in kept.items():
             if self._store is not None and entry is None:
