@@ -983,7 +983,11 @@ def test_serve_writes_only_what_changed_and_shows_every_change(tmp_path: Path) -
         assert fetch("maintenance/db-upgrade/")[0] == 200
     finally:
         stop(server)
-    assert not list(temporary.glob("statusgen-serve-*")), server.stderr.read().decode() if server.stderr else ""
+    told = server.stderr.read().decode() if server.stderr else ""
+    assert not list(temporary.glob("statusgen-serve-*")), told
+    # As `mkdocs serve` does, it says where it serves and each rebuild; and what each took from the cache.
+    assert f"Serving on http://127.0.0.1:{port}/" in told
+    assert told.count("statusgen: from the build cache, ") >= 3, told
 
 
 def test_validate_makes_no_cache_but_uses_one_a_build_made(tmp_path: Path) -> None:

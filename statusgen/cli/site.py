@@ -319,6 +319,7 @@ def serve_command(config_file: str, dev_addr: str, cache_dir: str | None, no_cac
     """Live preview: rebuild on every change to records, templates or mkdocs.yml."""
     from mkdocs.commands.serve import serve
 
+    _quiet_mkdocs(False)  # as `mkdocs serve`: where it serves, each rebuild, what it took from the cache
     with user_errors(), chosen_cache(cache_dir, no_cache), _terminated_as_interrupted(), record_folders_unlisted():
         load_site_config(config_file)
         serve(config_file=config_file, dev_addr=dev_addr, livereload=True, watch=[])
