@@ -20,6 +20,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel, get_files, set_exclusions
 
+from .cache.store import is_cache_folder
 from .plugin import StatusgenPlugin, below_content, in_record_folder
 
 _LISTING = "get_files"
@@ -50,6 +51,9 @@ def docs_without_records(config: MkDocsConfig) -> Files:
     files: list[File] = []
     conflicting: list[tuple[File, File]] = []
     for folder, subfolders, names in os.walk(docs_dir, followlinks=True):
+        if is_cache_folder(folder):  # a build cache kept in docs_dir is never published (plugin.py)
+            subfolders[:] = []
+            continue
         # Judged by real path, as the plugin's on_files judges a file: a link into a record
         # folder is one too. Pruning subfolders in place is how os.walk is told not to enter them.
         subfolders[:] = sorted(name for name in subfolders if not _records_only(content, os.path.join(folder, name)))

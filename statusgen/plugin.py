@@ -31,7 +31,7 @@ from mkdocs.structure.pages import Page
 from . import settled, urls
 from .cache import use as cache_use
 from .cache.published import place_linked_ahead
-from .cache.store import CACHE_FOLDER
+from .cache.store import CACHE_FOLDER, is_cache_folder
 from .clock import NowError, resolve_now
 from .derive import measuring_ahead
 from .errors import ContentError
@@ -175,6 +175,8 @@ class StatusgenPlugin(BasePlugin[StatusgenConfig]):
         # MkDocs' files first: the uptime figures are still being counted on the other core
         # (on_pre_build), and the site's outputs want them next.
         for file in _records_among(settings.content_dir, files):
+            files.remove(file)
+        for file in _cache_files_among(config.docs_dir, files):
             files.remove(file)
         theme_folders = tuple(str(Path(folder).resolve()) for folder in config.theme.dirs)
         for file in [file for file in files if _is_notify_template(file, theme_folders)]:
@@ -337,6 +339,24 @@ def _records_among(content_dir: Path, files: Files) -> list[File]:
         if below is not None and (in_record_folder(below) or is_record_relative(Path(below, name))):
             found.append(file)  # a file of a record folder is told without a Path (is_record_relative says the same)
     return found
+
+
+def _cache_files_among(docs_dir: str, files: Files) -> list[File]:
+    """The files of a build cache kept in docs_dir (`cache_dir: content/cache`, or one an
+    earlier configuration left there): MkDocs would publish its entries, the paths of the
+    machine that built them among them, and more of them with every build."""
+    top = os.path.realpath(docs_dir)
+    judged: dict[str, bool] = {}
+
+    def in_cache(folder: str) -> bool:
+        found = judged.get(folder)
+        if found is None:
+            inside = folder == top or folder.startswith(top + os.sep)
+            found = inside and (is_cache_folder(folder) or (folder != top and in_cache(os.path.dirname(folder))))
+            judged[folder] = found
+        return found
+
+    return [file for file in files if file.abs_src_path and in_cache(os.path.dirname(os.path.realpath(file.abs_src_path)))]
 
 
 def below_content(content: str, real: str) -> str | None:

@@ -234,6 +234,27 @@ def test_a_missing_site_url_is_warned_of_once_under_the_plugins_name(example: Pa
     assert "statusgen: statusgen:" not in warned[0]
 
 
+def test_a_cache_kept_in_docs_dir_is_never_published(example: Path) -> None:
+    # `cache_dir: content/cache` puts the build cache in docs_dir, whose every file MkDocs
+    # publishes: the cache's entries (the paths of the machine that built them among them)
+    # would be published, more of them with every build, and by a build without the cache too.
+    config = example / "mkdocs.yml"
+    config.write_text(config.read_text().replace("content_dir: content", "content_dir: content\n      cache_dir: content/cache"))
+    for _ in range(2):
+        assert run("build", "-q", "-f", str(config), "--now", EXAMPLE_NOW, "--site-dir", str(example / "site")).exit_code == 0
+    assert (example / "content" / "cache" / "CACHEDIR.TAG").is_file()
+    assert run("build", "-q", "-f", str(config), "--now", EXAMPLE_NOW, "--no-cache",
+               "--site-dir", str(example / "without")).exit_code == 0
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    completed = subprocess.run([str(mkdocs), "build", "-q", "-f", str(config), "-d", str(example / "by-mkdocs")],
+                               env=dict(os.environ, SOURCE_DATE_EPOCH="1633370400"), capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    published = files_under(example / "site")
+    assert not [name for name in published if name.startswith("cache/")]
+    assert published == files_under(example / "without") == files_under(example / "by-mkdocs")
+    assert not compare_trees(example / "by-mkdocs", example / "site", update=False)
+
+
 @pytest.mark.parametrize(("written", "message"), [
     ("uptime_days: 0", "uptime_days must be at least 1"),
     ("uptime_days: 90\n      uptime_months: 0", "uptime_months must be at least 1"),

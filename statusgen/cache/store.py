@@ -80,6 +80,15 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+def is_cache_folder(folder: str) -> bool:
+    """Whether `folder` is a statusgen cache: it holds statusgen's CACHEDIR.TAG."""
+    try:
+        with open(os.path.join(folder, TAG_FILE), "rb") as file:
+            return file.read(len(TAG) + 1) == TAG
+    except OSError:
+        return False
+
+
 _warned: set[str] = set()
 """The warnings about unusable cache folders this process gave."""
 
