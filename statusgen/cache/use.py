@@ -20,10 +20,9 @@ def note_records(taken: int, total: int) -> None:
 
 
 def note_pages(taken: int, total: int) -> None:
-    """Archived pages of one language of this build: `taken` of `total` were in the cache."""
+    """The archived pages of this build, every language's: `taken` of `total` were in the cache."""
     global _pages
-    before = _pages or (0, 0)
-    _pages = (before[0] + taken, before[1] + total)
+    _pages = (taken, total)
 
 
 def told() -> str | None:

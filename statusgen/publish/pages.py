@@ -102,10 +102,9 @@ def render_pages(records: Records, state: SiteState, settings: Settings,
             started.append(stack.enter_context(Beside(render_live, meanwhile=sum(len(each.pages) for each in prepared))))
 
         looked_up = [_look_up_archived(each, kept, published, partial(start_live, False)) for each in prepared]
-        for each, (_, missing) in zip(prepared, looked_up, strict=True):
-            if each.cache is not None:
-                archived = sum(1 for page in each.pages if isinstance(page, ArchivedPage))
-                note_pages(archived - len(missing), archived)
+        if store is not None:
+            archived = sum(1 for each in prepared for page in each.pages if isinstance(page, ArchivedPage))
+            note_pages(archived - sum(len(missing) for _, missing in looked_up), archived)
         start_live()
         live_child = started[0]
         fresh = [map_in_order(partial(_render_and_keep, each.environment, each.site, each.cache), missing, costly=True)
