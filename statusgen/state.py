@@ -230,8 +230,9 @@ class Counted:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Counted) and self.get() == other.get()
 
-    def __hash__(self) -> int:
-        return id(self)
+    # Equal by their figures, which may not be counted yet: not hashable, as the state that
+    # holds them is not (its mappings).
+    __hash__ = None  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_counted, (self.get(),))

@@ -207,8 +207,7 @@ def build_timelines(
     for component_id, start, end, status in segments:
         found = events.get(component_id)
         if found is not None:  # ids outside the catalogue are the validator's to report
-            severity = _SEVERITY[status] << 1  # _boundaries, written out: called once per segment of the history
-            found += ((start << 4) | severity | 1, (end << 4) | severity)
+            found += _boundaries(start, end, _SEVERITY[status])
     return {component_id: _sweep(found) for component_id, found in events.items()}
 
 

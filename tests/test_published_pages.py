@@ -59,6 +59,16 @@ def make_site(root: Path) -> Path:
     return root / "site"
 
 
+def built_twice_forking(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The site at `root` built twice (the second build linking the first's pages), every
+    child forked from then on, as on a long history; its site folder."""
+    site = make_site(root)
+    build(root, "site")
+    build(root, "site")
+    fork_every_child(monkeypatch)
+    return site
+
+
 def incident_pages(site: Path) -> list[Path]:
     return sorted(site.glob("incidents/*/index.html"))
 
@@ -285,10 +295,7 @@ def test_a_page_written_to_between_the_check_and_its_link_is_written_anew_by_the
     # The child links a page only if its file is still the one it checked. One written to in
     # between is published as it then is (as is one written to later in the build), but left
     # out of the record: the next build writes it anew, and links the others as before.
-    site = make_site(tmp_path)
-    build(tmp_path, "site")
-    build(tmp_path, "site")
-    fork_every_child(monkeypatch)
+    site = built_twice_forking(tmp_path, monkeypatch)
     page = site / "incidents" / "old-2" / "index.html"
     real_remove = site_command.remove_retired_site
 
@@ -365,10 +372,7 @@ def test_the_child_lists_the_cached_pages_ahead_and_the_build_keeps_what_the_lis
     # A build whose child works ahead does not list the 11,000 entries of the page cache: the
     # child found the strays (an entry no list names, what a killed build left) before any
     # page was written, and the build removes those with what it used last time and no more.
-    make_site(tmp_path)
-    build(tmp_path, "site")
-    build(tmp_path, "site")
-    fork_every_child(monkeypatch)
+    built_twice_forking(tmp_path, monkeypatch)
     monkeypatch.setattr(page_cache, "_kept_entries", {})  # a new process, as every `statusgen build` is
     cache = tmp_path / ".statusgen-cache" / store.code_digest()
     pages = cache / "pages"
@@ -455,10 +459,7 @@ def test_a_build_that_fails_leaves_the_last_sites_pages_to_be_linked_by_the_next
     # The child links the last site's pages ahead; a build that then fails removes the links,
     # which moves each page's change time: it records them again, so that after the fix the
     # next build links every unchanged page instead of writing them all anew.
-    site = make_site(tmp_path)
-    build(tmp_path, "site")
-    build(tmp_path, "site")
-    fork_every_child(monkeypatch)
+    site = built_twice_forking(tmp_path, monkeypatch)
     before = page_inodes(site)
     broken = tmp_path / "content" / "incidents" / "broken.md"
     broken.write_text("---\ntitle: No impact, no start\n---\n", encoding="utf-8")
