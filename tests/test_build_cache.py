@@ -37,7 +37,9 @@ from statusgen.cache import records as record_cache
 from statusgen.cli import main
 from statusgen.errors import ContentError
 from statusgen.pipeline import build_site
+from statusgen.publish import feeds as feeds_module
 from statusgen.publish import pages as pages_module
+from statusgen.publish import schemas as schemas_module
 from statusgen.settings import Settings
 from statusgen.templating import templates_dir
 from statusgen.wording import ENGLISH
@@ -332,12 +334,16 @@ KEPT_FILES_SCENARIOS: dict[str, tuple[Any, Any, str]] = {
     "the site's address": (None, {"site_url": "https://elsewhere.example.org/status/"}, "sitemap.xml"),
     "a page added": (_incident_added, None, "sitemap.xml"),
     "a language added": (None, {"languages": ("en", "de")}, "sitemap.xml"),
+    "an incident added to a component's feed": (_incident_added, None, "components/api/feed.xml"),
+    "a window's text in the site's feed": (_maintenance_edit("Short downtime.", "A longer downtime."), None, "atom.xml"),
+    "the site's name in the JSON feed": (None, {"site_name": "Other status"}, "feed.json"),
+    "the site's address in a schema": (None, {"site_url": "https://elsewhere.example.org/status/"}, "schema/incident.json"),
 }
 
 
 @pytest.mark.parametrize("scenario", KEPT_FILES_SCENARIOS, ids=list(KEPT_FILES_SCENARIOS))
 def test_what_a_kept_file_is_made_of_is_in_its_key(tmp_path: Path, scenario: str) -> None:
-    """The calendar and the sitemap are kept whole (cache/outputs.py): each of their inputs,
+    """The calendar, the sitemap, the feeds and the schemas are kept whole (cache/outputs.py): each of their inputs,
     changed alone, makes them again, from the cache on disk as from the memory of the last build."""
     content = write_site(tmp_path)
     site = Settings(content_dir=content, cache_dir=tmp_path / "cache", site_url="https://status.example.com/")
@@ -349,6 +355,49 @@ def test_what_a_kept_file_is_made_of_is_in_its_key(tmp_path: Path, scenario: str
         site = replace(site, **settings_change)
     after = dict((path, content) for path, content, *_ in assert_same_with_and_without(site, tmp_path / "cache", NOW))
     assert after[changed_file] != before[changed_file], "the scenario changes the file"
+
+
+def counting_calls(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[Any]:
+    """The first argument of each call to module.name from now on."""
+    calls: list[Any] = []
+    original = getattr(module, name)
+
+    def counted(*arguments: Any, **options: Any) -> Any:
+        calls.append(arguments[0])
+        return original(*arguments, **options)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_rebuild_writes_again_only_the_feeds_and_schemas_that_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 1, True) for day in range(6)})
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache", site_url="https://status.example.com/", feed_items=2)
+    build(site, NOW)
+    forget_this_process()  # the feeds kept on disk, as a new process finds them
+    made: list[str] = []
+    for name in ("rss_feed", "atom_feed", "json_feed"):
+        original = getattr(feeds_module, name)
+
+        def counted(*arguments: Any, original: Any = original) -> bytes:
+            made.append(arguments[4])  # the feed's own URL
+            return bytes(original(*arguments))
+
+        monkeypatch.setattr(feeds_module, name, counted)
+    # Later, and an incident too old for any feed of two entries retitled: no feed changes.
+    (content / "incidents" / "old-0.md").write_text(incident("Old zero, retitled", 0, 1, True), encoding="utf-8")
+    schemas_module.schema_files.cache_clear()
+    described = counting_calls(monkeypatch, schemas_module, "record_schema")
+    build(site, NOW + timedelta(hours=1))
+    assert made == []
+    assert described == [], "the schemas are kept too: pydantic does not describe the models again"
+    # The newest incident retitled: the site's feeds and the feed of the component it affects.
+    (content / "incidents" / "old-5.md").write_text(incident("Old five, retitled", 5, 1, True), encoding="utf-8")
+    outputs = dict((path, data) for path, data, *_ in build(site, NOW + timedelta(hours=1)))
+    assert sorted(url.removeprefix("https://status.example.com/") for url in made) == [
+        "atom.xml", "components/api/feed.xml", "feed.json", "feed.xml"]
+    assert b"Old five, retitled" in outputs["components/api/feed.xml"] and b"Old five" not in outputs["components/web/feed.xml"]
+    assert build(site, NOW + timedelta(hours=1)) == build(replace(site, cache_dir=None), NOW + timedelta(hours=1))
 
 
 def counting_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:

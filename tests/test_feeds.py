@@ -257,3 +257,22 @@ def test_recent_passes_over_no_incident_holding_one_of_the_newest_entries(histor
         return [item.id for item in source.pick(candidates, limit)]
 
     assert newest(source.recent(incidents, limit)) == newest(incidents)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(incident_histories(), st.data())
+def test_a_feed_of_some_incidents_stops_early_and_misses_none_of_the_newest_entries(history, data):
+    # A component's feed: some of the site's incidents, looked for in the order of the site's
+    # newest entries, stopping at the first that cannot hold one of the `limit` newest.
+    incidents, limit = history
+    site = corpus_site(records=replace(corpus_records(), incidents=tuple(sorted(incidents, key=lambda i: (i.started, i.id)))))
+    source = ItemSource(site.records, site.state, site.settings)
+    some = data.draw(st.lists(st.sampled_from(site.records.incidents), unique_by=id) if site.records.incidents else st.just([]))
+
+    def newest(chosen):
+        candidates = [candidate for item in chosen for candidate in source.incident(item)]
+        return [item.id for item in source.pick(candidates, limit)]
+
+    assert newest(source.recent_among(some, limit)) == newest(some)
+    # The site-wide feeds: every incident, and the other records.
+    assert [item.id for item in source.newest(limit)] == [item.id for item in source.pick(source.everything(site.records), limit)]

@@ -8,11 +8,12 @@ records and the same "now" give the same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import urls
+from ..cache.outputs import made_once
 from ..cache.store import CacheStore
 from ..cache.texts import StoredTexts
 from ..languages import N_, Language, site_languages
@@ -50,41 +51,69 @@ def render_language_feeds(records: Records, state: SiteState, settings: Settings
     `language` (records already translated) under its prefix."""
     source = ItemSource(records, state, settings, language, texts)
     limit = max(settings.feed_items, 0)
-    items = source.newest(records, limit)
+    items = source.newest(limit)
     title = settings.site_name
     description = language.gettext(N_("Incidents, maintenance, post-mortems and announcements of %(site)s")) % {
         "site": settings.site_name}
     prefix = language.prefix
     home = urls.absolute(settings.base_url, prefix + urls.HOME)
     tag = language.tag
+    site_wide = _Feed(items, title, description, home, state.now, tag)
     outputs = [
-        OutputFile(prefix + urls.RSS_FEED, rss_feed(items, title, description, home,
-                                                    _feed_url(settings, prefix + urls.RSS_FEED), state.now, tag)),
-        OutputFile(prefix + urls.ATOM_FEED, atom_feed(items, title, description, home,
-                                                      _feed_url(settings, prefix + urls.ATOM_FEED), state.now, tag)),
-        OutputFile(prefix + urls.JSON_FEED, json_feed(items, title, description, home,
-                                                      _feed_url(settings, prefix + urls.JSON_FEED), tag)),
+        _feed_file(settings, prefix + urls.RSS_FEED, _rss_document, site_wide),
+        _feed_file(settings, prefix + urls.ATOM_FEED, _atom_document, site_wide),
+        _feed_file(settings, prefix + urls.JSON_FEED, _json_document, site_wide),
     ]
     windows = maintenance_by_component(records.maintenance)
     for component in records.components.components:
         candidates = [
             candidate
-            # Newest first (derive.py), so that `recent` passes over all but a few.
-            for incident in source.recent(state.incidents_by_component.get(component.id, ()), limit)
+            for incident in source.recent_among(state.incidents_by_component.get(component.id, ()), limit)
             for candidate in source.incident(incident)
         ]
         candidates += [candidate for window in windows.get(component.id, ()) for candidate in source.maintenance(window)]
-        path = prefix + urls.component_feed(component.id)
-        outputs.append(OutputFile(path, rss_feed(
+        outputs.append(_feed_file(settings, prefix + urls.component_feed(component.id), _rss_document, _Feed(
             source.pick(candidates, limit),
             f"{settings.site_name}: {component.name}",
             language.gettext(N_("Incidents and maintenance affecting %(component)s")) % {"component": component.name},
             urls.absolute(settings.base_url, prefix + urls.component(component.id)),
-            _feed_url(settings, path),
             state.now,
             tag,
         )))
     return outputs
+
+
+class _Feed(NamedTuple):
+    """All one feed file shows (and, with its URL, all it is kept by in the build cache)."""
+
+    items: Sequence[FeedItem]
+    title: str
+    description: str
+    home: str
+    updated: datetime
+    """The feed's time (_feed_time): its newest entry's, so that it keeps its bytes from one build to the next."""
+    language: str
+    self_url: str = ""
+
+
+def _feed_file(settings: Settings, path: str, document: Callable[[_Feed], bytes], feed: _Feed) -> OutputFile:
+    """A feed file, made again only when what it shows changed (cache/outputs.py): an edit
+    changes the few feeds that show the record edited, and the rest (a component's feed per
+    component and language) keep their bytes without feedgen being run, or imported."""
+    return OutputFile(path, made_once(settings, path, document, feed._replace(
+        items=tuple(feed.items), updated=_feed_time(feed.items, feed.updated), self_url=_feed_url(settings, path))))
+
+
+def _rss_document(feed: _Feed) -> bytes:
+    return rss_feed(feed.items, feed.title, feed.description, feed.home, feed.self_url, feed.updated, feed.language)
+
+
+def _atom_document(feed: _Feed) -> bytes:
+    return atom_feed(feed.items, feed.title, feed.description, feed.home, feed.self_url, feed.updated, feed.language)
+
+
+def _json_document(feed: _Feed) -> bytes:
+    return json_feed(feed.items, feed.title, feed.description, feed.home, feed.self_url, feed.language)
 
 
 def _feed_url(settings: Settings, path: str) -> str:

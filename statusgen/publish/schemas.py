@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import urls
+from ..cache.outputs import made_once
 from ..models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
 from ..outputs import OutputFile
 from ..records import Records
@@ -60,8 +61,15 @@ def schema_files(base_url: str | None = None) -> Mapping[str, bytes]:
 
 
 def render_schemas(records: Records, state: SiteState, settings: Settings) -> list[OutputFile]:
-    """schema/*.json, published with the site so that records can name them by URL."""
+    """schema/*.json, published with the site so that records can name them by URL. Kept in
+    the build cache by the code and the site's URL (cache/outputs.py): a build in a new process
+    does not have pydantic describe the models again."""
     return [
-        OutputFile(urls.schema(name), content)
-        for name, content in schema_files(settings.base_url).items()
+        OutputFile(urls.schema(name), made_once(settings, urls.schema(name), _schema_file, (name, settings.base_url)))
+        for name in RECORD_MODELS
     ]
+
+
+def _schema_file(which: tuple[str, str | None]) -> bytes:
+    name, base_url = which
+    return schema_files(base_url)[name]
