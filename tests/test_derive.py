@@ -7,6 +7,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from statusgen.derive import derive_state
 from statusgen.models import ComponentStatus, IncidentStatus, MaintenanceStatus
@@ -206,13 +209,13 @@ def test_facts_of_settled_incidents_kept_between_derivations_are_those_worked_ou
     last = None
     for moment in map(at, moments):
         state = derive_state(loaded, settings(3), moment)  # with what the derivation before kept
-        spans = _change_times(state.public, moment)
+        spans = _change_times(state)
         if last is not None and min(moment, last.now) >= at("2021-10-01T13:00:00Z"):
             assert state.incident_figures["a"] is last.incident_figures["a"], "a settled incident's figures are kept"
         settled.next_derivation()
         settled.next_derivation()
         afresh = derive_state(loaded, settings(3), moment)
-        assert state == afresh and spans == _change_times(afresh.public, moment)
+        assert state == afresh and spans == _change_times(afresh)
         if "c" in state.incident_figures:
             assert state.incident_figures["c"] is not afresh.incident_figures["c"], "an open incident's are not"
         last = afresh
@@ -264,3 +267,45 @@ def test_whether_there_is_an_sla_is_told_without_counting(plans: str) -> None:
     figures = measure(loaded, uptime_window(now, 90), 12, now)
     assert measures_sla(loaded) == bool(figures.sla)
     assert measures_sla(loaded) == (plans == "as written")
+
+
+@st.composite
+def histories_and_moments(draw):
+    """Valid incidents (updates in order, none before the start; a resolution after the start,
+    possibly before the last update) on any of the catalogue's components, and a moment to
+    look from that may fall before, within or after any of them."""
+    items = []
+    for number in range(draw(st.integers(0, 8))):
+        start = at("2021-10-01T00:00:00Z") + timedelta(hours=1) * draw(st.integers(0, 96))
+        offsets = sorted(draw(st.lists(st.integers(0, 48), max_size=3)))
+        resolution = draw(st.none() | st.integers(0, 48))
+        named = draw(st.lists(st.sampled_from(("api", "db", "web")), min_size=1, max_size=2, unique=True))
+        updates = [update(start + timedelta(hours=1) * hours, "identified",
+                          {draw(st.sampled_from(("api", "db", "web"))): "partial_outage"} if draw(st.booleans()) else None)
+                   for hours in offsets]
+        if resolution is not None and (offsets or draw(st.booleans())):
+            # The resolving update: before, at or after the resolution, never before the updates.
+            updates.append(update(start + timedelta(hours=1) * draw(st.integers(max(offsets, default=0), 50)), "resolved"))
+        front = {"components": dict.fromkeys(named, "major_outage"), "started": start, "updates": updates}
+        if resolution is not None:
+            front["resolved"] = start + timedelta(hours=1) * resolution
+        items.append(incident(f"i{number}", **front))
+    return items, at("2021-10-01T00:00:00Z") + timedelta(hours=1) * draw(st.integers(-2, 160))
+
+
+@hypothesis_settings(max_examples=80, deadline=None)
+@given(histories_and_moments())
+def test_the_statuspage_apis_component_dates_are_the_first_and_latest_public_times_of_their_records(history):
+    # The span of each component's records (and the page's: all records) up to now, by its
+    # plain definition: every time a public record holds, its components those it names.
+    from statusgen.publish.statuspage_objects import _change_times
+
+    items, moment = history
+    state = derive_state(records(*items, components=COMPONENTS), settings(3), moment)
+    times: dict[str, list[datetime]] = {}
+    for each in state.public.incidents:
+        moments = [each.started, *([each.resolved] if each.resolved else []), *(u.at for u in each.updates)]
+        for key in (*each.named_components, ""):
+            times.setdefault(key, []).extend(moments)
+    expected = {key: (min(found), max(found)) for key, found in times.items()}
+    assert _change_times(state) == expected

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .. import settled
 from ..models import ComponentStatus, Incident
 from ..moments import iso_ms, start_of_day
 from ..records import Records
@@ -51,7 +50,7 @@ class ApiContext:
 
 def build_context(records: Records, state: SiteState, settings: Settings) -> ApiContext:
     """Compute the page and component objects once for all the files of a build."""
-    changes = _change_times(records, state.now)
+    changes = _change_times(state)
     page_id = stable_id("page", settings.site_url)
     updated = changes.get("", (state.now, state.now))[1]
     page = {
@@ -77,8 +76,10 @@ def build_context(records: Records, state: SiteState, settings: Settings) -> Api
 Span = tuple[datetime, datetime]
 
 
-def _change_times(records: Records, now: datetime) -> dict[str, Span]:
-    """Component id (or "" for the page) -> (first, latest) record time up to now; one pass."""
+def _change_times(state: SiteState) -> dict[str, Span]:
+    """Component id (or "" for the page) -> (first, latest) time of the public records up to
+    now (the catalogue's components only)."""
+    records, now = state.public, state.now
     spans: dict[str, Span] = {}
 
     def note(keys: Iterable[str], span: Span | None) -> None:
@@ -88,9 +89,16 @@ def _change_times(records: Records, now: datetime) -> dict[str, Span]:
                 known = spans.get(key, span)
                 spans[key] = (min(known[0], first), max(known[1], last))
 
-    for incident in records.incidents:
-        # A settled incident's span and components no longer change with now (settled.py).
-        note(*settled.kept(incident, now, _incident_span))
+    # In the public view nothing is dated after now, and the rules put an incident's
+    # resolution and updates after its start and its updates in order: its span is from
+    # `started` to the later of `resolved` and its last update. Each component's incidents are
+    # listed newest first (derive.py): the first of its span is its oldest incident's start.
+    latest = {id(incident): _latest(incident) for incident in records.incidents}
+    for component_id, listed in state.incidents_by_component.items():
+        if listed:
+            spans[component_id] = (listed[-1].started, max(latest[id(incident)] for incident in listed))
+    if records.incidents:
+        spans[""] = (records.incidents[0].started, max(latest.values()))
     for window in records.maintenance:
         note(window.components, _span([window.announced_at, window.scheduled_start, window.scheduled_end, *(u.at for u in window.updates)], now))
     published = [record.published for record in records.postmortems]
@@ -100,9 +108,10 @@ def _change_times(records: Records, now: datetime) -> dict[str, Span]:
     return spans
 
 
-def _incident_span(incident: Incident, now: datetime) -> tuple[frozenset[str], Span | None]:
-    """The components an incident names, and the span of its times up to now."""
-    return incident.named_components, _span([incident.started, incident.resolved, *(update.at for update in incident.updates)], now)
+def _latest(incident: Incident) -> datetime:
+    """An incident's latest time: its resolution's or its last update's, else its start."""
+    last_update = incident.updates[-1].at if incident.updates else incident.started
+    return last_update if incident.resolved is None or last_update > incident.resolved else incident.resolved
 
 
 def _span(moments: Iterable[datetime | None], now: datetime) -> Span | None:
