@@ -179,6 +179,9 @@ def make_environment(settings: Settings, language: Language = wording.ENGLISH) -
     }
     environment.filters.update({name: partial(_in, function, language) for name, function in in_language.items()})
     environment.filters["money"] = partial(_money, language)
+    # Babel reads a locale's CLDR data on first use (20 ms): read here, before the processes
+    # that render pages are forked, they find it read rather than each reading it again.
+    text_direction(language.tag)
     return environment
 
 
