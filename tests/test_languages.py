@@ -221,3 +221,19 @@ def test_the_plugin_refuses_unknown_and_repeated_languages(tmp_path):
     assert result.returncode == 1
     assert "statusgen: 'xx' is not a language identifier Babel knows (e.g. en, de, pt_BR); 'en' is listed twice" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("code", ["en", "de", "pt_BR"])
+def test_a_languages_cldr_data_is_read_before_the_pages_are_rendered(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read once in the build, when its environment is made, so that the processes forked to
+    # render pages (the live pages' child, a first build's workers) find it read.
+    import babel.localedata
+
+    from statusgen.languages import site_languages, text_direction
+    from statusgen.settings import Settings
+    from statusgen.templating import make_environment
+
+    monkeypatch.setattr(babel.localedata, "_cache", {})
+    text_direction.cache_clear()
+    make_environment(Settings(content_dir=Path("content")), site_languages((code,))[0])
+    assert code in babel.localedata._cache
