@@ -19,7 +19,8 @@ import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Generic, NoReturn, TypeVar, cast
+from functools import partial
+from typing import Generic, NoReturn, Self, TypeVar, cast
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -131,6 +132,8 @@ class Beside(Generic[Result]):
         self.forked = False
         """Whether a child works the function out (else `result()` runs it here)."""
         self._owner = os.getpid()
+        self._in_child: int | None = None
+        """In the child: where its answer goes."""
         if meanwhile < MIN_ITEMS or workers() < 2 or not _can_fork():
             return
         read, write = os.pipe()
@@ -144,13 +147,14 @@ class Beside(Generic[Result]):
             os.close(write)
             return
         if pid == 0:
+            self._in_child = write
             _work_and_exit(function, read, write)
         gc.unfreeze()
         os.close(write)
         self._child = (pid, read)
         self.forked = True
 
-    def __enter__(self) -> Beside[Result]:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exception: object) -> None:
@@ -179,16 +183,90 @@ class Beside(Generic[Result]):
             raise cast(BaseException, value)
         return cast(Result, value)
 
-    def _wait(self) -> tuple[bool, object]:
+    def _wait(self, begun: bytes = b"") -> tuple[bool, object]:
         assert self._child is not None
         pid, read = self._child
         self._child = None
         with os.fdopen(read, "rb") as pipe:
-            payload = pipe.read()
+            payload = begun + pipe.read()
         _, status = os.waitpid(pid, 0)
         if not payload:
             return False, RuntimeError(f"a build process ended without a result (wait status {status})")
         return cast(tuple[bool, object], pickle.loads(payload))
+
+
+First = TypeVar("First")
+
+
+class HandingOver(Beside[Result], Generic[First, Result]):
+    """Beside, whose function hands over a first part of its work before it goes on:
+    `function(hand_over)` calls `hand_over(first)` once, and `first()` returns that value as
+    soon as the child has handed it over, while `result()` waits for the rest. A build's
+    child compiles the templates, which the build needs within a second, then checks and
+    links the last site's pages, which it needs later (cli/site.py)."""
+
+    def __init__(self, function: Callable[[Callable[[First], None]], Result], meanwhile: int) -> None:
+        self._first: tuple[bool, object] | None = None
+        super().__init__(partial(function, self._hand_over), meanwhile)
+
+    def _hand_over(self, first: First) -> None:
+        if self._in_child is not None:
+            payload = _picklable((True, first))
+            _write_all(self._in_child, _HANDED + len(payload).to_bytes(8, "big") + payload)
+        else:  # run here, by result()
+            self._first = (True, first)
+
+    def first(self) -> First:
+        """The value the function handed over; raises what it raised if it never did."""
+        if self._first is None:
+            if self._child is not None and os.getpid() == self._owner:
+                self._first = self._read_first()
+            else:
+                try:
+                    self.result()
+                except Exception as error:  # noqa: BLE001 - raised below
+                    self._first = (False, error)
+                if self._first is None:
+                    self._first = (False, RuntimeError("the build process handed nothing over"))
+        succeeded, value = self._first
+        if not succeeded:
+            raise cast(BaseException, value)
+        return cast(First, value)
+
+    def result(self) -> Result:
+        if self._first is None and self._child is not None and os.getpid() == self._owner:
+            self._first = self._read_first()  # what the pipe holds first, asked for or not
+        return super().result()
+
+    def _read_first(self) -> tuple[bool, object]:
+        assert self._child is not None
+        read = self._child[1]
+        head = _read_exactly(read, len(_HANDED) + 8)
+        if head[:len(_HANDED)] != _HANDED:  # the child ended before it handed anything over
+            self._outcome = self._wait(head)
+            succeeded, value = self._outcome
+            return (False, value if not succeeded else RuntimeError("the build process handed nothing over"))
+        return cast(tuple[bool, object], pickle.loads(_read_exactly(read, int.from_bytes(head[len(_HANDED):], "big"))))
+
+
+_HANDED = b"handed over\n"
+"""What a HandingOver child's pipe starts with when it hands over a first part (a pickle,
+which its final answer is, starts otherwise)."""
+
+
+def _read_exactly(read: int, size: int) -> bytes:
+    """`size` bytes from a pipe, fewer only if the writer closed it first."""
+    parts = []
+    while size > 0 and (part := os.read(read, min(size, _PIPE_BYTES))):
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _write_all(handle: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(handle, view):]
 
 
 class Shared(Generic[Result]):

@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -301,3 +302,58 @@ def test_shared_jobs_without_a_child_are_all_done_by_the_first_taker(monkeypatch
     assert here == {number: number * 2 for number in range(5)}
     with pytest.raises(ValueError):
         parallel.Shared([lambda: 0] * 257)  # a job is one byte in the pipe
+
+
+@pytest.mark.parametrize("meanwhile", [parallel.MIN_ITEMS, 0], ids=["in a child", "here"])
+def test_handing_over_gives_the_first_part_before_the_rest_is_done(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, meanwhile: int) -> None:
+    # The child compiling the templates then linking the last site's pages (cli/site.py): the
+    # build takes the templates while the child goes on.
+    if meanwhile and "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("needs fork")
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    go_on = tmp_path / "go on"
+    big = os.urandom(300_000)
+
+    def work(hand_over: Callable[[tuple[int, bytes]], None]) -> tuple[int, bytes]:
+        hand_over((os.getpid(), big))
+        deadline = time.monotonic() + 30
+        while forked and not go_on.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)  # the rest waits for the parent to have the first part
+        return os.getpid(), big[::-1]
+
+    forked = bool(meanwhile)
+    with parallel.HandingOver(work, meanwhile) as child:
+        assert child.forked == forked
+        pid, first = child.first()
+        assert first == big and (pid != os.getpid()) == forked
+        go_on.touch()
+        assert child.result() == (pid, big[::-1]) and child.first() == (pid, big)
+
+
+@needs_fork
+def test_handing_over_gives_the_rest_when_the_first_part_was_never_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A build that fails before MkDocs starts never takes the templates; it still needs the
+    # last site's pages the child linked, to record them again (cli/site.py, _vouch_if_failed).
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+
+    def work(hand_over: Callable[[str], None]) -> str:
+        hand_over("templates")
+        return "pages"
+
+    with parallel.HandingOver(work, parallel.MIN_ITEMS) as child:
+        assert child.result() == "pages" and child.first() == "templates"
+
+
+@needs_fork
+def test_handing_over_raises_what_the_child_raised_before_handing_anything_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    with parallel.HandingOver(lambda hand_over: _raise(ValueError("broken")), parallel.MIN_ITEMS) as child:
+        with pytest.raises(ValueError, match="broken"):
+            child.first()
+        with pytest.raises(ValueError, match="broken"):
+            child.result()
+    with parallel.HandingOver(lambda hand_over: "nothing handed over", parallel.MIN_ITEMS) as child:
+        with pytest.raises(RuntimeError, match="handed nothing over"):
+            child.first()
+        assert child.result() == "nothing handed over"

@@ -37,7 +37,7 @@ from ..docs_listing import record_folders_unlisted
 from ..errors import ContentError
 from ..files_seen import take_ahead
 from ..languages import Language
-from ..parallel import Beside
+from ..parallel import HandingOver
 from ..plugin import StatusgenPlugin, settings_from_config
 from ..publish.schemas import schema_files
 from ..record_memo import held, history_length, load_records_once
@@ -155,6 +155,10 @@ def publishing_to(target: Path, config: MkDocsConfig, plugin: StatusgenPlugin) -
         StatusgenPlugin.publishing_to = None
 
 
+_Ahead = HandingOver[dict[Language, dict[str, bytes]], "CheckedAndLinked | None"]
+"""The child working ahead: it hands over the templates compiled, then the last site's pages checked and linked."""
+
+
 @contextmanager
 def _worked_ahead(settings: Settings) -> Iterator[None]:
     """Within: what the build needs that no record decides is worked out by a forked child
@@ -172,24 +176,25 @@ def _worked_ahead(settings: Settings) -> Iterator[None]:
         last = None
         if store is not None and site is not None and section is not None:
             last = _LastSite(store, site, section, stack.enter_context(folder_beside(site)))
-        child = stack.enter_context(Beside(partial(_work_ahead, settings, last), meanwhile=history_length(settings.content_dir)))
+        child: _Ahead = stack.enter_context(HandingOver(partial(_work_ahead, settings, last),
+                                                        meanwhile=history_length(settings.content_dir)))
         if child.forked:
-            stack.enter_context(compiled_ahead(lambda: child.result().templates))
+            stack.enter_context(compiled_ahead(child.first))
             if last is not None:
-                stack.enter_context(checked_ahead(last.store, last.folder, lambda: child.result().published))
+                stack.enter_context(checked_ahead(last.store, last.folder, child.result))
                 stack.enter_context(left_to_child(last.site))  # the child deletes the site before the last
                 stack.push(partial(_vouch_if_failed, child, last))
         yield
 
 
-def _vouch_if_failed(child: Beside[_WorkedAhead], last: _LastSite, failed: type[BaseException] | None, *_: object) -> None:
+def _vouch_if_failed(child: _Ahead, last: _LastSite, failed: type[BaseException] | None, *_: object) -> None:
     """A build that fails leaves the last site as it was, but the links its child made move
     each page's change time as they go: once the child is done, they are removed here and the
     pages recorded again (published.vouch_again), so that the next build still links them."""
     if failed is None:
         return
     try:
-        answer = child.result().published
+        answer = child.result()
     except Exception:  # noqa: BLE001 - the next build writes the pages anew, as without
         return
     if answer is not None:
@@ -207,18 +212,16 @@ class _LastSite(NamedTuple):
     """Where its untouched pages are linked."""
 
 
-class _WorkedAhead(NamedTuple):
-    published: CheckedAndLinked | None
-    templates: dict[Language, dict[str, bytes]]
-
-
-def _work_ahead(settings: Settings, last: _LastSite | None) -> _WorkedAhead:
-    """The child's work for _worked_ahead."""
-    published = None
-    if last is not None:
-        # Once the last site's pages are checked, the site before it goes, before any is linked.
-        published = check_and_link(last.store, str(last.folder), str(last.side), partial(remove_retired_site, last.site))
-    return _WorkedAhead(published, compile_templates(settings))
+def _work_ahead(settings: Settings, last: _LastSite | None,
+                hand_over: Callable[[dict[Language, dict[str, bytes]]], None]) -> CheckedAndLinked | None:
+    """The child's work for _worked_ahead: the templates first, handed over as soon as they
+    are compiled (the build needs them once MkDocs starts); then the last site's pages, which
+    it needs only once the pages are looked up, a few tenths of a second later."""
+    hand_over(compile_templates(settings))
+    if last is None:
+        return None
+    # Once the last site's pages are checked, the site before it goes, before any is linked.
+    return check_and_link(last.store, str(last.folder), str(last.side), partial(remove_retired_site, last.site))
 
 
 _BUILD_YOUNGEST_THRESHOLD = 1_000_000
