@@ -59,10 +59,12 @@ def history_length(content_dir: Path) -> int:
         return 0
 
 
-def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:
+def fingerprint(content_dir: Path, seen: FilesSeen | None = None, records_hashed: bool = True) -> str:
     """A hash of what the loader reads: the digest of every record and catalogue's bytes,
     and the name and kind of everything else in the record folders (which it may report on).
-    Each record file's digest, and the bytes of those read, are noted in `seen`."""
+    Each record file's digest, and the bytes of those read, are noted in `seen`. Without
+    `records_hashed`, the files in the record folders are listed, not read: only the listing
+    and the catalogues are worth anything then (see _seen_for_build), not the hash."""
     seen = seen if seen is not None else FilesSeen(FileDigests())
     digest = hashlib.blake2b(str(content_dir.resolve()).encode(), digest_size=20)
     # The working folder too: the loader's messages name files relative to it.
@@ -70,7 +72,7 @@ def fingerprint(content_dir: Path, seen: FilesSeen | None = None) -> str:
     linked = False
     below: list[tuple[str, int]] = []
     for path, listed in _candidates(content_dir):
-        described, mode = _described(path, listed, seen)
+        described, mode = _described(path, listed, seen, records_hashed or not listed)
         if not listed:
             # A record folder's descendants follow it (a linked one's are not listed: the loader walks it).
             below = seen.walked.setdefault(path, []) if stat.S_ISDIR(mode) else []
@@ -122,10 +124,11 @@ def _descendants(folder: str) -> list[str]:
     return [folder + "/" + "/".join(parts) for parts in found]
 
 
-def _described(path: str, listed: bool, seen: FilesSeen) -> tuple[bytes, int]:
+def _described(path: str, listed: bool, seen: FilesSeen, hashed: bool = True) -> tuple[bytes, int]:
     """What the hash takes of one path (a link's target, a record file's digest, or the
     kind, size and time of anything else; nothing when it does not exist), and its mode as
-    lstat gives it (0 when it does not exist), for the loader's listing."""
+    lstat gives it (0 when it does not exist), for the loader's listing. A record file not
+    `hashed` is described as a file, by no digest."""
     started = now_ns()  # before the stat: see FileDigests.hashed
     try:
         info = os.lstat(path)
@@ -133,13 +136,15 @@ def _described(path: str, listed: bool, seen: FilesSeen) -> tuple[bytes, int]:
         if not listed:
             return b"", 0
         raise  # gone since it was listed: load_records_once leaves it to the loader
-    return _description(path, info, started, seen), info.st_mode
+    return _description(path, info, started, seen, hashed), info.st_mode
 
 
-def _description(path: str, info: os.stat_result, started: int, seen: FilesSeen) -> bytes:
+def _description(path: str, info: os.stat_result, started: int, seen: FilesSeen, hashed: bool = True) -> bytes:
     if stat.S_ISLNK(info.st_mode):
         return b"link:" + os.readlink(path).encode()
     if stat.S_ISREG(info.st_mode) and name_suffix(path[path.rfind("/") + 1:]) in RECORD_SUFFIXES and info.st_size <= MAX_FILE_BYTES:
+        if not hashed:
+            return b"file:"
         known = seen.digests.known(path, info)
         if known is None:
             with open(path, "rb") as file:  # read after the stat, never before
@@ -154,12 +159,13 @@ def _description(path: str, info: os.stat_result, started: int, seen: FilesSeen)
     return f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}".encode()
 
 
-Seen = tuple[str, dict[str, str], dict[str, bytes], str | None, dict[str, list[tuple[str, int]]], Path | None,
+Seen = tuple[str | None, dict[str, str], dict[str, bytes], str | None, dict[str, list[tuple[str, int]]], Path | None,
              set[str] | None, dict[str, tuple[Signature, str] | None]]
 """A fingerprint worked out in a child, as it hands it over: the fingerprint, what its
 FilesSeen learnt (digests, bytes read, listing, walked), and the store's folder with the
 strays of its page cache (page_lists.list_strays); without a store (a first build of this
-code), None for both and the digests hashed, for the build to save (FileDigests.learnt)."""
+code), no fingerprint, None for both, and the catalogues' digests, for the build to save
+(FileDigests.learnt): the build's workers hash the records."""
 _CONTENTS_HANDED_OVER = 4_000_000
 """At most this many bytes of the files a child read go back with its answer; past that,
 the workers that parse them read them again (many files changed at once, or a first build:
@@ -170,19 +176,22 @@ def _seen_for_build(content_dir: Path, cache_dir: Path) -> Seen | None:
     """The child's work for `seen_ahead`: the fingerprint of content_dir, with the digests the
     store at cache_dir trusts (saved back with those it learnt), and the strays of its page
     cache; None when a file cannot be read (the build then finds out itself). When the cache
-    holds no store of this code (a first build, a new version), the child makes none, the
-    folder being a guess: it hashes every file (0.4 s at 10,000 incidents, the imports' time)
-    and hands the digests to the build, which saves them in the store it opens."""
+    holds no store of this code (a first build, a new version), no record file can be found
+    in it: the child makes no store, the folder being a guess, and lists the record folders
+    without reading their files, which the build's workers read, hash and parse at once (it
+    took 0.5 s to hash them here, which the build waited for, and the workers read them
+    again); it hashes the catalogues only, and hands their digests to the build, which saves
+    them in the store it opens. It has no fingerprint then (None)."""
     store = CacheStore.existing(cache_dir)
     seen = FilesSeen(FileDigests(store))
     try:
-        key = fingerprint(content_dir, seen)
+        key = fingerprint(content_dir, seen, records_hashed=store is not None)
     except OSError:
         return None
     seen.digests.save()
     contents = seen.contents if sum(map(len, seen.contents.values())) <= _CONTENTS_HANDED_OVER else {}
     if store is None:
-        return key, seen.digest, contents, seen.listing, seen.walked, None, None, seen.digests.learnt()
+        return None, seen.digest, contents, seen.listing, seen.walked, None, None, seen.digests.learnt()
     return key, seen.digest, contents, seen.listing, seen.walked, store.folder, list_strays(store), {}
 
 
@@ -214,7 +223,7 @@ def seen_ahead(content_dir: Path, cache_dir: Path | None) -> Iterator[None]:
             adopt_code_digest(None)
 
 
-_taken: tuple[tuple[Path, Path, str], tuple[str, FilesSeen]] | None = None
+_taken: tuple[tuple[Path, Path, str], tuple[str | None, FilesSeen]] | None = None
 """The folders, and the fingerprint and FilesSeen of the child's answer once taken (take_ahead)."""
 
 
@@ -243,9 +252,9 @@ def take_ahead(content_dir: Path, cache_dir: Path | None) -> None:
     _taken = (folders, (key, seen))
 
 
-def taken_ahead(content_dir: Path, cache_dir: Path) -> tuple[str, FilesSeen] | None:
+def taken_ahead(content_dir: Path, cache_dir: Path) -> tuple[str | None, FilesSeen] | None:
     """The fingerprint of content_dir and what it saw, as the child of `seen_ahead` worked them
-    out for these folders, or None."""
+    out for these folders (no fingerprint for a first build: see _seen_for_build), or None."""
     global _taken
     take_ahead(content_dir, cache_dir)
     if _taken is None or _taken[0] != (content_dir, cache_dir, os.getcwd()):

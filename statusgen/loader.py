@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .cache.file_digests import file_digest
+from .cache.file_digests import file_digest, now_ns
 from .cache.records import RecordCache
 from .errors import ContentError, Problem
 from .models import Announcement, ComponentCatalogue, Incident, Maintenance, PlanCatalogue, Postmortem
@@ -326,6 +326,9 @@ def _parse_records(files: list[RecordFile], cache: RecordCache | None) -> list[P
     digests: dict[int, str] = {}
     jobs: list[RecordFile | tuple[str, str, bytes]] = list(files)
     for index, (folder, path) in enumerate(files):
+        if cache.left_to_workers(path):
+            missed.append(index)
+            continue
         record, read = cache.find(folder, path, record_stem(path), RECORD_FOLDERS[folder])
         if record is not None:
             # Its YAML is read again only if a rule across records fails and a message needs a line.
@@ -339,24 +342,30 @@ def _parse_records(files: list[RecordFile], cache: RecordCache | None) -> list[P
     for index, (fresh, hashed) in zip(missed, map_in_order(_parse_and_hash, [jobs[index] for index in missed]), strict=True):
         parsed[index] = fresh
         record = fresh[1]
-        digest = digests.get(index, hashed)
+        digest = digests.get(index)
+        if hashed is not None:
+            digest, info, started = hashed
+            cache.hashed(files[index][1], info, digest, started)
         if record is not None and not fresh[2] and digest is not None:
             cache.remember(files[index][0], digest, record)
     return [item for item in parsed if item is not None]
 
 
-def _parse_and_hash(job: RecordFile | tuple[str, str, bytes]) -> tuple[Parsed, str | None]:
+def _parse_and_hash(job: RecordFile | tuple[str, str, bytes]) -> tuple[Parsed, tuple[str, os.stat_result, int] | None]:
     """_parse_record, and for a file it reads (a job without its bytes) the digest of the
-    bytes it parsed: the cache's key for the record is what was parsed, whatever the file
-    holds by now. Read and hashed in the worker, so that a first build shares that work
+    bytes it parsed, with the file's stat taken before it was read and the clock before that
+    (for FileDigests.hashed): the cache's key for the record is what was parsed, whatever the
+    file holds by now. Read and hashed in the worker, so that a first build shares that work
     between the cores."""
     if len(job) == 3:
         return _parse_record(job), None
+    started = now_ns()
     try:
+        info = os.lstat(job[1])
         data = Path(job[1]).read_bytes()
     except OSError:
         return _parse_record(job), None  # its parser reads it again, and says why it cannot
-    return _parse_record((job[0], job[1], data)), file_digest(data)
+    return _parse_record((job[0], job[1], data)), (file_digest(data), info, started)
 
 
 def _parse_record(job: RecordFile | tuple[str, str, bytes]) -> Parsed:

@@ -41,7 +41,7 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
     ahead = taken_ahead(content_dir, cache_dir) if cache_dir is not None else None  # `statusgen build`'s child's
     if ahead is not None:
         fingerprinted, seen = ahead
-        if seen.learnt:  # hashed by a child that had no store to save them in: saved in this one
+        if fingerprinted is None:  # a child that had no store to save digests in: saved in this one
             seen.digests = FileDigests(store)
             seen.digests.adopt(seen.learnt)
     else:
@@ -55,11 +55,14 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
     try:
         if _last is not None and _last[0] == key:
             return _last[1]
-        cache = RecordCache(store, seen.contents, seen.digest) if cache_dir is not None else None
+        # Without a fingerprint the records' digests are unknown: the workers that parse the
+        # records read and hash them (a first build), noted in the digests kept for the next.
+        hashing = seen.digests if fingerprinted is None else None
+        cache = RecordCache(store, seen.contents, seen.digest, hashing) if cache_dir is not None else None
         records = _load_anew(content_dir, languages, cache, seen, assembled)
     finally:
         seen.digests.save()  # the files' digests hold whatever their records say
-    _last = (key, records)
+    _last = ((fingerprinted, languages, cache_dir), records) if fingerprinted is not None else None
     return records
 
 

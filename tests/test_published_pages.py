@@ -27,11 +27,12 @@ from hypothesis import strategies as st
 from statusgen import files_seen, loader, parallel, plugin, record_memo, swap, templating
 from statusgen.cache import file_digests, published, store
 from statusgen.cache import pages as page_cache
+from statusgen.cache import records as record_cache
 from statusgen.cli import main
 from statusgen.cli import site as site_command
 
 from golden_compare import files_under
-from sites.files import write_config, write_site
+from sites.files import record_text, write_config, write_site
 from test_build_cache import IDS, TITLES, _build_in_process, forget_this_process, fork_every_child, incident
 
 NOW = "2021-10-20T12:00:00Z"
@@ -420,37 +421,58 @@ def test_the_changed_records_are_found_by_a_child_forked_before_the_imports(
     assert_as_without_cache(tmp_path)
 
 
-def test_a_first_build_takes_the_digests_a_child_hashed_and_keeps_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Without a store of this code (a first build, a new version) the child forked before the
-    # imports still hashes every record file, making no store (the cache folder is a guess);
-    # the build takes its fingerprint, its workers read and hash the files they parse, and the
-    # digests are saved in the store the build opens: the next build knows each file by its
-    # stat and finds each record in the cache under the digest of what was parsed.
+def test_a_first_build_hashes_each_record_once_where_it_is_parsed_and_keeps_the_digests(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without a store of this code (a first build, a new version) no record can be in the
+    # cache: the child forked before the imports lists the record folders without reading
+    # them (it hashes the catalogues only), and the workers that parse each record read and
+    # hash it; the digests are saved in the store the build opens, so that the next build
+    # knows each file by its stat and finds each record in the cache under the digest of what
+    # was parsed.
     make_site(tmp_path)
+    # A translation too: read and hashed where it is parsed, in this process.
+    (tmp_path / "content" / "incidents" / "api-errors.de.md").write_text(
+        record_text({"title": "API-Fehler"}, "Fehler.\n"), encoding="utf-8")
+    write_config(tmp_path, plugins=[{"statusgen": {"languages": ["en", "de"]}}])
     fork_every_child(monkeypatch)
     forget_this_process()
-    monkeypatch.setattr(files_seen, "now_ns", lambda: time.time_ns() + 10**10)  # the files old enough to trust
-    fingerprinted_here: list[Path] = []  # the child's calls land in its own copy of this list
+    old_enough = lambda: time.time_ns() + 10**10  # noqa: E731 - the files old enough to trust
+    for module in (files_seen, loader, record_cache):
+        monkeypatch.setattr(module, "now_ns", old_enough)
+    hashed_by_child = tmp_path / "hashed by the child"
+    real_digest = files_seen.file_digest
+
+    def noted_digest(data: bytes) -> str:
+        with hashed_by_child.open("a", encoding="utf-8") as file:
+            file.write(f"{len(data)}\n")
+        return real_digest(data)
+
+    monkeypatch.setattr(files_seen, "file_digest", noted_digest)
+    fingerprinted_here: list[Path] = []
     real_fingerprint = record_memo.fingerprint
     monkeypatch.setattr(record_memo, "fingerprint", lambda folder, seen=None: fingerprinted_here.append(folder) or
                         real_fingerprint(folder, seen))
     build(tmp_path, "site")
+    content = (tmp_path / "content").resolve()
+    catalogues = [path for path in content.glob("*.yml")]
     assert fingerprinted_here == []
+    assert sorted(map(int, hashed_by_child.read_text().split())) == sorted(path.stat().st_size for path in catalogues)
     cached = store.CacheStore(tmp_path / ".statusgen-cache" / store.code_digest())
     saved: dict[str, list[Any]] = {}
     for shard in "0123456789abcdef":
         payload = cached.read(f"records/file-digests-{shard}.json")
         saved.update(json.loads(payload) if payload is not None else {})
-    content = (tmp_path / "content").resolve()
     record_files = {str(path) for path in content.rglob("*") if path.suffix in (".md", ".yml")}
     assert set(saved) == record_files
     assert all(value[5] == file_digests.file_digest(Path(path).read_bytes()) for path, value in saved.items())
     forget_this_process()
+    hashed_by_child.unlink()
     parsed: list[object] = []  # the files handed to the parse (in this process: its workers are forked)
     real_map = loader.map_in_order
     monkeypatch.setattr(loader, "map_in_order", lambda function, items, *more: parsed.extend(items) or real_map(function, items, *more))
     build(tmp_path, "site")
     assert fingerprinted_here == [] and parsed == [], "every digest known by its stat, every record in the cache"
+    assert not hashed_by_child.exists(), "the next build's child knows every file by its stat"
     assert_as_without_cache(tmp_path)
 
 

@@ -15,11 +15,13 @@ rebuild reads only the files that changed.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from .file_digests import file_digest
+from .file_digests import FileDigests, file_digest, now_ns
 from .store import CacheStore
 from .use import note_records
 
@@ -60,18 +62,38 @@ class RecordCache:
     """Parsed records of one build, by folder and file digest."""
 
     def __init__(self, store: CacheStore | None, contents: dict[str, bytes] | None = None,
-                 digests: dict[str, str] | None = None) -> None:
+                 digests: dict[str, str] | None = None, hashing: FileDigests | None = None) -> None:
         self._store = store
         self._contents = contents or {}
         self._digests = digests or {}
+        self._hashing = hashing
+        """Where the digests of the files this build hashes go, when no fingerprint knew them
+        (a first build: files_seen._seen_for_build)."""
         self._used: dict[tuple[str, str, str], tuple[BaseModel, Entry | None]] = {}
 
     def read(self, path: str) -> tuple[bytes, str]:
         """A record file's bytes, as the fingerprint of this build read them if it did, and
         their digest."""
         found = self._contents.get(path)
-        data = found if found is not None else Path(path).read_bytes()
-        return data, file_digest(data)
+        if found is not None:
+            return found, file_digest(found)
+        started = now_ns()  # before the stat: see FileDigests.hashed
+        info = os.lstat(path) if self._hashing is not None else None
+        data = Path(path).read_bytes()
+        digest = file_digest(data)
+        self.hashed(path, info, digest, started)
+        return data, digest
+
+    def left_to_workers(self, path: str) -> bool:
+        """Whether a record file is to be read and hashed by the workers that parse it rather
+        than here: a first build's, whose digest no fingerprint knew (none can be in the cache)."""
+        return self._hashing is not None and path not in self._digests and path not in self._contents
+
+    def hashed(self, path: str, info: os.stat_result | None, digest: str, started: int) -> None:
+        """Note the digest of a file read in this build (its stat `info` taken after the clock
+        read `started`), when no fingerprint knew it: the next build knows it by its stat."""
+        if self._hashing is not None and info is not None and stat.S_ISREG(info.st_mode):
+            self._hashing.hashed(path, info, digest, started)
 
     def digest(self, path: str) -> str | None:
         """The digest of a record file's bytes as this build's fingerprint knew it, if it did."""
