@@ -47,7 +47,6 @@ STAGES = (
     ("statusgen.derive", "derive_state", "the state as of now"),
     ("statusgen.publish.pages", "render_pages", "the pages"),
     ("statusgen.cache.pages", "finish_pages", "the page cache kept"),
-    ("statusgen.publish.sitemap", "render_sitemap", "sitemap"),
     ("statusgen.publish.host_headers", "render_host_headers", "_headers"),
     ("statusgen.plugin", "StatusgenPlugin.on_post_build", "on_post_build (pages written)"),
     ("statusgen.cache.published", "record_published", "what was published, recorded"),

@@ -25,7 +25,7 @@ from .publish.pages import render_pages
 from .publish.plans_api import render_plans_api
 from .publish.robots import render_robots
 from .publish.schemas import render_schemas
-from .publish.sitemap import render_sitemap
+from .publish.sitemap import sitemap_of
 from .publish.sla_api import render_sla_api
 from .publish.statuspage_api import render_statuspage_api
 from .publish.uptime_api import render_uptime_api
@@ -73,10 +73,11 @@ def build_outputs(records: Records, settings: Settings, now: datetime) -> list[O
     state = derive_state(records, settings, now)
     others = [stage for stage in RENDER_STAGES if stage is not render_pages]
     # The other publishers are shared between this process and the child that renders the
-    # live pages, once each is done with its part of the pages (see publish/pages.py).
+    # live pages, once each is done with its part of the pages (see publish/pages.py); so is
+    # the sitemap, which needs only the pages' paths.
     outputs = render_pages(state.public, state, settings,
-                           alongside=[partial(stage, state.public, state, settings) for stage in others])
-    outputs.extend(render_sitemap(outputs, settings))
+                           alongside=[partial(stage, state.public, state, settings) for stage in others],
+                           listed_by=partial(sitemap_of, settings=settings))
     outputs.extend(render_robots(settings))
     outputs.extend(render_host_headers(outputs, settings))  # last: its rules cover every other file
     _refuse_collisions(outputs)

@@ -234,6 +234,7 @@ def test_a_languages_cldr_data_is_read_before_the_pages_are_rendered(code: str, 
     from statusgen.templating import make_environment
 
     monkeypatch.setattr(babel.localedata, "_cache", {})
+    monkeypatch.setattr(babel.localedata, "_dict_cache", {})
     text_direction.cache_clear()
     make_environment(Settings(content_dir=Path("content")), site_languages((code,))[0])
-    assert code in babel.localedata._cache
+    assert code in babel.localedata._dict_cache

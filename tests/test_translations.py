@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import html5lib
+import pytest
 
 from statusgen.loader import load_records
 from statusgen.pipeline import build_outputs
@@ -264,3 +265,22 @@ def test_a_record_no_language_translates_is_copied_once_for_every_language(tmp_p
             assert german_copy is not arabic_copy and german_copy.title == "API-Fehler"
         else:
             assert german_copy is arabic_copy and isinstance(german_copy.title, Fallback)
+
+
+@pytest.mark.parametrize("forked", [False, True], ids=["here", "with a child"])
+def test_the_sitemap_made_before_the_pages_lists_the_pages_published(tmp_path, monkeypatch, forked):
+    # The sitemap is one of the jobs shared while the pages render (publish/pages.py): made
+    # from the paths the pages are to take, it must list every page the build writes that is
+    # meant for it (the 404 page is not), in every language, live and archived pages alike.
+    from statusgen import parallel
+    from statusgen.publish.sitemap import render_sitemap
+
+    if forked:
+        monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+        monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    content = write_site(tmp_path, {"content/incidents/api-errors.de.md": INCIDENT_DE})
+    settings = Settings(content_dir=content, site_url="https://status.example.org/", languages=("en", "de", "fr"))
+    outputs = build_outputs(load_records(content, settings.languages), settings, NOW)
+    sitemap = by_path(outputs)["sitemap.xml"]
+    assert sitemap == by_path(render_sitemap(outputs, settings))["sitemap.xml"]
+    assert b"/fr/uptime/" in sitemap and b"/de/components/api/" in sitemap and b"404" not in sitemap

@@ -47,7 +47,8 @@ SITE_WIDE_KINDS = frozenset({AnnouncementKind.POLICY, AnnouncementKind.RETENTION
 
 
 def render_pages(records: Records, state: SiteState, settings: Settings,
-                 alongside: Sequence[Callable[[], list[OutputFile]]] = ()) -> list[OutputFile]:
+                 alongside: Sequence[Callable[[], list[OutputFile]]] = (),
+                 listed_by: Callable[[tuple[str, ...]], list[OutputFile]] | None = None) -> list[OutputFile]:
     """Every HTML page of the site in each of its languages, plus its stylesheet; archived
     pages come from the build cache when it holds them (statusgen/cache/pages.py).
 
@@ -78,11 +79,15 @@ def render_pages(records: Records, state: SiteState, settings: Settings,
         cache = PageCache(store, page_scope(site.lookups, state.public, code_digest())) if store is not None else None
         prepared.append(_InLanguage(environment, site, list(all_pages(site)), cache))
 
+    if listed_by is not None:
+        # The sitemap: the pages' paths are known before any is rendered, so it is one of the
+        # jobs shared between the cores rather than made once every page is in.
+        alongside = [*alongside, partial(listed_by, sitemap_paths(prepared))]
     shared: list[Shared[list[OutputFile]]] = []
     """The other publishers' jobs, once made (start_live)."""
 
     def render_live() -> tuple[list[list[OutputFile]], list[dict[str, bytes]], dict[int, list[OutputFile]]]:
-        live = [[render_page(each.environment, each.site, page.make() if isinstance(page, Later) else page)
+        live = [[render_page(each.environment, each.site, _made(page) if isinstance(page, Later) else page)
                  for page in each.pages if not isinstance(page, ArchivedPage)]
                 for each in prepared]
         # The child's compiled templates go back too: the next build's child (`serve`) need not compile them.
@@ -121,6 +126,20 @@ def render_pages(records: Records, state: SiteState, settings: Settings,
         outputs.extend(page_404)
     others = {**made_here, **made_there}
     return outputs + [output for index in sorted(others) for output in others[index]]
+
+
+def sitemap_paths(prepared: Sequence[_InLanguage]) -> tuple[str, ...]:
+    """The paths of the files of every page meant for the sitemap, in every language, sorted:
+    an archived or live page always is (the 404 page, the only one left out, is neither)."""
+    return tuple(sorted(each.site.language.prefix + urls.page_file(page.path) for each in prepared for page in each.pages
+                        if not isinstance(page, Page) or page.in_sitemap))
+
+
+def _made(later: Later) -> Page:
+    page = later.make()
+    if page.path != later.path:
+        raise ValueError(f"a live page said to go to {later.path!r} goes to {page.path!r}")
+    return page
 
 
 def _not_found_page(prepared: _InLanguage, settings: Settings, stylesheet: str) -> list[OutputFile]:
@@ -235,6 +254,9 @@ class Later(NamedTuple):
     them, which a long history counts on the other core while its archived pages are looked up."""
 
     make: Callable[[], Page]
+    path: str
+    """Where the page goes, as the Page made says (checked as it is made): the sitemap lists
+    the pages before they are made."""
 
 
 def all_pages(site: SiteView) -> Iterator[Page | ArchivedPage | Later]:
@@ -243,7 +265,7 @@ def all_pages(site: SiteView) -> Iterator[Page | ArchivedPage | Later]:
     records, state = site.records, site.state
     yield home_page(site)
     yield from history_pages(site)
-    yield Later(partial(uptime_page, site))
+    yield Later(partial(uptime_page, site), urls.UPTIME)
     for incident in records.incidents:
         yield ArchivedPage(urls.incident(incident.id), incident_page, (
             incident, state.incident_status.get(incident.id), state.incident_figures.get(incident.id),
@@ -258,11 +280,11 @@ def all_pages(site: SiteView) -> Iterator[Page | ArchivedPage | Later]:
     for announcement in records.announcements:
         yield ArchivedPage(urls.announcement(announcement.id), announcement_page, (announcement,))
     if records.plans is not None:
-        yield Later(partial(pricing_page, site))
+        yield Later(partial(pricing_page, site), urls.PRICING)
     if measures_sla(records):
-        yield Later(partial(sla_page, site))
+        yield Later(partial(sla_page, site), urls.SLA)
     for component in records.components.components:
-        yield Later(partial(component_page, site, component))
+        yield Later(partial(component_page, site, component), urls.component(component.id))
 
 
 def home_page(site: SiteView) -> Page:

@@ -22,7 +22,11 @@ _DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"
 
 def render_sitemap(outputs: list[OutputFile], settings: Settings) -> list[OutputFile]:
     """One <url> per page marked in_sitemap, by path, with its other languages' versions."""
-    listed = tuple(sorted(output.path for output in outputs if output.in_sitemap))
+    return sitemap_of(tuple(sorted(output.path for output in outputs if output.in_sitemap)), settings)
+
+
+def sitemap_of(listed: tuple[str, ...], settings: Settings) -> list[OutputFile]:
+    """The sitemap of the pages at these paths (sorted), kept in the build cache by them."""
     inputs = (listed, settings.base_url, settings.languages)
     return [OutputFile(urls.SITEMAP, made_once(settings, "sitemap.xml", sitemap_bytes, inputs))]
 
