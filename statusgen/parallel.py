@@ -246,7 +246,12 @@ class HandingOver(Beside[Result], Generic[First, Result]):
             self._outcome = self._wait(head)
             succeeded, value = self._outcome
             return (False, value if not succeeded else RuntimeError("the build process handed nothing over"))
-        return cast(tuple[bool, object], pickle.loads(_read_exactly(read, int.from_bytes(head[len(_HANDED):], "big"))))
+        try:
+            return cast(tuple[bool, object], pickle.loads(_read_exactly(read, int.from_bytes(head[len(_HANDED):], "big"))))
+        except Exception as error:  # noqa: BLE001 - a child that ended as it handed over: nothing more comes
+            self._outcome = (False, RuntimeError(f"a build process ended as it handed over its work ({error!r})"))
+            self.__exit__()
+            return self._outcome
 
 
 _HANDED = b"handed over\n"

@@ -470,6 +470,25 @@ def test_the_pages_of_kinds_of_build_no_longer_made_are_removed(tmp_path: Path) 
     assert counts[page_lists.KEPT_USES:] == [per_kind * page_lists.KEPT_USES] * 3
 
 
+def test_a_first_build_looks_for_no_page_in_a_store_that_holds_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A store of this code without a page yet (a first build, a new version): every lookup
+    # would fail to open a file. The next build, in a new process, finds every archived page.
+    content = write_site(tmp_path, {f"content/incidents/old-{day}.md": incident(f"Old {day}", day, 1, True) for day in range(3)})
+    site = Settings(content_dir=content, cache_dir=tmp_path / "cache")
+    forget_this_process()  # no page of an earlier build in memory either
+    opened: list[str] = []
+    read = store.CacheStore.read
+    monkeypatch.setattr(store.CacheStore, "read", lambda self, name: opened.append(name) or read(self, name))
+    first = build(site, NOW)
+    assert not [name for name in opened if name.startswith(page_lists.FOLDER + "/")]
+    forget_this_process()
+    opened.clear()
+    rendered = counting_renders(monkeypatch)
+    assert build(site, NOW) == first
+    assert len([name for name in opened if name.startswith(page_lists.FOLDER + "/")]) >= 5
+    assert "incidents/old-1/" not in rendered, "the archived pages come from the store"
+
+
 def test_a_process_lists_the_pages_it_stored_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`serve`'s rebuilds remove the pages that went out of use without listing the 11,000
     entries of a long history's folder again; what they do not know of (another process's)

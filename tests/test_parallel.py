@@ -357,3 +357,19 @@ def test_handing_over_raises_what_the_child_raised_before_handing_anything_over(
         with pytest.raises(RuntimeError, match="handed nothing over"):
             child.first()
         assert child.result() == "nothing handed over"
+
+
+@needs_fork
+def test_handing_over_from_a_child_that_ends_halfway_raises_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+
+    def half_then_gone(handle: int, data: bytes) -> None:
+        os.write(handle, data[: len(data) // 2])
+        os._exit(1)
+
+    monkeypatch.setattr(parallel, "_write_all", half_then_gone)  # in the child, forked after this
+    with parallel.HandingOver(lambda hand_over: hand_over(os.urandom(1000)), parallel.MIN_ITEMS) as child:
+        with pytest.raises(RuntimeError, match="ended as it handed over"):
+            child.first()
+        with pytest.raises(RuntimeError, match="ended as it handed over"):
+            child.result()
