@@ -151,7 +151,7 @@ def main() -> None:
               f"(the site: {folder_size(root / 'out') / 1e6:.0f} MB)")
         worst_edit = max(median_run(runs).seconds for runs in after.values()) / median_run(cold).seconds
         peak = max(run.peak_mb for _, runs in rows[2:] for run in runs)
-        print(f"targets: rebuild after an edit {worst_edit:.0%} of cold (10%); cold {median_run(cold).seconds / median_run(floor).seconds:.2f}x "
+        print(f"targets: rebuild after an edit {worst_edit:.1%} of cold (10%); cold {median_run(cold).seconds / median_run(floor).seconds:.2f}x "
               f"the floor (1.0x), without cache {median_run(nocache).seconds / median_run(floor).seconds:.2f}x; peak {peak:.0f} MB (500 MB)")
         print(f"the floor renders the incidents only; against one that renders every record's Markdown, as a build must: "
               f"cold {median_run(cold).seconds / median_run(floor_all).seconds:.2f}x, "
@@ -161,7 +161,7 @@ def main() -> None:
         rounds = range(arguments.repeat)
         print("each round: cold / floor " + ", ".join(f"{cold[index].seconds / floor[index].seconds:.2f}x" for index in rounds)
               + "; slowest rebuild after an edit / cold "
-              + ", ".join(f"{max(runs[index].seconds for runs in after.values()) / cold[index].seconds:.0%}" for index in rounds))
+              + ", ".join(f"{max(runs[index].seconds for runs in after.values()) / cold[index].seconds:.1%}" for index in rounds))
         if not arguments.no_serve:
             latencies = serve_latency(root, arguments.repeat)
             print(f"serve, record saved to page served: median {statistics.median(latencies):.2f} s "
