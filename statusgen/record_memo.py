@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .cache.file_digests import FileDigests
-from .cache.records import RecordCache
+from .cache.records import RecordCache, written_aside
 from .cache.store import CacheStore
 from .files_seen import FilesSeen, fingerprint, history_length, taken_ahead
 from .loader import load_records
 from .records import Records
 
-__all__ = ["FilesSeen", "fingerprint", "held", "history_length", "load_records_once"]
+__all__ = ["FilesSeen", "fingerprint", "held", "history_length", "load_records_once", "one_build"]
 
 _last: tuple[tuple[str, tuple[str, ...] | None, Path | None], Records] | None = None
 """The fingerprint of the last records loaded, and those records."""
@@ -76,12 +76,30 @@ def _load_anew(content_dir: Path, languages: tuple[str, ...] | None, cache: Reco
         # other core start on them. Written after a fork, the entries of a cold build (every
         # record written out) would have cost a copy of each memory page they touched.
         if cache is not None:
-            cache.save()
+            cache.save(aside=_one_build)
         seen.contents.clear()  # every file is parsed: the bytes read (all 25 MB of them in a cold build) are let go
         if assembled is not None:
             assembled(records)
 
     return load_records(content_dir, languages, cache, seen.listing if cache is not None else None, seen.walked, ready)
+
+
+_one_build = False
+"""Whether this process builds once (see one_build)."""
+
+
+@contextmanager
+def one_build() -> Iterator[None]:
+    """Within: this process builds once (`statusgen build`), so the records a load parses
+    are written to the build cache by a forked child (cache/records.py: RecordCache.save),
+    which is waited for on the way out; `serve` keeps them in memory for its next rebuild."""
+    global _one_build
+    _one_build = True
+    try:
+        yield
+    finally:
+        _one_build = False
+        written_aside()
 
 
 _held: tuple[tuple[Path, tuple[str, ...] | None, Path | None], Records] | None = None

@@ -456,6 +456,9 @@ def test_a_first_build_hashes_each_record_once_where_it_is_parsed_and_keeps_the_
     content = (tmp_path / "content").resolve()
     catalogues = [path for path in content.glob("*.yml")]
     assert fingerprinted_here == []
+    # `statusgen build` builds once: a forked child wrote the records' entries (the next build
+    # finds every record in them), and this process kept none of them.
+    assert record_cache._memory and all(entry is None for _, entry in record_cache._memory.values())
     assert sorted(map(int, hashed_by_child.read_text().split())) == sorted(path.stat().st_size for path in catalogues)
     cached = store.CacheStore(tmp_path / ".statusgen-cache" / store.code_digest())
     saved: dict[str, list[Any]] = {}

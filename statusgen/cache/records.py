@@ -15,15 +15,20 @@ rebuild reads only the files that changed.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import stat
+from functools import partial
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from .. import parallel
 from .file_digests import FileDigests, file_digest, now_ns
 from .store import CacheStore
 from .use import note_records
+
+log = logging.getLogger("mkdocs.plugins.statusgen")
 
 _PACK = "records/{folder}-{shard}.jsonl"
 """Sixteen entries per record folder, by the first hex digit of the records' digests: lines of
@@ -135,35 +140,33 @@ class RecordCache:
         """Keep a record parsed in this build."""
         self._used[(folder, digest, getattr(record, "id", ""))] = (record, None)
 
-    def save(self) -> None:
+    def save(self, aside: bool = False) -> None:
         """Keep this build's records for the next build, in memory and in the store, and
-        forget the others (edited and deleted files' entries)."""
+        forget the others (edited and deleted files' entries). `aside`: the process builds
+        once (`statusgen build`), so a build that parsed many records (a first one) has a
+        forked child write them out (written_aside), rather than the build with the second
+        core idle (0.25 s at 10,000 incidents); this process then keeps no entry of them."""
         global _memory, _origins
-        by_pack: dict[tuple[str, str], dict[str, Entry]] = {}
         kept = self._used
         parsed_now = sum(1 for _, entry in kept.values() if entry is None)  # remembered, not found
         note_records(len(kept) - parsed_now, len(kept))
         origins: dict[int, tuple[BaseModel, str]] = {}
-        for key, (record, entry) in kept.items():
-            if self._store is not None and entry is None:
-                entry = _entry(record)
-                kept[key] = (record, entry)
-            if entry is not None:
-                by_pack.setdefault((key[0], key[1][:1]), {})[key[1]] = entry
+        for key, (record, _) in kept.items():
             # The same record as in the last build of this process (`serve`) keeps its origin.
             known = _origins.get(id(record))
             origins[id(record)] = known if known is not None and known[0] is record else (record, "record\0" + "\0".join(key))
         _memory, _origins = kept, origins
         if self._store is None:
             return
-        place = self._store.folder
-        for folder, shard in sorted(set(by_pack) | {(folder, shard) for where, folder, shard in _stored if where == place}):
-            entries = by_pack.get((folder, shard), {})
-            if entries != _stored.get((place, folder, shard)):  # otherwise the store holds them already
-                # In the digests' order: the same entries make the same bytes.
-                self._store.write(_PACK.format(folder=folder, shard=shard), _pack_bytes(entries))
-                _stored[(place, folder, shard)] = entries
-        self._store.prune("records")  # only what a killed build left half-written
+        if aside and parsed_now >= parallel.MIN_ITEMS:
+            writing = parallel.Beside(partial(_write_packs, self._store, dict(kept)), meanwhile=parsed_now)
+            if writing.forked:
+                _aside.append(writing)
+                place = self._store.folder  # what the store holds now is the child's to write: read again if asked
+                for stored in [stored for stored in _stored if stored[0] == place]:
+                    del _stored[stored]
+                return
+        _write_packs(self._store, kept)
 
     def _pack(self, folder: str, shard: str) -> dict[str, Entry]:
         """The entries of the pack a digest's first hex digit picks. The folder's packs are
@@ -177,6 +180,39 @@ class RecordCache:
                 if (place, folder, each) not in _stored:
                     _stored[(place, folder, each)] = _read_pack(self._store.read_view(_PACK.format(folder=folder, shard=each)))
         return _stored[(place, folder, shard)]
+
+
+def _write_packs(store: CacheStore, kept: dict[tuple[str, str, str], tuple[BaseModel, Entry | None]]) -> None:
+    """Write the packs whose entries changed: each record's entry, made now for those parsed
+    in this build (kept in `kept`, and in _stored, for the next build of this process)."""
+    by_pack: dict[tuple[str, str], dict[str, Entry]] = {}
+    for key, (record, entry) in kept.items():
+        if entry is None:
+            entry = _entry(record)
+            kept[key] = (record, entry)
+        by_pack.setdefault((key[0], key[1][:1]), {})[key[1]] = entry
+    place = store.folder
+    for folder, shard in sorted(set(by_pack) | {(folder, shard) for where, folder, shard in _stored if where == place}):
+        entries = by_pack.get((folder, shard), {})
+        if entries != _stored.get((place, folder, shard)):  # otherwise the store holds them already
+            # In the digests' order: the same entries make the same bytes.
+            store.write(_PACK.format(folder=folder, shard=shard), _pack_bytes(entries))
+            _stored[(place, folder, shard)] = entries
+    store.prune("records")  # only what a killed build left half-written
+
+
+_aside: list[parallel.Beside[None]] = []
+"""The children writing packs aside (RecordCache.save), to be waited for (written_aside)."""
+
+
+def written_aside() -> None:
+    """Wait for the children writing the record packs: a process that builds once ends only
+    once its cache is written. What they fail at is a miss for the next build, never an error."""
+    while _aside:
+        try:
+            _aside.pop().result()
+        except Exception:  # noqa: BLE001 - a cache that could not be written only makes the next build slower
+            log.debug("statusgen: the record packs could not be written", exc_info=True)
 
 
 _json_string = json.JSONEncoder().encode

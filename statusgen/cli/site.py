@@ -40,7 +40,7 @@ from ..languages import Language
 from ..parallel import HandingOver
 from ..plugin import StatusgenPlugin, settings_from_config
 from ..publish.schemas import schema_files
-from ..record_memo import held, history_length, load_records_once
+from ..record_memo import held, history_length, load_records_once, one_build
 from ..records import Records
 from ..settings import Settings
 from ..swap import folder_beside, left_to_child, remove_retired_site, staged_site
@@ -253,7 +253,7 @@ def build_site(config_file: str, now: str | None, site_dir: str | None, quiet: b
     """`statusgen build` (cli/build.py declares it, and its options)."""
     _quiet_mkdocs(quiet)
     started = time.perf_counter()
-    with user_errors(), chosen_cache(cache_dir, no_cache), collecting_rarely_while_building():
+    with user_errors(), chosen_cache(cache_dir, no_cache), collecting_rarely_while_building(), one_build():
         build_now = resolve_now(now)
         config, plugin = load_site_config(config_file)
         target = Path(site_dir or config.site_dir)
