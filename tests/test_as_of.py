@@ -33,7 +33,10 @@ PLN = "content/plans.yml"
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)
 COMPONENTS = ("api", "web", "db")
 SETTINGS = Settings(content_dir=Path("content"), site_name="Example", site_url="https://status.example.com/",
-                    uptime_days=30, feed_items=20, history_page_size=5)
+                    uptime_days=30, feed_items=50, history_page_size=5)
+"""feed_items: more entries than sites_and_futures makes at most (43), so that every entry of
+a site is in its feeds (with 20, the oldest updates of a long site were rightly left out,
+and the check that each appears once public failed on them)."""
 
 
 def stamp(moment: datetime) -> str:
