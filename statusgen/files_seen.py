@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from .cache.file_digests import FileDigests, Signature, file_digest, now_ns
 from .cache.page_lists import forget_strays, found_ahead, list_strays
@@ -159,13 +160,24 @@ def _description(path: str, info: os.stat_result, started: int, seen: FilesSeen,
     return f"other:{info.st_mode}:{info.st_size}:{info.st_mtime_ns}".encode()
 
 
-Seen = tuple[str | None, dict[str, str], dict[str, bytes], str | None, dict[str, list[tuple[str, int]]], Path | None,
-             set[str] | None, dict[str, tuple[Signature, str] | None]]
-"""A fingerprint worked out in a child, as it hands it over: the fingerprint, what its
-FilesSeen learnt (digests, bytes read, listing, walked), and the store's folder with the
-strays of its page cache (page_lists.list_strays); without a store (a first build of this
-code), no fingerprint, None for both, and the catalogues' digests, for the build to save
-(FileDigests.learnt): the build's workers hash the records."""
+class Seen(NamedTuple):
+    """A fingerprint worked out in a child, as it hands it over."""
+
+    key: str | None
+    """The fingerprint; None without a store (a first build of this code: the build's workers
+    hash the records)."""
+    digest: dict[str, str]
+    contents: dict[str, bytes]
+    listing: str | None
+    walked: dict[str, list[tuple[str, int]]]
+    """What its FilesSeen learnt: digests, bytes read, listing, walked."""
+    store_folder: Path | None
+    strays: set[str] | None
+    """The store's folder and the strays of its page cache (page_lists.list_strays); None without a store."""
+    learnt: dict[str, tuple[Signature, str] | None]
+    """Without a store, the catalogues' digests, for the build to save (FileDigests.learnt)."""
+
+
 _CONTENTS_HANDED_OVER = 4_000_000
 """At most this many bytes of the files a child read go back with its answer; past that,
 the workers that parse them read them again (many files changed at once, or a first build:
@@ -191,8 +203,8 @@ def _seen_for_build(content_dir: Path, cache_dir: Path) -> Seen | None:
     seen.digests.save()
     contents = seen.contents if sum(map(len, seen.contents.values())) <= _CONTENTS_HANDED_OVER else {}
     if store is None:
-        return None, seen.digest, contents, seen.listing, seen.walked, None, None, seen.digests.learnt()
-    return key, seen.digest, contents, seen.listing, seen.walked, store.folder, list_strays(store), {}
+        return Seen(None, seen.digest, contents, seen.listing, seen.walked, None, None, seen.digests.learnt())
+    return Seen(key, seen.digest, contents, seen.listing, seen.walked, store.folder, list_strays(store), {})
 
 
 _ahead: tuple[tuple[Path, Path, str], Beside[Seen | None]] | None = None
@@ -243,13 +255,12 @@ def take_ahead(content_dir: Path, cache_dir: Path | None) -> None:
         return
     if found is None:
         return
-    key, digests, contents, listing, walked, store_folder, strays, learnt = found
-    if store_folder is not None and strays is not None:
-        adopt_code_digest(store_folder.name)
-        found_ahead(store_folder, strays)
+    if found.store_folder is not None and found.strays is not None:
+        adopt_code_digest(found.store_folder.name)
+        found_ahead(found.store_folder, found.strays)
     seen = FilesSeen(FileDigests())  # saves no digest: the child saved them, or left them in `learnt`
-    seen.digest, seen.contents, seen.listing, seen.walked, seen.learnt = digests, contents, listing, walked, learnt
-    _taken = (folders, (key, seen))
+    seen.digest, seen.contents, seen.listing, seen.walked, seen.learnt = found.digest, found.contents, found.listing, found.walked, found.learnt
+    _taken = (folders, (found.key, seen))
 
 
 def taken_ahead(content_dir: Path, cache_dir: Path) -> tuple[str | None, FilesSeen] | None:

@@ -23,7 +23,7 @@ from .records import Records
 
 __all__ = ["FilesSeen", "fingerprint", "held", "history_length", "load_records_once", "one_build"]
 
-_last: tuple[tuple[str, tuple[str, ...] | None, Path | None], Records] | None = None
+_last: tuple[tuple[str | None, tuple[str, ...] | None, Path | None], Records] | None = None
 """The fingerprint of the last records loaded, and those records."""
 
 
@@ -62,7 +62,7 @@ def load_records_once(content_dir: Path, languages: tuple[str, ...] | None = Non
         records = _load_anew(content_dir, languages, cache, seen, assembled)
     finally:
         seen.digests.save()  # the files' digests hold whatever their records say
-    _last = ((fingerprinted, languages, cache_dir), records) if fingerprinted is not None else None
+    _last = (key, records) if fingerprinted is not None else None  # a first build's load is known by no fingerprint
     return records
 
 

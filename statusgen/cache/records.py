@@ -15,7 +15,6 @@ rebuild reads only the files that changed.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import stat
 from functools import partial
@@ -25,10 +24,8 @@ from pydantic import BaseModel
 
 from .. import parallel
 from .file_digests import FileDigests, file_digest, now_ns
-from .store import CacheStore
+from .store import CacheStore, log
 from .use import note_records
-
-log = logging.getLogger("mkdocs.plugins.statusgen")
 
 _PACK = "records/{folder}-{shard}.jsonl"
 """Sixteen entries per record folder, by the first hex digit of the records' digests: lines of

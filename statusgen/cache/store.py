@@ -119,7 +119,7 @@ class CacheStore:
                     _warn_once(f"statusgen: {root} is not a statusgen cache (no {TAG_FILE} in it): building without a cache")
                     return None
             root.mkdir(parents=True, exist_ok=True)
-            if not (root / TAG_FILE).is_file() or (root / TAG_FILE).read_bytes() != TAG:
+            if not is_cache_folder(str(root)):
                 _write_atomically(str(root / TAG_FILE), (TAG,))
             current = code_digest()
             for other in _scan(root):

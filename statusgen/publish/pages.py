@@ -131,7 +131,7 @@ def render_pages(records: Records, state: SiteState, settings: Settings,
 def sitemap_paths(prepared: Sequence[_InLanguage]) -> tuple[str, ...]:
     """The paths of the files of every page meant for the sitemap, in every language, sorted:
     an archived or live page always is (the 404 page, the only one left out, is neither)."""
-    return tuple(sorted(each.site.language.prefix + urls.page_file(page.path) for each in prepared for page in each.pages
+    return tuple(sorted(_file_of(each.site, page.path) for each in prepared for page in each.pages
                         if not isinstance(page, Page) or page.in_sitemap))
 
 
@@ -191,7 +191,7 @@ def _look_up_archived(prepared: _InLanguage, kept: dict[str, OutputFile], publis
         key = cache.key(page) if cache is not None else None
         output: OutputFile | None = None
         if cache is not None and key is not None:
-            path = site.language.prefix + urls.page_file(page.path)
+            path = _file_of(site, page.path)
             output = published.find(path, key, partial(_stored_bytes, cache, key)) if published is not None else None
             if output is not None:
                 cache.used.add(key)  # its entry stays: the next build may need its bytes
@@ -242,11 +242,16 @@ def render_page(environment: jinja2.Environment, site: SiteView, page: Page) -> 
 
 def _output(site: SiteView, page: Page, html: bytes) -> OutputFile:
     return OutputFile(
-        path=site.language.prefix + urls.page_file(page.path),
+        path=_file_of(site, page.path),
         content=html,
         title=page.title,
         in_sitemap=page.in_sitemap,
     )
+
+
+def _file_of(site: SiteView, path: str) -> str:
+    """The file a page at `path` (Page.path) is written to, under its language's prefix."""
+    return site.language.prefix + urls.page_file(path)
 
 
 class Later(NamedTuple):
