@@ -774,11 +774,11 @@ def test_a_record_entry_cannot_give_its_record_another_id_or_body(tmp_path: Path
     for name, pack in incident_packs(folder).items():
         lines = []
         for line in pack.split(b"\n"):
-            digest, record_json, body_json = line.split(b"\t")
+            digest, record_json, body_json, facts = line.split(b"\t")
             if tampered.startswith(b"}"):
-                lines.append(digest + b"\t" + record_json + tampered[1:])
+                lines.append(digest + b"\t" + record_json + tampered[1:] + b"\t" + facts)
             else:
-                lines.append(digest + b"\t" + record_json[:-1] + tampered + b"\t" + body_json)
+                lines.append(digest + b"\t" + record_json[:-1] + tampered + b"\t" + body_json + b"\t" + facts)
         folder.write(name, b"\n".join(lines))
     forget_this_process()
     assert build(site, NOW) == expected

@@ -37,6 +37,7 @@ from ..translations import made_from
 from .page_lists import FOLDER, KEPT_USES, USES, entry_name, listed_keys, take_strays
 from .published import LinkedPage
 from .records import record_origins
+from .settled_records import SettledIncident
 from .store import CacheStore
 
 _memory: dict[str, OutputFile] = {}
@@ -252,7 +253,7 @@ def _describer(kind: type) -> Callable[[Plain, Any], Any]:
     enum of strings is an enum, a dataclass class itself is no dataclass instance)."""
     if kind in (str, int, bool, float, type(None)):
         return _as_it_is
-    if issubclass(kind, BaseModel):
+    if issubclass(kind, BaseModel) or kind is SettledIncident:
         return Plain._model
     if kind is list or kind is tuple:
         return _items

@@ -10,6 +10,9 @@ text in another language, `incidents/ID.de.md`) is kept the same way, in packs o
 
 Within one process (`serve` rebuilding on every save) the models also stay in memory, so a
 rebuild reads only the files that changed.
+
+An incident's entry also holds its facts (cache/settled_records.py): read back, it is those
+facts, and its whole model is made from the entry only when something reads it whole.
 """
 
 from __future__ import annotations
@@ -19,25 +22,30 @@ import os
 import stat
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
 from .. import parallel
+from ..models import Incident
 from .file_digests import FileDigests, file_digest, now_ns
+from .settled_records import facts_of, settled_incident
 from .store import CacheStore, log
 from .use import note_records
 
 _PACK = "records/{folder}-{shard}.jsonl"
 """Sixteen entries per record folder, by the first hex digit of the records' digests: lines of
-`digest<TAB>model JSON<TAB>body JSON` (JSON never holds a raw tab). An edit rewrites one of
-them, a sixteenth of a long history's records (31 MB in all at 10,000 incidents)."""
+`digest<TAB>model JSON<TAB>body JSON<TAB>facts JSON` (JSON never holds a raw tab; the facts are
+an incident's, empty for the other records). An edit rewrites one of them, a sixteenth of a
+long history's records (31 MB in all at 10,000 incidents)."""
 _SHARDS = "0123456789abcdef"
 _EXCLUDED = {"id", "body"}
 """Set by the loader from the file's name and its Markdown, which are not parsed data."""
 
-Entry = tuple[bytes | memoryview, bytes | memoryview]
-"""A record as a pack holds it: its model's JSON, and its body's. An entry read from a pack is
-two views into the pack's bytes: a long history's 31 MB are not copied line by line."""
+Entry = tuple[bytes | memoryview, bytes | memoryview, bytes | memoryview]
+"""A record as a pack holds it: its model's JSON, its body's, and an incident's facts. An entry
+read from a pack is three views into the pack's bytes: a long history's 31 MB are not copied
+line by line."""
 
 _memory: dict[tuple[str, str, str], tuple[BaseModel, Entry | None]] = {}
 """(folder, digest, id) -> the record and its entry, from the last build of this process: an
@@ -101,13 +109,20 @@ class RecordCache:
         """The digest of a record file's bytes as this build's fingerprint knew it, if it did."""
         return self._digests.get(path)
 
-    def lookup(self, folder: str, digest: str, record_id: str, model: type[BaseModel]) -> BaseModel | None:
-        """The record parsed from these bytes before, its id set, or None."""
+    def lookup(self, folder: str, digest: str, record_id: str, model: type[BaseModel],
+               path: str | None = None) -> BaseModel | None:
+        """The record parsed from these bytes before, its id set, or None. An incident is its
+        facts (a SettledIncident, which stands for the model), its whole model made when read
+        whole, from the entry or else from the file at `path`."""
         key = (folder, digest, record_id)
         found = _memory.get(key)
         if found is None:
             entry = self._pack(folder, digest[:1]).get(digest)
-            record = _read_entry(entry, model, record_id) if entry is not None else None
+            if entry is None:
+                return None
+            record: Any = settled_incident(entry, record_id, digest, path) if model is Incident else None
+            if record is None:
+                record = read_entry(entry, model, record_id)
             if record is None:
                 return None
             found = (record, entry)
@@ -122,7 +137,7 @@ class RecordCache:
         hashed by the workers that parse them: loader.py), or it cannot be read (its parser
         says why)."""
         digest = self.digest(path)
-        record = self.lookup(folder, digest, record_id, model) if digest is not None else None
+        record = self.lookup(folder, digest, record_id, model, path) if digest is not None else None
         if record is not None or (digest is not None and path not in self._contents):
             return record, None
         try:
@@ -130,7 +145,7 @@ class RecordCache:
         except OSError:
             return None, None
         if read != digest:  # changed since the fingerprint, or unknown to it
-            record = self.lookup(folder, read, record_id, model)
+            record = self.lookup(folder, read, record_id, model, path)
         return record, (data, read)
 
     def remember(self, folder: str, digest: str, record: BaseModel) -> None:
@@ -218,7 +233,8 @@ encoder goes straight to its C function, which json.dumps reaches through a few 
 
 
 def _read_pack(payload: memoryview | None) -> dict[str, Entry]:
-    """A pack's entries by digest, as views into its bytes; a line without its three parts is left out."""
+    """A pack's entries by digest, as views into its bytes; a line without its first three
+    parts is left out, one without facts has empty ones."""
     entries: dict[str, Entry] = {}
     if payload is None:
         return entries
@@ -231,8 +247,12 @@ def _read_pack(payload: memoryview | None) -> dict[str, Entry]:
         line_end = end if line_end < 0 else line_end
         first = data.find(b"\t", start, line_end)
         second = data.find(b"\t", first + 1, line_end) if first >= 0 else -1
-        if second >= 0:
-            entries[data[start:first].decode("ascii", "replace")] = (whole[first + 1:second], whole[second + 1:line_end])
+        third = data.find(b"\t", second + 1, line_end) if second >= 0 else -1
+        if third >= 0:
+            entries[data[start:first].decode("ascii", "replace")] = (
+                whole[first + 1:second], whole[second + 1:third], whole[third + 1:line_end])
+        elif second >= 0:
+            entries[data[start:first].decode("ascii", "replace")] = (whole[first + 1:second], whole[second + 1:line_end], b"")
         start = line_end + 1
     return entries
 
@@ -241,15 +261,15 @@ def _pack_bytes(entries: dict[str, Entry]) -> bytes:
     """A pack's payload: a line per entry, in the digests' order."""
     parts: list[bytes | memoryview] = []
     for digest in sorted(entries):
-        record_json, body_json = entries[digest]
-        parts += (digest.encode(), b"\t", record_json, b"\t", body_json, b"\n")
+        record_json, body_json, facts = entries[digest]
+        parts += (digest.encode(), b"\t", record_json, b"\t", body_json, b"\t", facts, b"\n")
     return b"".join(parts[:-1])
 
 
-def _read_entry(entry: Entry, model: type[BaseModel], record_id: str) -> BaseModel | None:
+def read_entry(entry: tuple[bytes | memoryview, ...], model: type[BaseModel], record_id: str) -> BaseModel | None:
     """The record an entry holds, validated by its model, or None if it does not validate.
     A model without an id or a body (a translation's text) is given none."""
-    record_json, body_json = entry
+    record_json, body_json = entry[0], entry[1]
     if len(record_json) < 2 or record_json[0] != ord("{") or record_json[-1] != ord("}") or not body_json:
         return None
     # The id and body are validated with the rest, as the loader would have set them: one
@@ -284,4 +304,5 @@ def _entry(record: BaseModel) -> Entry:
     # exclude_unset: read back, the model has the same fields set as when the file was parsed;
     # by_alias: as a record file writes them (`from`), which is how the model reads them.
     return (record.model_dump_json(exclude=_EXCLUDED, exclude_unset=True, by_alias=True).encode(),
-            _json_string(getattr(record, "body", "")).encode())
+            _json_string(getattr(record, "body", "")).encode(),
+            facts_of(record) if isinstance(record, Incident) else b"")
