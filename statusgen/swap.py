@@ -11,9 +11,9 @@ while it works (`release_retired_site`). Deleting 11,600 pages is a quarter of a
 the kernel's time, a sixth of a rebuild; the next build has a core to spare for it. It may
 not start before that build has checked the pages it links from the last site: their
 change time, which tells an untouched file (cache/published.py), moves as their old links
-go. A build whose child checks and links those pages ahead deletes it there, between the
-two (`remove_retired_site`): on the core that is idle then, and before the links whose
-change times the build records.
+go. A build whose child checks and links those pages ahead takes it instead, between the
+two (`take_retired_site`): the pages it shares with the last site are the ones to link, so
+its section becomes the folder they are linked into, and only what it holds besides goes.
 """
 
 from __future__ import annotations
@@ -171,6 +171,24 @@ def remove_retired_site(site_dir: Path) -> None:
     if removal is not None:
         removal.start()
         removal.finish()
+
+
+def take_retired_site(site_dir: Path, section: Path, into: Path) -> bool:
+    """Claim the site before the last for this process, and make its `section` (a path in it)
+    the folder `into` (an empty one, which it replaces), the rest of it deleted; False when
+    there is none to take (a first build, or another build took it). A child does so ahead of
+    the build, as it would call remove_retired_site (cache/published.py: check_and_link)."""
+    removal = _claim_retired(site_dir.resolve())
+    if removal is None:
+        return False
+    try:
+        os.rename(removal.folder / section, into)
+        taken = True
+    except OSError:
+        taken = False
+    removal.start()  # what is left of it: the rest of the site, or all of it if not taken
+    removal.finish()
+    return taken
 
 
 def release_retired_site() -> None:

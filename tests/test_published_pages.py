@@ -291,6 +291,54 @@ def test_the_site_before_the_last_is_deleted_only_once_the_pages_to_link_are_fou
         before = after
 
 
+@pytest.mark.parametrize("prefix", ["", "status/"], ids=["at the root", "under a prefix"])
+def test_the_site_before_the_last_becomes_the_folder_the_next_build_links_into(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefix: str) -> None:
+    # It shares every page neither build changed with the last site, linked in both: those
+    # stay where they are (no link comes or goes, so no change time moves), and whatever else
+    # it held (a page since changed or gone, the site's other files, a stray) goes.
+    make_site(tmp_path)
+    write_config(tmp_path, plugins=[{"statusgen": {"prefix": prefix}}])
+    build(tmp_path, "site")
+    build(tmp_path, "site")
+    fork_every_child(monkeypatch)
+    section = tmp_path / "site" / prefix
+    retired = tmp_path / ".statusgen-site-retired" / prefix
+    (retired / "incidents" / "stray.html").write_text("a stray", encoding="utf-8")
+    (tmp_path / "content" / "incidents" / "old-3.md").unlink()
+    (tmp_path / "content" / "incidents" / "old-4.md").write_text(incident("Changed", 4, 1, True), encoding="utf-8")
+    # A page's folder is the retired site's own (moved with it), not a new one it was linked into.
+    folders = {path.parent.relative_to(retired): os.stat(path.parent).st_ino for path in incident_pages(retired)}
+    build(tmp_path, "site")
+    now = {path.parent.relative_to(section): os.stat(path.parent).st_ino for path in incident_pages(section)}
+    kept = {path.name for path, inode in now.items() if folders.get(path) == inode}
+    assert kept == {"old-0", "old-1", "old-2", "old-5", "api-errors"}, "the unchanged pages did not stay where they were"
+    assert not (section / "incidents" / "stray.html").exists() and not (section / "incidents" / "old-3").exists()
+    assert not (section / ".gitignore").exists() or prefix
+    assert [path.name for path in tmp_path.iterdir() if path.name.startswith(".statusgen-site")] == [".statusgen-site-retired"]
+    assert_as_without_cache(tmp_path)
+    # What the build recorded holds: the next one links every page again, and writes none.
+    before = page_inodes(section)
+    build(tmp_path, "site")
+    assert page_inodes(section) == before
+
+
+def test_a_site_before_the_last_that_cannot_be_reused_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its files are removed one by one as they are walked: should that fail half way (a
+    # folder that cannot be read), the build checks the last site itself and links nothing
+    # from the folder, whatever it still holds.
+    site = built_twice_forking(tmp_path, monkeypatch)
+    (tmp_path / ".statusgen-site-retired" / "incidents" / "stray.html").write_text("a stray", encoding="utf-8")
+
+    def fail(folder: str, *_: Any) -> bool:
+        raise PermissionError(folder)
+
+    monkeypatch.setattr(published, "_keep_untouched", fail)
+    build(tmp_path, "site")
+    assert not (site / "incidents" / "stray.html").exists()
+    assert_as_without_cache(tmp_path)
+
+
 def test_a_page_written_to_between_the_check_and_its_link_is_written_anew_by_the_next_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The child links a page only if its file is still the one it checked. One written to in
@@ -298,17 +346,18 @@ def test_a_page_written_to_between_the_check_and_its_link_is_written_anew_by_the
     # out of the record: the next build writes it anew, and links the others as before.
     site = built_twice_forking(tmp_path, monkeypatch)
     page = site / "incidents" / "old-2" / "index.html"
-    real_remove = site_command.remove_retired_site
+    real_take = site_command.take_retired_site
 
-    def remove_and_write(site_dir: Path) -> None:  # called in the child, between the check and the links
-        real_remove(site_dir)
+    def take_and_write(*arguments: Any) -> bool:  # called in the child, between the check and the links
+        taken = real_take(*arguments)
         with page.open("ab") as file:
             file.write(b"<!-- written meanwhile -->")
+        return taken
 
-    monkeypatch.setattr(site_command, "remove_retired_site", remove_and_write)
+    monkeypatch.setattr(site_command, "take_retired_site", take_and_write)
     build(tmp_path, "site")
     assert b"written meanwhile" in page.read_bytes(), "the build did not run the tampering"
-    monkeypatch.setattr(site_command, "remove_retired_site", real_remove)
+    monkeypatch.setattr(site_command, "take_retired_site", real_take)
     before = page_inodes(site)
     build(tmp_path, "site")
     after = page_inodes(site)

@@ -109,7 +109,8 @@ CheckedAndLinked = tuple[dict[str, _Published], _LinkedAhead]
 """What check_and_link finds: the untouched pages, and where it linked them."""
 
 
-def check_and_link(store: CacheStore, folder: str, side: str, checked: Callable[[], object] = lambda: None) -> CheckedAndLinked:
+def check_and_link(store: CacheStore, folder: str, side: str,
+                   retired: Callable[[], bool] = lambda: False) -> CheckedAndLinked:
     """_check(store, folder), and every untouched page linked into the folder `side` at its
     path: the work a child does ahead of a build while the records are read (cli/site.py),
     which leaves the second core idle. In the build process, as the pages begin and end,
@@ -117,17 +118,23 @@ def check_and_link(store: CacheStore, folder: str, side: str, checked: Callable[
     cores are busy. The pages that turn out unchanged then take their place in the new site
     with a rename per folder (`place_linked_ahead`).
 
-    `checked()` is called between the check and the links: the site before the last goes
-    then (swap.remove_retired_site), so that nothing moves a linked page's change time until
-    the next build checks it, and its signature taken here is the one to record. A page
-    written to between the check and its link is left to the build to write; one written to
-    after it is published as it then is, and the next build, finding its signature changed,
-    writes it anew."""
+    `retired()` is called between the check and the links: it makes the section of the site
+    before the last the folder `side`, if there is one (swap.take_retired_site). That site
+    shares with the last one every page neither build changed, each file linked in both: its
+    files that are the last site's untouched pages stay as they are, and the rest goes
+    (_keep_untouched). Deleting it and linking 11,600 pages into a fresh folder took the
+    child 0.27 s at 10,000 incidents, walking it 0.05 s. Its files go before any is linked,
+    so that nothing moves a linked page's change time until the next build checks it: the
+    signature taken here is the one to record. A page written to between the check and its
+    link is left to the build to write; one written to after it (or, when kept where it was,
+    after the check) is published as it then is, and the next build, finding its signature
+    changed, writes it anew."""
     untouched = _check(store, folder)
-    checked()
-    linked = {}
+    linked = _recycled(side, untouched) if retired() else {}
     made = {side}
     for path, known in untouched.items():
+        if path in linked:
+            continue
         target = f"{side}/{path}"
         make_folder(os.path.dirname(target), made)
         try:
@@ -140,6 +147,40 @@ def check_and_link(store: CacheStore, folder: str, side: str, checked: Callable[
             continue
         linked[path] = info.st_ctime_ns
     return untouched, (side, linked)
+
+
+def _recycled(side: str, untouched: dict[str, _Published]) -> dict[str, int]:
+    """`side`, the section of the site before the last, left holding only the files that are
+    untouched pages of the last site, at their path: the others (pages either build changed,
+    the site's other files) are removed. Returns those kept, by path, with their change time:
+    the one recorded, as no link of theirs came or went since. Should it fail, the build
+    checks the last site itself and links nothing from `side` (_checked)."""
+    kept: dict[str, int] = {}
+    _keep_untouched(side, "", untouched, os.lstat(side).st_dev, kept)
+    return kept
+
+
+def _keep_untouched(folder: str, below: str, untouched: dict[str, _Published], device: int, kept: dict[str, int]) -> bool:
+    """Remove from `folder` (at `below` in the section) what is not an untouched page's own
+    file; True if nothing is left in it. A file is told by its directory entry alone (its
+    type and inode), with no system call of its own."""
+    empty = True
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            path = below + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if _keep_untouched(entry.path, path + "/", untouched, device, kept):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+                continue
+            known = untouched.get(path)
+            if known is not None and entry.is_file(follow_symlinks=False) and entry.inode() == known[3][3] and device == known[3][4]:
+                kept[path] = known[3][2]
+                empty = False
+            else:
+                os.unlink(entry.path)
+    return empty
 
 
 def vouch_again(store: CacheStore, folder: str, checked: dict[str, _Published]) -> None:

@@ -43,7 +43,7 @@ from ..publish.schemas import schema_files
 from ..record_memo import held, history_length, load_records_once, one_build
 from ..records import Records
 from ..settings import Settings
-from ..swap import folder_beside, left_to_child, remove_retired_site, staged_site
+from ..swap import folder_beside, left_to_child, staged_site, take_retired_site
 from ..templating import compile_templates, compiled_ahead
 from ..translations import missing_translations
 from .options import cache_options, config_option
@@ -220,8 +220,10 @@ def _work_ahead(settings: Settings, last: _LastSite | None,
     hand_over(compile_templates(settings))
     if last is None:
         return None
-    # Once the last site's pages are checked, the site before it goes, before any is linked.
-    return check_and_link(last.store, str(last.folder), str(last.side), partial(remove_retired_site, last.site))
+    # Once the last site's pages are checked, the site before it becomes the folder they are
+    # linked into (those it shares with the last one are there already), before any is linked.
+    section = last.folder.resolve().relative_to(last.site.resolve())
+    return check_and_link(last.store, str(last.folder), str(last.side), partial(take_retired_site, last.site, section, last.side))
 
 
 _BUILD_YOUNGEST_THRESHOLD = 1_000_000
