@@ -149,13 +149,13 @@ _retired: list[_Removal] = []
 
 
 _left_to_child: set[str] = set()
-"""Sites whose retired site a child working ahead of the build deletes (left_to_child)."""
+"""Sites whose retired site a child working ahead of the build takes (left_to_child)."""
 
 
 @contextmanager
 def left_to_child(site_dir: Path) -> Iterator[None]:
     """Within: staged_site leaves the retired site of `site_dir` alone, for the child this
-    process forked to call `remove_retired_site` once it has checked the last site's pages."""
+    process forked to take with `take_retired_site` once it has checked the last site's pages."""
     key = str(site_dir.resolve())
     _left_to_child.add(key)
     try:
@@ -164,20 +164,12 @@ def left_to_child(site_dir: Path) -> Iterator[None]:
         _left_to_child.discard(key)
 
 
-def remove_retired_site(site_dir: Path) -> None:
-    """Delete the site before the last now, waiting for `rm` (a child calls this ahead of the
-    build: see left_to_child). Claimed first, as staged_site claims it."""
-    removal = _claim_retired(site_dir.resolve())
-    if removal is not None:
-        removal.start()
-        removal.finish()
-
-
 def take_retired_site(site_dir: Path, section: Path, into: Path) -> bool:
     """Claim the site before the last for this process, and make its `section` (a path in it)
     the folder `into` (an empty one, which it replaces), the rest of it deleted; False when
-    there is none to take (a first build, or another build took it). A child does so ahead of
-    the build, as it would call remove_retired_site (cache/published.py: check_and_link)."""
+    there is none to take (a first build, or another build took it). The child working ahead
+    of a build does so between its check of the last site's pages and their links
+    (cache/published.py: check_and_link), claiming it as staged_site would."""
     removal = _claim_retired(site_dir.resolve())
     if removal is None:
         return False
