@@ -45,6 +45,13 @@ def _with_common_extensions(text: str) -> str:
     return markdown.Markdown(extensions=markup._COMMON_EXTENSIONS, output_format="html").convert(text)
 
 
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(texts, pieced, st.text()))
+def test_what_may_define_is_told_as_its_pattern_says(text: str) -> None:
+    # _may_define is _MAY_DEFINE (or STX, ETX) told in cheaper parts.
+    assert markup._may_define(text) == ("\x02" in text or "\x03" in text or markup._MAY_DEFINE.search(text) is not None)
+
+
 @settings(max_examples=1500, deadline=None)
 @given(texts)
 def test_a_text_that_may_not_define_renders_alike_without_abbr_and_def_list(text: str) -> None:
