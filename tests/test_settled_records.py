@@ -34,7 +34,7 @@ SITES = [REPOSITORY / "content", *sorted((Path(__file__).resolve().parent / "gol
 def as_settled(model: Incident) -> SettledIncident:
     """`model` as a pack keeps it and a build reads it back."""
     entry = record_cache._entry(model)
-    found = settled_incident(entry, model.id, "digest", None)
+    found = settled_incident(entry, model.id, "digest", "incidents/an-incident.md")
     assert found is not None
     return found
 
@@ -100,7 +100,7 @@ def test_any_incident_answers_as_its_model(model: Incident) -> None:
     b'not json',
 ])
 def test_facts_that_a_record_could_not_hold_are_refused(facts: bytes) -> None:
-    assert settled_incident((b"{}", b'""', facts), "an-incident", "digest", None) is None
+    assert settled_incident((b"{}", b'""', facts), "an-incident", "digest", "incidents/an-incident.md") is None
 
 
 def test_a_rebuild_makes_whole_models_only_of_the_incidents_it_shows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,8 +145,11 @@ def test_damaged_facts_are_a_miss(tmp_path: Path) -> None:
     assert not [record for record, _ in record_cache._memory.values() if isinstance(record, SettledIncident)]
 
 
-def test_a_file_changed_since_its_damaged_entry_is_reported_not_published(tmp_path: Path) -> None:
+def test_a_file_changed_or_gone_since_its_damaged_entry_is_reported_not_published(tmp_path: Path) -> None:
     path = tmp_path / "an-incident.md"
     path.write_text("changed since", encoding="utf-8")
+    with pytest.raises(ContentError, match="changed while the site was being built"):
+        settled_records._parsed_again(str(path), "the-digest-of-what-it-was")
+    path.unlink()
     with pytest.raises(ContentError, match="changed while the site was being built"):
         settled_records._parsed_again(str(path), "the-digest-of-what-it-was")

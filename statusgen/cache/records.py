@@ -109,8 +109,7 @@ class RecordCache:
         """The digest of a record file's bytes as this build's fingerprint knew it, if it did."""
         return self._digests.get(path)
 
-    def lookup(self, folder: str, digest: str, record_id: str, model: type[BaseModel],
-               path: str | None = None) -> BaseModel | None:
+    def lookup(self, folder: str, digest: str, record_id: str, model: type[BaseModel], path: str) -> BaseModel | None:
         """The record parsed from these bytes before, its id set, or None. An incident is its
         facts (a SettledIncident, which stands for the model), its whole model made when read
         whole, from the entry or else from the file at `path`."""

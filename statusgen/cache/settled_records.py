@@ -61,7 +61,7 @@ class SettledIncident:
     named_components = Incident.named_components
     latest_update = Incident.latest_update
 
-    def __init__(self, record_id: str, facts: tuple[Any, ...], entry: tuple[Any, Any], digest: str, path: str | None) -> None:
+    def __init__(self, record_id: str, facts: tuple[Any, ...], entry: tuple[Any, Any], digest: str, path: str) -> None:
         started, resolved, impact, components, updates = facts
         self.id, self.impact, self.components = record_id, impact, components
         self.started, self.resolved = _utc(started), _utc(resolved) if resolved is not None else None
@@ -127,7 +127,7 @@ class SettledUpdate:
         return self.whole().__reduce_ex__(protocol)
 
 
-def settled_incident(entry: tuple[Any, Any, Any], record_id: str, digest: str, path: str | None) -> SettledIncident | None:
+def settled_incident(entry: tuple[Any, Any, Any], record_id: str, digest: str, path: str) -> SettledIncident | None:
     """The incident an entry holds, as its facts; None when the entry has none, or none that
     validate (then the whole model is made from it, or the file parsed)."""
     facts = entry[2]
@@ -139,16 +139,18 @@ def settled_incident(entry: tuple[Any, Any, Any], record_id: str, digest: str, p
         return None
 
 
-def _parsed_again(path: str | None, digest: str) -> Incident:
+def _parsed_again(path: str, digest: str) -> Incident:
     """The incident parsed from its file, whose entry in the cache no longer makes a model;
     the file must still be the one the entry was made from."""
     from ..loader import _parse_record  # noqa: PLC0415 - the loader imports the cache
 
-    data = Path(path).read_bytes() if path is not None else b""
-    if path is None or file_digest(data) != digest:
-        shown = path or "an incident"
-        raise ContentError([Problem(shown, 0, "", "changed while the site was being built, and the build cache's copy "
-                                                  "of it is damaged: build again")])
+    try:
+        data: bytes | None = Path(path).read_bytes()
+    except OSError:
+        data = None
+    if data is None or file_digest(data) != digest:
+        raise ContentError([Problem(path, 0, "", "changed while the site was being built, and the build cache's copy "
+                                                 "of it is damaged: build again")])
     _, record, problems = _parse_record(("incidents", path, data))
     if type(record) is not Incident:
         raise ContentError(problems or [Problem(path, 0, "", "cannot be read")])
