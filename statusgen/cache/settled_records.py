@@ -52,7 +52,32 @@ def facts_of(incident: Incident) -> bytes:
     return _FACTS.dump_json((incident.started, incident.resolved, incident.impact, incident.affected, updates))
 
 
-class SettledIncident:
+class _StandsForAModel:
+    """What holds a few of a model's fields and gets the rest from the model (`whole()`):
+    any other attribute, equality, how it is shown and pickled (as the model itself)."""
+
+    __slots__ = ()
+
+    def whole(self) -> Any:
+        raise NotImplementedError
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for what the slots do not hold: the texts, and everything pydantic gives a model.
+        return getattr(self.whole(), name)
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self.whole() == (other.whole() if isinstance(other, _StandsForAModel) else other))
+
+    __hash__ = None  # type: ignore[assignment]  # as the models' (they hold dicts)
+
+    def __repr__(self) -> str:
+        return repr(self.whole())
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        return self.whole().__reduce_ex__(protocol)  # pickled (for another process) as the model
+
+
+class SettledIncident(_StandsForAModel):
     """An incident as its facts, the whole model made from its entry when first needed."""
 
     __slots__ = ("id", "started", "resolved", "impact", "components", "updates", "_entry", "_digest", "_path", "_model")
@@ -84,21 +109,9 @@ class SettledIncident:
             self._model = model if type(model) is Incident else _parsed_again(self._path, self._digest)
         return self._model
 
-    def __getattr__(self, name: str) -> Any:
-        # Only for what the slots do not hold: the texts, and everything pydantic gives a model.
-        return getattr(self.whole(), name)
-
-    def __eq__(self, other: object) -> bool:
-        return self.whole() == (other.whole() if isinstance(other, SettledIncident) else other)
-
-    def __repr__(self) -> str:
-        return repr(self.whole())
-
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        return self.whole().__reduce_ex__(protocol)  # pickled (for another process) as the model
 
 
-class SettledUpdate:
+class SettledUpdate(_StandsForAModel):
     """An update of a SettledIncident: its time, status and components; the rest (its body)
     from the incident's whole model."""
 
@@ -113,18 +126,6 @@ class SettledUpdate:
 
     def whole(self) -> IncidentUpdate:
         return self._incident.whole().updates[self._index]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.whole(), name)
-
-    def __eq__(self, other: object) -> bool:
-        return self.whole() == (other.whole() if isinstance(other, SettledUpdate) else other)
-
-    def __repr__(self) -> str:
-        return repr(self.whole())
-
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        return self.whole().__reduce_ex__(protocol)
 
 
 def settled_incident(entry: tuple[Any, Any, Any], record_id: str, digest: str, path: str) -> SettledIncident | None:
