@@ -86,7 +86,7 @@ class SettledIncident(_StandsForAModel):
     named_components = Incident.named_components
     latest_update = Incident.latest_update
 
-    def __init__(self, record_id: str, facts: tuple[Any, ...], entry: tuple[Any, Any], digest: str, path: str) -> None:
+    def __init__(self, record_id: str, facts: tuple[Any, ...], entry: tuple[Any, Any, Any], digest: str, path: str) -> None:
         started, resolved, impact, components, updates = facts
         self.id, self.impact, self.components = record_id, impact, components
         self.started, self.resolved = _utc(started), _utc(resolved) if resolved is not None else None
@@ -135,7 +135,7 @@ def settled_incident(entry: tuple[Any, Any, Any], record_id: str, digest: str, p
     if not facts:
         return None
     try:
-        return SettledIncident(record_id, _FACTS.validate_json(bytes(facts)), (entry[0], entry[1]), digest, path)
+        return SettledIncident(record_id, _FACTS.validate_json(bytes(facts)), entry, digest, path)
     except ValueError:  # pydantic's ValidationError is one
         return None
 
