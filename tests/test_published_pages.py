@@ -308,10 +308,16 @@ def test_the_site_before_the_last_becomes_the_folder_the_next_build_links_into(
     (tmp_path / "content" / "incidents" / "old-3.md").unlink()
     (tmp_path / "content" / "incidents" / "old-4.md").write_text(incident("Changed", 4, 1, True), encoding="utf-8")
     # A page's folder is the retired site's own (moved with it), not a new one it was linked into.
-    folders = {path.parent.relative_to(retired): os.stat(path.parent).st_ino for path in incident_pages(retired)}
-    build(tmp_path, "site")
-    now = {path.parent.relative_to(section): os.stat(path.parent).st_ino for path in incident_pages(section)}
-    kept = {path.name for path, inode in now.items() if folders.get(path) == inode}
+    # Each is held open through the build: a folder removed keeps its inode while held, so a new
+    # folder cannot be given the same number (file systems reuse those of removed files).
+    folders = {path.parent.relative_to(retired): os.open(path.parent, os.O_RDONLY) for path in incident_pages(retired)}
+    try:
+        build(tmp_path, "site")
+        kept = {folder.name for folder, held in folders.items()
+                if (section / folder).is_dir() and os.path.samestat(os.fstat(held), os.stat(section / folder))}
+    finally:
+        for held in folders.values():
+            os.close(held)
     assert kept == {"old-0", "old-1", "old-2", "old-5", "api-errors"}, "the unchanged pages did not stay where they were"
     assert not (section / "incidents" / "stray.html").exists() and not (section / "incidents" / "old-3").exists()
     assert not (section / ".gitignore").exists() or prefix
