@@ -175,11 +175,13 @@ def _keep_untouched(folder: str, below: str, untouched: dict[str, _Published], d
                     empty = False
                 continue
             known = untouched.get(path)
-            if known is not None and entry.is_file(follow_symlinks=False) and entry.inode() == known[3][3] and device == known[3][4]:
-                kept[path] = known[3][2]
-                empty = False
-            else:
-                os.unlink(entry.path)
+            if known is not None and entry.is_file(follow_symlinks=False):
+                _, _, changed_ns, inode, on_device = known[3]  # its signature as recorded
+                if entry.inode() == inode and on_device == device:
+                    kept[path] = changed_ns
+                    empty = False
+                    continue
+            os.unlink(entry.path)
     return empty
 
 

@@ -246,12 +246,11 @@ def _read_pack(payload: memoryview | None) -> dict[str, Entry]:
         line_end = end if line_end < 0 else line_end
         first = data.find(b"\t", start, line_end)
         second = data.find(b"\t", first + 1, line_end) if first >= 0 else -1
-        third = data.find(b"\t", second + 1, line_end) if second >= 0 else -1
-        if third >= 0:
-            entries[data[start:first].decode("ascii", "replace")] = (
-                whole[first + 1:second], whole[second + 1:third], whole[third + 1:line_end])
-        elif second >= 0:
-            entries[data[start:first].decode("ascii", "replace")] = (whole[first + 1:second], whole[second + 1:line_end], b"")
+        if second >= 0:
+            third = data.find(b"\t", second + 1, line_end)
+            body_end = line_end if third < 0 else third
+            facts = b"" if third < 0 else whole[third + 1:line_end]
+            entries[data[start:first].decode("ascii", "replace")] = (whole[first + 1:second], whole[second + 1:body_end], facts)
         start = line_end + 1
     return entries
 
